@@ -1,0 +1,93 @@
+/**
+ * Avatar pictures. Uploads are sniffed by content (never by name or header), decoded and
+ * re-encoded by sharp into a 256×256 WebP with all metadata (EXIF GPS included) dropped, and
+ * stored under a random id. Anything that is not a plain raster picture is refused.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import { AppError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../storage/database.js';
+import { newId } from '../tokens.js';
+
+export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
+/** Decoding more than this is refused before any pixel is allocated (pixel-flood defence). */
+export const AVATAR_MAX_PIXELS = 40_000_000;
+const AVATAR_SIZE_PX = 256;
+const ACCEPTED_MIME = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/heic',
+  'image/heif',
+  'image/avif',
+]);
+const ID_PATTERN = /^[0-9a-f-]{36}$/;
+
+export class AvatarsService {
+  private readonly dir: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    dataDir: string,
+  ) {
+    this.dir = path.join(dataDir, 'avatars');
+  }
+
+  async store(bytes: Buffer, ownerUserId: string | null): Promise<{ id: string; url: string }> {
+    if (bytes.length > AVATAR_MAX_BYTES) throw new AppError('IMAGE_TOO_LARGE');
+    const type = await fileTypeFromBuffer(bytes);
+    if (!type || !ACCEPTED_MIME.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
+    const webp = await reencode(bytes);
+    const id = newId();
+    await fs.mkdir(this.dir, { recursive: true });
+    // Write to a temporary name first so a crash never leaves a half-written picture in place.
+    const temporary = path.join(this.dir, `${id}.tmp`);
+    await fs.writeFile(temporary, webp);
+    await fs.rename(temporary, this.file(id));
+    await this.db
+      .insertInto('avatars')
+      .values({ id, owner_user_id: ownerUserId, created_at: this.clock.now().toISOString() })
+      .execute();
+    return { id, url: `/avatars/${id}.webp` };
+  }
+
+  /** The stored WebP for an id, or undefined when there is none. */
+  async read(id: string): Promise<Buffer | undefined> {
+    if (!ID_PATTERN.test(id)) return undefined;
+    try {
+      return await fs.readFile(this.file(id));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private file(id: string): string {
+    return path.join(this.dir, `${id}.webp`);
+  }
+}
+
+async function reencode(bytes: Buffer): Promise<Buffer> {
+  try {
+    const image = sharp(bytes, { limitInputPixels: AVATAR_MAX_PIXELS, pages: 1, failOn: 'error' });
+    const { width = 0, height = 0 } = await image.metadata();
+    if (width * height > AVATAR_MAX_PIXELS) throw new AppError('IMAGE_TOO_MANY_PIXELS');
+    return await image
+      .rotate() // apply EXIF orientation before the metadata is dropped
+      .resize(AVATAR_SIZE_PX, AVATAR_SIZE_PX, { fit: 'cover', position: 'attention' })
+      .webp({ quality: 82 })
+      .toBuffer();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const message = error instanceof Error ? error.message : '';
+    if (/pixel limit/i.test(message)) throw new AppError('IMAGE_TOO_MANY_PIXELS', { cause: error });
+    throw new AppError('UNSUPPORTED_IMAGE', {
+      message: 'The picture could not be read; it may be damaged.',
+      cause: error,
+    });
+  }
+}

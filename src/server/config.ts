@@ -1,0 +1,93 @@
+/**
+ * Every environment variable Tertulia reads is read here, once, into a frozen, typed Config.
+ * A wrong value stops start-up with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { isValidCountry, isValidTimeZone } from './meetings/zones.js';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:')
+    .optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must have at least 10 characters').optional(),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .toUpperCase()
+    .refine(isValidCountry, 'must be an ISO 3166-1 alpha-2 region such as ES or US')
+    .default('ES'),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Madrid')
+    .default('UTC'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 14),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  NODE_ENV: z.string().optional(),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  /** Base of every link we hand out (join links, avatar URLs), without a trailing slash. */
+  publicUrl: string;
+  /** True when PUBLIC_URL is https: cookies get the Secure flag. */
+  secureCookies: boolean;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  admin: { email: string | undefined; password: string | undefined };
+  defaultPhoneRegion: string;
+  defaultTimeZone: string;
+  logLevel: string;
+  sessionTtlMs: number;
+  loginRateLimitPerMinute: number;
+  production: boolean;
+}>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const dataDir = path.resolve(e.DATA_DIR);
+  const database: Config['database'] =
+    e.DATABASE_URL && !e.DATABASE_URL.startsWith('sqlite:')
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : {
+          kind: 'sqlite',
+          file: e.DATABASE_URL
+            ? e.DATABASE_URL.slice('sqlite:'.length)
+            : path.join(dataDir, 'tertulia.db'),
+        };
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https:'),
+    dataDir,
+    database,
+    admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
+    defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
+    defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    logLevel: e.LOG_LEVEL,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    production: e.NODE_ENV === 'production',
+  });
+}

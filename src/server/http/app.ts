@@ -1,0 +1,122 @@
+/**
+ * Builds the Fastify application: plugins, security headers, OpenAPI, routes and the single
+ * error handler. Listening is main.ts's job, so tests drive this app through `inject()`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import { makeGuards } from './auth.js';
+import type { RouteContext, Services } from './context.js';
+import { installErrorHandler } from './error-handler.js';
+import { avatarRoutes } from './routes/avatars.js';
+import { healthRoutes } from './routes/health.js';
+import { joinRoutes } from './routes/join.js';
+import { meetingRoutes } from './routes/meetings.js';
+import { memberRoutes } from './routes/members.js';
+import { sessionRoutes } from './routes/session.js';
+import { registerWeb } from './web.js';
+
+/** JSON bodies are small forms; 64 KiB is far above any legitimate one. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+const defaultWebDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../dist/web',
+);
+
+export interface AppOptions {
+  config: Config;
+  services: Services;
+  /** Where the built web app lives; defaults to dist/web beside the sources. */
+  webDir?: string;
+  logger?: boolean;
+}
+
+export async function buildApp({
+  config,
+  services,
+  webDir,
+  logger = true,
+}: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger && {
+      level: config.logLevel,
+      // Cookies carry session tokens: never let them reach the logs.
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    // One line per request is noise at info level; debug and trace turn it back on.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  app.decorateRequest('member', null);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    // The meeting pages need the camera and microphone from this origin only.
+    crossOriginEmbedderPolicy: false,
+    hsts: config.secureCookies,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Tertulia API',
+        version: '0.1.0',
+        description:
+          'Errors are JSON {code, message, details?}; codes are listed in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tertulia_session' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const context: RouteContext = { config, services, guards: makeGuards(services.sessions) };
+  await app.register(healthRoutes);
+  await app.register(sessionRoutes, context);
+  await app.register(memberRoutes, context);
+  await app.register(meetingRoutes, context);
+  await app.register(joinRoutes, context);
+  await app.register(avatarRoutes, context);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerWeb(app, webDir ?? defaultWebDir);
+  return app;
+}

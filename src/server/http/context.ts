@@ -1,0 +1,20 @@
+/** What every route plugin receives from the composition root. */
+import type { Config } from '../config.js';
+import type { MembersService } from '../accounts/members.js';
+import type { SessionsService } from '../accounts/sessions.js';
+import type { AvatarsService } from '../avatars/avatars.js';
+import type { MeetingsService } from '../meetings/meetings.js';
+import type { Guards } from './auth.js';
+
+export interface Services {
+  members: MembersService;
+  sessions: SessionsService;
+  meetings: MeetingsService;
+  avatars: AvatarsService;
+}
+
+export interface RouteContext {
+  config: Config;
+  services: Services;
+  guards: Guards;
+}

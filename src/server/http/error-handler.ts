@@ -1,0 +1,62 @@
+/**
+ * The one translator from thrown errors to HTTP answers: `{ code, message, details? }` with a
+ * stable code from the shared catalog. Unknown errors become 500 INTERNAL, logged with the
+ * request id, their message never shown.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CATALOG, type ErrorCode } from '../../shared/errors.js';
+import { AppError } from '../errors.js';
+
+/** Fastify's own 4xx errors, by code, mapped onto our catalog. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION',
+  FST_REQ_FILE_TOO_LARGE: 'IMAGE_TOO_LARGE',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message?: string,
+  details?: unknown,
+) {
+  const body: { code: ErrorCode; message: string; details?: unknown } = {
+    code,
+    message: message ?? ERROR_CATALOG[code].message,
+  };
+  if (details !== undefined) body.details = details;
+  return reply.status(ERROR_CATALOG[code].status).type('application/json').send(body);
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply) => {
+    if (error instanceof AppError) {
+      return sendError(reply, error.code, error.message, error.details);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        field: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+        message: v.message,
+      }));
+      const first = issues[0];
+      const message = first ? `${first.field}: ${first.message}` : undefined;
+      return sendError(reply, 'VALIDATION', message, { issues });
+    }
+    const mapped = FASTIFY_CODES[error.code];
+    if (mapped) return sendError(reply, mapped);
+    if (error instanceof SyntaxError && error.statusCode === 400)
+      return sendError(reply, 'BAD_JSON');
+    if (error.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      request.log.info({ err: error }, 'client error');
+      return sendError(reply, error.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION');
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, 'INTERNAL');
+  });
+}

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { avatarSchema, errorBody } from '../../../shared/api.js';
+import { AppError } from '../../errors.js';
+import { AVATAR_MAX_BYTES } from '../../avatars/avatars.js';
+import { memberOf } from '../auth.js';
+import type { RouteContext } from '../context.js';
+
+const YEAR_S = 365 * 24 * 3600;
+
+export const avatarRoutes: FastifyPluginAsyncZod<RouteContext> = async (
+  app,
+  { services, guards },
+) => {
+  app.post(
+    '/api/avatars',
+    {
+      preHandler: guards.requireMember,
+      schema: {
+        tags: ['avatars'],
+        summary: 'Upload a picture (multipart, one field "file"); stored as a 256×256 WebP',
+        consumes: ['multipart/form-data'],
+        response: { 201: avatarSchema, 400: errorBody, 401: errorBody, 413: errorBody },
+      },
+      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      const file = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1 } });
+      if (!file)
+        throw new AppError('VALIDATION', {
+          message: 'Attach the picture in a field named "file".',
+        });
+      const bytes = await file.toBuffer();
+      // toBuffer() stops at the limit and flags it instead of throwing in some versions.
+      if (file.file.truncated) throw new AppError('IMAGE_TOO_LARGE');
+      const stored = await services.avatars.store(bytes, memberOf(request).id);
+      return reply.status(201).send(stored);
+    },
+  );
+
+  app.get(
+    '/avatars/:file',
+    {
+      schema: { hide: true, params: z.object({ file: z.string().max(64) }) },
+    },
+    async (request, reply) => {
+      const match = /^(.+)\.webp$/.exec(request.params.file);
+      const bytes = match?.[1] ? await services.avatars.read(match[1]) : undefined;
+      if (!bytes) throw new AppError('NOT_FOUND');
+      // Ids are never reused, so a picture can be cached for good.
+      return reply
+        .type('image/webp')
+        .header('Cache-Control', `public, max-age=${YEAR_S}, immutable`)
+        .header('X-Content-Type-Options', 'nosniff')
+        .send(bytes);
+    },
+  );
+};

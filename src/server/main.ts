@@ -1,0 +1,75 @@
+/**
+ * The composition root: config -> storage -> services -> http -> listen. The only place that
+ * picks concrete adapters.
+ */
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { systemClock } from './clock.js';
+import { ensureFirstAdmin } from './accounts/first-admin.js';
+import { buildApp } from './http/app.js';
+import { createServices } from './services.js';
+import { migrateToLatest, openDatabase } from './storage/database.js';
+
+const SESSION_PURGE_INTERVAL_MS = 60 * 60_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const db = openDatabase(config.database);
+  await migrateToLatest(db);
+  const services = createServices(db, config, systemClock);
+  const firstAdmin = await ensureFirstAdmin(services.members, config.admin);
+  const app = await buildApp({ config, services });
+
+  const purge = setInterval(() => {
+    services.sessions
+      .purgeExpired()
+      .catch((err: unknown) => app.log.warn({ err }, 'session purge failed'));
+  }, SESSION_PURGE_INTERVAL_MS);
+  purge.unref();
+
+  const shutdown = async (signal: string) => {
+    app.log.info(`${signal} received, shutting down`);
+    clearInterval(purge);
+    await app.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  printWelcome(config, firstAdmin);
+}
+
+function printWelcome(
+  config: Config,
+  firstAdmin: Awaited<ReturnType<typeof ensureFirstAdmin>>,
+): void {
+  const lines = [`Tertulia is running at ${config.publicUrl}`];
+  if (firstAdmin) {
+    lines.push(`First admin account: ${firstAdmin.email}`);
+    lines.push(
+      firstAdmin.generatedPassword
+        ? `Password (shown only this once; change it after logging in): ${firstAdmin.generatedPassword}`
+        : 'Password: the one in ADMIN_PASSWORD',
+    );
+  }
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '='.repeat(width + 4);
+  // Written straight to stdout, not the JSON log, so a person sees it at once.
+  process.stdout.write(`\n${bar}\n${lines.map((l) => `  ${l}`).join('\n')}\n${bar}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

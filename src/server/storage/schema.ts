@@ -1,0 +1,65 @@
+/**
+ * Table types for Kysely. Instants are ISO 8601 UTC strings (`toISOString()`), which sort
+ * correctly as text in both SQLite and PostgreSQL; booleans are 0/1 integers for the same reason.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  username: string;
+  display_name: string;
+  role: 'member' | 'admin';
+  password_hash: string;
+  avatar_id: string | null;
+  language: 'en' | 'es';
+  disabled: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token, hex; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface MeetingsTable {
+  id: string;
+  organizer_id: string;
+  kind: 'scheduled' | 'quick';
+  name: string;
+  status: 'scheduled' | 'cancelled';
+  starts_at: string;
+  ends_at: string;
+  duration_minutes: number;
+  time_zone: string;
+  join_token: string;
+  /** Incremented on every change that invitees must hear about (ICS SEQUENCE). */
+  sequence: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MeetingParticipantsTable {
+  meeting_id: string;
+  position: number;
+  kind: 'email' | 'phone' | 'member';
+  address: string;
+  user_id: string | null;
+}
+
+export interface AvatarsTable {
+  id: string;
+  owner_user_id: string | null;
+  created_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  meetings: MeetingsTable;
+  meeting_participants: MeetingParticipantsTable;
+  avatars: AvatarsTable;
+}

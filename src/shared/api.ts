@@ -1,0 +1,198 @@
+/**
+ * HTTP contract shared by the server (route schemas, OpenAPI) and the web client (types).
+ * Every request body, query and param is parsed with these schemas before anything touches it.
+ */
+import { z } from 'zod';
+import { PARTICIPANT_ERROR_CODES } from './errors.js';
+
+export const MEETING_NAME_MAX = 200;
+export const PARTICIPANTS_MAX = 200;
+export const DURATION_DEFAULT_MINUTES = 60;
+
+export const errorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+// ---- accounts ---------------------------------------------------------------------------------
+
+export const roleSchema = z.enum(['member', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const languageSchema = z.enum(['en', 'es']);
+export type Language = z.infer<typeof languageSchema>;
+
+export const loginBody = z.object({
+  email: z.string().trim().toLowerCase().max(254),
+  password: z.string().min(1).max(256),
+});
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^[a-z][a-z0-9._-]{1,31}$/,
+    '2 to 32 letters, digits, dots, dashes or underscores, starting with a letter',
+  );
+
+export const displayNameSchema = z.string().trim().min(1).max(64);
+
+export const memberSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  avatarUrl: z.string().nullable(),
+  language: languageSchema,
+  disabled: z.boolean(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const updateMeBody = z
+  .object({
+    displayName: displayNameSchema.optional(),
+    avatarId: z.string().max(64).nullable().optional(),
+    language: languageSchema.optional(),
+  })
+  .strict();
+
+export const createMemberBody = z
+  .object({
+    email: z.email().trim().toLowerCase().max(254),
+    username: usernameSchema,
+    displayName: displayNameSchema,
+    role: roleSchema.default('member'),
+    password: z.string().min(10, 'at least 10 characters').max(256),
+  })
+  .strict();
+
+export const updateMemberBody = z
+  .object({ disabled: z.boolean().optional(), role: roleSchema.optional() })
+  .strict();
+
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const avatarSchema = z.object({ id: z.string(), url: z.string() });
+
+// ---- meetings ---------------------------------------------------------------------------------
+
+export const participantKindSchema = z.enum(['email', 'phone', 'member']);
+export type ParticipantKind = z.infer<typeof participantKindSchema>;
+
+export const participantSchema = z.object({
+  kind: participantKindSchema,
+  /** Normalized: lower-cased email, E.164 number, or member user name. */
+  address: z.string(),
+  /** For members, their display name; otherwise null. */
+  displayName: z.string().nullable(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const participantIssueSchema = z.object({
+  index: z.number().int(),
+  input: z.string(),
+  code: z.enum(PARTICIPANT_ERROR_CODES),
+  message: z.string(),
+});
+export type ParticipantIssue = z.infer<typeof participantIssueSchema>;
+
+export const participantInputs = z.array(z.string().max(320)).max(PARTICIPANTS_MAX);
+
+export const checkParticipantsBody = z.object({ participants: participantInputs });
+export const checkParticipantsReply = z.object({
+  results: z.array(
+    z.union([
+      z.object({ ok: z.literal(true), participant: participantSchema }),
+      z.object({ ok: z.literal(false), issue: participantIssueSchema }),
+    ]),
+  ),
+});
+
+const isoWithOffset = z.iso.datetime({ offset: true });
+
+export const createMeetingBody = z
+  .object({
+    name: z.string().trim().min(1).max(MEETING_NAME_MAX),
+    participants: participantInputs.default([]),
+    startsAt: isoWithOffset,
+    durationMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(DURATION_DEFAULT_MINUTES),
+    timeZone: z.string().min(1).max(64),
+  })
+  .strict();
+export type CreateMeetingBody = z.input<typeof createMeetingBody>;
+
+export const updateMeetingBody = z
+  .object({
+    name: z.string().trim().min(1).max(MEETING_NAME_MAX).optional(),
+    participants: participantInputs.optional(),
+    startsAt: isoWithOffset.optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .optional(),
+    timeZone: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type UpdateMeetingBody = z.input<typeof updateMeetingBody>;
+
+/** Optional: a quick conference needs nothing, so an empty request is fine. */
+export const quickMeetingBody = z
+  .object({
+    name: z.string().trim().min(1).max(MEETING_NAME_MAX).optional(),
+    timeZone: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+  .nullish();
+
+export const meetingStatusSchema = z.enum(['scheduled', 'cancelled']);
+export const meetingKindSchema = z.enum(['scheduled', 'quick']);
+
+export const meetingSchema = z.object({
+  id: z.string(),
+  kind: meetingKindSchema,
+  name: z.string(),
+  status: meetingStatusSchema,
+  /** UTC instant, ISO 8601. For quick conferences, the creation time. */
+  startsAt: z.string(),
+  durationMinutes: z.number(),
+  timeZone: z.string(),
+  joinUrl: z.string(),
+  organizer: z.object({ id: z.string(), displayName: z.string() }),
+  /** True when the viewer organizes this meeting (and so may edit or cancel it). */
+  isOrganizer: z.boolean(),
+  participants: z.array(participantSchema),
+  createdAt: z.string(),
+});
+export type Meeting = z.infer<typeof meetingSchema>;
+
+export const meetingListQuery = z.object({
+  scope: z.enum(['upcoming', 'past']).default('upcoming'),
+});
+export const meetingListReply = z.object({ meetings: z.array(meetingSchema) });
+
+// ---- join (public) ----------------------------------------------------------------------------
+
+export const joinParams = z.object({ token: z.string().min(16).max(128) });
+
+export const joinInfoSchema = z.object({
+  name: z.string(),
+  kind: meetingKindSchema,
+  organizer: z.object({ displayName: z.string() }),
+  startsAt: z.string(),
+  durationMinutes: z.number(),
+  timeZone: z.string(),
+  status: meetingStatusSchema,
+  passwordRequired: z.boolean(),
+});
+export type JoinInfo = z.infer<typeof joinInfoSchema>;

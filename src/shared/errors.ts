@@ -1,0 +1,45 @@
+/**
+ * The one catalog of error codes the API answers with. Every error body is `{ code, message }`
+ * (plus `details` for per-item validation errors). Codes are stable: clients branch on them,
+ * messages are for people. `docs/errors.md` is generated from this table.
+ */
+export const ERROR_CATALOG = {
+  VALIDATION: { status: 400, message: 'Some fields are missing or invalid.' },
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
+  START_IN_PAST: { status: 400, message: 'The meeting cannot start in the past.' },
+  BAD_TIME_ZONE: { status: 400, message: 'The time zone is not a known IANA time zone.' },
+  INVALID_PARTICIPANTS: { status: 400, message: 'Some participants are not valid.' },
+  UNSUPPORTED_IMAGE: {
+    status: 400,
+    message: 'The picture must be a JPEG, PNG, WebP, GIF or HEIC image.',
+  },
+  IMAGE_TOO_LARGE: { status: 413, message: 'The picture is too large (at most 5 MB).' },
+  IMAGE_TOO_MANY_PIXELS: { status: 400, message: 'The picture has too many pixels.' },
+  UNAUTHENTICATED: { status: 401, message: 'Please log in first.' },
+  BAD_CREDENTIALS: { status: 401, message: 'The email or password is not right.' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  ADMIN_ONLY: { status: 403, message: 'Only an administrator can do this.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  MEETING_NOT_FOUND: { status: 404, message: 'This meeting does not exist.' },
+  MEMBER_NOT_FOUND: { status: 404, message: 'This member does not exist.' },
+  MEETING_CANCELLED: { status: 409, message: 'This meeting has been cancelled.' },
+  EMAIL_TAKEN: { status: 409, message: 'A member with this email already exists.' },
+  USERNAME_TAKEN: { status: 409, message: 'A member with this user name already exists.' },
+  CANNOT_DISABLE_SELF: { status: 409, message: 'You cannot disable your own account.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Why one participant entry was refused; the client shows these next to the chip. */
+export const PARTICIPANT_ERROR_CODES = [
+  'INVALID_EMAIL',
+  'INVALID_PHONE',
+  'NOT_A_MOBILE',
+  'UNKNOWN_MEMBER',
+  'UNRECOGNIZED',
+] as const;
+export type ParticipantErrorCode = (typeof PARTICIPANT_ERROR_CODES)[number];

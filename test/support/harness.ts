@@ -1,0 +1,148 @@
+/**
+ * Starts the real app over a fresh database for one test file: SQLite in a temporary folder
+ * always, PostgreSQL (a new database on the TEST_DATABASE_URL server) when that is set.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/server/config.js';
+import type { Clock } from '../../src/server/clock.js';
+import { buildApp } from '../../src/server/http/app.js';
+import type { Services } from '../../src/server/http/context.js';
+import { createServices } from '../../src/server/services.js';
+import { migrateToLatest, openDatabase, type Db } from '../../src/server/storage/database.js';
+import type { Role } from '../../src/shared/api.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** The databases every storage/API test runs against in this environment. */
+export const databaseKinds: DatabaseKind[] = process.env.TEST_DATABASE_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite'];
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2030-03-01T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+  advanceMs(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  db: Db;
+  config: Config;
+  clock: TestClock;
+  /** Creates a member directly through the service; returns it with its password. */
+  createMember(
+    input?: Partial<{ email: string; username: string; displayName: string; role: Role }>,
+  ): Promise<{
+    id: string;
+    email: string;
+    username: string;
+    password: string;
+  }>;
+  /** Logs in through the API and returns the Cookie header value to send. */
+  login(email: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startTestApp(
+  kind: DatabaseKind = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-test-'));
+  const { url: databaseUrl, drop } =
+    kind === 'postgres' ? await createPostgresDatabase() : { url: undefined, drop: async () => {} };
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'http://tertulia.test',
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
+  });
+  const db = openDatabase(config.database);
+  await migrateToLatest(db);
+  const clock = new TestClock();
+  const services = createServices(db, config, clock);
+  const app = await buildApp({
+    config,
+    services,
+    logger: false,
+    webDir: path.join(dataDir, 'no-web'),
+  });
+  await app.ready();
+
+  return {
+    app,
+    services,
+    db,
+    config,
+    clock,
+    async createMember(input = {}) {
+      counter += 1;
+      const username = input.username ?? `member${counter}${randomBytes(2).toString('hex')}`;
+      const email = input.email ?? `${username}@example.org`;
+      const password = 'correct horse battery staple';
+      const member = await services.members.create({
+        email,
+        username,
+        displayName: input.displayName ?? `Member ${counter}`,
+        role: input.role ?? 'member',
+        password,
+      });
+      return { id: member.id, email, username, password };
+    },
+    async login(email, password) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email, password },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+      const cookie = response.cookies.find((c) => c.name === 'tertulia_session');
+      if (!cookie) throw new Error('login set no session cookie');
+      return `tertulia_session=${cookie.value}`;
+    },
+    async close() {
+      await app.close();
+      await db.destroy();
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `tertulia_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
