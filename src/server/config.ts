@@ -34,6 +34,33 @@ const envSchema = z.object({
     .max(24 * 365)
     .default(24 * 14),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  SMS_URL: z
+    .string()
+    .regex(/^(smpp|https?):\/\//, 'must start with smpp://, https:// or http://')
+    .optional(),
+  // GSM 03.40: an alphanumeric sender has at most 11 characters; a numeric one up to 15 digits.
+  SMS_FROM: z
+    .string()
+    .regex(
+      /^(\+?\d{1,15}|[A-Za-z0-9 ]{1,11})$/,
+      'must be up to 11 letters/digits or a phone number',
+    )
+    .default('Tertulia'),
+  DELIVERY_RETRY_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 14)
+    .default(24),
+  DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -52,7 +79,19 @@ export type Config = Readonly<{
   logLevel: string;
   sessionTtlMs: number;
   loginRateLimitPerMinute: number;
+  /** Believe X-Forwarded-For: only behind a proxy that sets it, or clients could forge it. */
+  trustProxy: boolean;
   production: boolean;
+  delivery: {
+    /** nodemailer URL; undefined keeps email in the outbox for admins to read. */
+    smtpUrl: string | undefined;
+    mailFrom: string;
+    /** smpp:// or http(s):// provider; undefined keeps SMS in the outbox. */
+    smsUrl: string | undefined;
+    smsFrom: string;
+    retryWindowMs: number;
+    retryBaseMs: number;
+  };
 }>;
 
 export class ConfigError extends Error {}
@@ -88,6 +127,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     production: e.NODE_ENV === 'production',
+    delivery: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM ?? `Tertulia <meetings@${new URL(publicUrl).hostname}>`,
+      smsUrl: e.SMS_URL,
+      smsFrom: e.SMS_FROM,
+      retryWindowMs: e.DELIVERY_RETRY_HOURS * 3_600_000,
+      retryBaseMs: e.DELIVERY_RETRY_BASE_MS,
+    },
   });
 }

@@ -2,10 +2,15 @@
  * The composition root: config -> storage -> services -> http -> listen. The only place that
  * picks concrete adapters.
  */
+import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './clock.js';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
 import { buildApp } from './http/app.js';
+import { SmtpTransport } from './invitations/transports/smtp.js';
+import { HttpSmsTransport } from './invitations/transports/http-sms.js';
+import { SmppTransport } from './invitations/transports/smpp.js';
+import type { Transports } from './invitations/worker.js';
 import { createServices } from './services.js';
 import { migrateToLatest, openDatabase } from './storage/database.js';
 
@@ -25,7 +30,8 @@ async function main(): Promise<void> {
 
   const db = openDatabase(config.database);
   await migrateToLatest(db);
-  const services = createServices(db, config, systemClock);
+  const log = pino({ level: config.logLevel });
+  const services = createServices(db, config, systemClock, createTransports(config, log), log);
   const firstAdmin = await ensureFirstAdmin(services.members, config.admin);
   const app = await buildApp({ config, services });
 
@@ -36,10 +42,14 @@ async function main(): Promise<void> {
   }, SESSION_PURGE_INTERVAL_MS);
   purge.unref();
 
+  services.worker.start();
+
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
     clearInterval(purge);
     await app.close();
+    // Sends under way finish; claimed rows not yet sent go back to the queue for the next start.
+    await services.worker.stop();
     await db.destroy();
     process.exit(0);
   };
@@ -48,6 +58,20 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   printWelcome(config, firstAdmin);
+}
+
+/** Picks the delivery transports from config; a channel left unset keeps its messages for admins. */
+function createTransports(config: Config, log: Logger): Transports {
+  const { smtpUrl, mailFrom, smsUrl, smsFrom } = config.delivery;
+  const smsLog = log.child({ component: 'sms' });
+  return {
+    email: smtpUrl ? new SmtpTransport({ url: smtpUrl, from: mailFrom }) : undefined,
+    sms: !smsUrl
+      ? undefined
+      : smsUrl.startsWith('smpp:')
+        ? new SmppTransport({ url: smsUrl, source: smsFrom, logger: smsLog })
+        : new HttpSmsTransport({ url: smsUrl, from: smsFrom }),
+  };
 }
 
 function printWelcome(

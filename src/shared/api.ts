@@ -196,3 +196,54 @@ export const joinInfoSchema = z.object({
   passwordRequired: z.boolean(),
 });
 export type JoinInfo = z.infer<typeof joinInfoSchema>;
+
+// ---- invitations ------------------------------------------------------------------------------
+
+export const deliveryStatusSchema = z.enum(['queued', 'sent', 'failed', 'kept']);
+export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
+
+export const deliverySchema = z.object({
+  id: z.string(),
+  participant: z.object({ kind: participantKindSchema, address: z.string() }),
+  channel: z.enum(['email', 'sms']),
+  /** What the message announced. */
+  kind: z.enum(['invite', 'update', 'cancel']),
+  /** queued (waiting or retrying), sent, failed (with lastError), kept (no transport set up). */
+  status: deliveryStatusSchema,
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  to: z.string(),
+  updatedAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+export const deliveryListReply = z.object({ deliveries: z.array(deliverySchema) });
+
+export const deliveryParams = z.object({
+  id: z.string().min(1).max(64),
+  deliveryId: z.string().min(1).max(64),
+});
+
+export const outboxQuery = z.object({
+  status: deliveryStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const outboxItemSchema = deliverySchema.extend({
+  meetingId: z.string(),
+  /** Email subject, or the SMS text. */
+  summary: z.string(),
+  createdAt: z.string(),
+});
+export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+export const outboxListReply = z.object({ items: z.array(outboxItemSchema) });
+
+export const outboxDetailSchema = outboxItemSchema.extend({
+  email: z
+    .object({ subject: z.string(), text: z.string(), html: z.string(), ics: z.string() })
+    .nullable(),
+  sms: z.object({ text: z.string() }).nullable(),
+});
+export type OutboxDetail = z.infer<typeof outboxDetailSchema>;

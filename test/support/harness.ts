@@ -13,6 +13,7 @@ import type { Clock } from '../../src/server/clock.js';
 import { buildApp } from '../../src/server/http/app.js';
 import type { Services } from '../../src/server/http/context.js';
 import { createServices } from '../../src/server/services.js';
+import type { Transports } from '../../src/server/invitations/worker.js';
 import { migrateToLatest, openDatabase, type Db } from '../../src/server/storage/database.js';
 import type { Role } from '../../src/shared/api.js';
 
@@ -54,6 +55,8 @@ export interface TestApp {
   }>;
   /** Logs in through the API and returns the Cookie header value to send. */
   login(email: string, password: string): Promise<string>;
+  /** Stops the app as a process stop would, then starts it again over the same data. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,8 @@ let counter = 0;
 export async function startTestApp(
   kind: DatabaseKind = 'sqlite',
   env: Record<string, string> = {},
+  /** Called at start and at every restart: transports are closed with the app. */
+  makeTransports: () => Transports = () => ({ email: undefined, sms: undefined }),
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-test-'));
   const { url: databaseUrl, drop } =
@@ -74,22 +79,40 @@ export async function startTestApp(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const db = openDatabase(config.database);
-  await migrateToLatest(db);
   const clock = new TestClock();
-  const services = createServices(db, config, clock);
-  const app = await buildApp({
-    config,
-    services,
-    logger: false,
-    webDir: path.join(dataDir, 'no-web'),
-  });
-  await app.ready();
+
+  async function open() {
+    const db = openDatabase(config.database);
+    await migrateToLatest(db);
+    const services = createServices(db, config, clock, makeTransports());
+    const app = await buildApp({
+      config,
+      services,
+      logger: false,
+      webDir: path.join(dataDir, 'no-web'),
+    });
+    await app.ready();
+    return { db, services, app };
+  }
+
+  async function shut(parts: Awaited<ReturnType<typeof open>>) {
+    await parts.services.worker.stop();
+    await parts.app.close();
+    await parts.db.destroy();
+  }
+
+  let current = await open();
 
   return {
-    app,
-    services,
-    db,
+    get app() {
+      return current.app;
+    },
+    get services() {
+      return current.services;
+    },
+    get db() {
+      return current.db;
+    },
     config,
     clock,
     async createMember(input = {}) {
@@ -97,7 +120,7 @@ export async function startTestApp(
       const username = input.username ?? `member${counter}${randomBytes(2).toString('hex')}`;
       const email = input.email ?? `${username}@example.org`;
       const password = 'correct horse battery staple';
-      const member = await services.members.create({
+      const member = await current.services.members.create({
         email,
         username,
         displayName: input.displayName ?? `Member ${counter}`,
@@ -107,7 +130,7 @@ export async function startTestApp(
       return { id: member.id, email, username, password };
     },
     async login(email, password) {
-      const response = await app.inject({
+      const response = await current.app.inject({
         method: 'POST',
         url: '/api/session',
         payload: { email, password },
@@ -118,9 +141,12 @@ export async function startTestApp(
       if (!cookie) throw new Error('login set no session cookie');
       return `tertulia_session=${cookie.value}`;
     },
+    async restart() {
+      await shut(current);
+      current = await open();
+    },
     async close() {
-      await app.close();
-      await db.destroy();
+      await shut(current);
       await drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

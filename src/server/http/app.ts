@@ -21,10 +21,12 @@ import { makeGuards } from './auth.js';
 import type { RouteContext, Services } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { avatarRoutes } from './routes/avatars.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
 import { joinRoutes } from './routes/join.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { memberRoutes } from './routes/members.js';
+import { outboxRoutes } from './routes/outbox.js';
 import { sessionRoutes } from './routes/session.js';
 import { registerWeb } from './web.js';
 
@@ -57,7 +59,7 @@ export async function buildApp({
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // One line per request is noise at info level; debug and trace turn it back on.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -114,6 +116,8 @@ export async function buildApp({
   await app.register(sessionRoutes, context);
   await app.register(memberRoutes, context);
   await app.register(meetingRoutes, context);
+  await app.register(deliveryRoutes, context);
+  await app.register(outboxRoutes, context);
   await app.register(joinRoutes, context);
   await app.register(avatarRoutes, context);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -3,6 +3,9 @@ import type { Config } from '../config.js';
 import type { MembersService } from '../accounts/members.js';
 import type { SessionsService } from '../accounts/sessions.js';
 import type { AvatarsService } from '../avatars/avatars.js';
+import type { InvitationsService } from '../invitations/invitations.js';
+import type { OutboxStore } from '../invitations/outbox.js';
+import type { DeliveryWorker } from '../invitations/worker.js';
 import type { MeetingsService } from '../meetings/meetings.js';
 import type { Guards } from './auth.js';
 
@@ -11,6 +14,10 @@ export interface Services {
   sessions: SessionsService;
   meetings: MeetingsService;
   avatars: AvatarsService;
+  invitations: InvitationsService;
+  outbox: OutboxStore;
+  /** Delivers outbox rows; started by main.ts (tests drive it by hand). */
+  worker: DeliveryWorker;
 }
 
 export interface RouteContext {

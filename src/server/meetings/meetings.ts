@@ -3,17 +3,29 @@
  * organizer changes a meeting; the organizer and member invitees can see it; anyone else is told
  * it does not exist, so ids cannot be probed.
  */
-import type { Selectable } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { JoinInfo, Meeting, Participant, ParticipantIssue } from '../../shared/api.js';
+import type {
+  Delivery,
+  JoinInfo,
+  Meeting,
+  Participant,
+  ParticipantIssue,
+} from '../../shared/api.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 import { newId, newToken } from '../tokens.js';
 import type { MembersService, UserRow } from '../accounts/members.js';
+import type {
+  InvitationsService,
+  MeetingVersion,
+  ParticipantRef,
+} from '../invitations/invitations.js';
+import { toDelivery } from '../invitations/views.js';
+import { meetingsVisibleTo, presentMeetings } from './meeting-views.js';
 import { resolveParticipants, type Resolved } from './participants.js';
-import { isValidTimeZone } from './zones.js';
+import { canonicalTimeZone } from './zones.js';
 
 /** 128 bits: a join link is a bearer secret, long enough that guessing one is hopeless. */
 const JOIN_TOKEN_BYTES = 16;
@@ -41,6 +53,7 @@ export class MeetingsService {
   constructor(
     private readonly db: Db,
     private readonly members: MembersService,
+    private readonly invitations: InvitationsService,
     private readonly clock: Clock,
     private readonly options: MeetingsOptions,
   ) {}
@@ -52,7 +65,8 @@ export class MeetingsService {
   }
 
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
-    const startsAt = this.checkSchedule(input.startsAt, input.timeZone);
+    const timeZone = zoneOrThrow(input.timeZone);
+    const startsAt = this.checkStart(input.startsAt);
     const participants = await this.resolveOrThrow(input.participants);
     const now = this.clock.now().toISOString();
     const row: Omit<MeetingsTable, 'sequence'> = {
@@ -64,7 +78,7 @@ export class MeetingsService {
       starts_at: startsAt.toISOString(),
       ends_at: addMinutes(startsAt, input.durationMinutes).toISOString(),
       duration_minutes: input.durationMinutes,
-      time_zone: input.timeZone,
+      time_zone: timeZone,
       join_token: newToken(JOIN_TOKEN_BYTES),
       created_at: now,
       updated_at: now,
@@ -72,7 +86,12 @@ export class MeetingsService {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('meetings').values(row).execute();
       await insertParticipants(tx, row.id, participants);
+      await this.invitations.recordChange(tx, organizer, null, {
+        meeting: { ...row, sequence: 0 },
+        participants,
+      });
     });
+    this.invitations.notifyQueued();
     return this.get(organizer, row.id);
   }
 
@@ -80,8 +99,7 @@ export class MeetingsService {
     organizer: UserRow,
     input: { name?: string | undefined; timeZone?: string | undefined },
   ): Promise<Meeting> {
-    const timeZone = input.timeZone ?? this.options.defaultTimeZone;
-    if (!isValidTimeZone(timeZone)) throw new AppError('BAD_TIME_ZONE');
+    const timeZone = zoneOrThrow(input.timeZone ?? this.options.defaultTimeZone);
     const now = this.clock.now();
     const id = newId();
     await this.db
@@ -106,53 +124,60 @@ export class MeetingsService {
 
   async list(viewer: UserRow, scope: 'upcoming' | 'past'): Promise<Meeting[]> {
     const now = this.clock.now().toISOString();
-    const rows = await this.visibleTo(viewer)
+    const rows = await meetingsVisibleTo(this.db, viewer.id)
       .where('meetings.ends_at', scope === 'upcoming' ? '>' : '<=', now)
       .orderBy('meetings.starts_at', scope === 'upcoming' ? 'asc' : 'desc')
       .limit(500)
       .execute();
-    return this.present(viewer, rows);
+    return presentMeetings(this.db, this.options.publicUrl, viewer.id, rows);
   }
 
   async get(viewer: UserRow, id: string): Promise<Meeting> {
-    const row = await this.visibleTo(viewer).where('meetings.id', '=', id).executeTakeFirst();
+    const row = await meetingsVisibleTo(this.db, viewer.id)
+      .where('meetings.id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new AppError('MEETING_NOT_FOUND');
-    const [meeting] = await this.present(viewer, [row]);
+    const [meeting] = await presentMeetings(this.db, this.options.publicUrl, viewer.id, [row]);
     return meeting as Meeting;
   }
 
   async update(viewer: UserRow, id: string, change: Partial<MeetingInput>): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status === 'cancelled') throw new AppError('MEETING_CANCELLED');
-    const timeZone = change.timeZone ?? current.time_zone;
+    const timeZone =
+      change.timeZone === undefined ? current.time_zone : zoneOrThrow(change.timeZone);
     const startsAt =
-      change.startsAt !== undefined || change.timeZone !== undefined
-        ? this.checkSchedule(change.startsAt ?? current.starts_at, timeZone)
-        : new Date(current.starts_at);
+      change.startsAt === undefined
+        ? new Date(current.starts_at)
+        : this.checkStart(change.startsAt);
     const duration = change.durationMinutes ?? current.duration_minutes;
     const participants =
       change.participants === undefined
         ? undefined
         : await this.resolveOrThrow(change.participants);
     await this.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('meetings')
-        .set((eb) => ({
-          name: change.name ?? current.name,
-          starts_at: startsAt.toISOString(),
-          ends_at: addMinutes(startsAt, duration).toISOString(),
-          duration_minutes: duration,
-          time_zone: timeZone,
-          sequence: eb('sequence', '+', 1),
-          updated_at: this.clock.now().toISOString(),
-        }))
-        .where('id', '=', id)
-        .execute();
+      const before = await loadVersion(tx, id);
+      const next = {
+        ...before.meeting,
+        name: change.name ?? current.name,
+        starts_at: startsAt.toISOString(),
+        ends_at: addMinutes(startsAt, duration).toISOString(),
+        duration_minutes: duration,
+        time_zone: timeZone,
+        sequence: before.meeting.sequence + 1,
+        updated_at: this.clock.now().toISOString(),
+      };
+      await tx.updateTable('meetings').set(next).where('id', '=', id).execute();
       if (participants) {
         await tx.deleteFrom('meeting_participants').where('meeting_id', '=', id).execute();
         await insertParticipants(tx, id, participants);
       }
+      await this.invitations.recordChange(tx, viewer, before, {
+        meeting: next,
+        participants: participants ?? before.participants,
+      });
     });
+    this.invitations.notifyQueued();
     return this.get(viewer, id);
   }
 
@@ -160,17 +185,39 @@ export class MeetingsService {
   async cancel(viewer: UserRow, id: string): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status !== 'cancelled') {
-      await this.db
-        .updateTable('meetings')
-        .set((eb) => ({
-          status: 'cancelled',
-          sequence: eb('sequence', '+', 1),
+      await this.db.transaction().execute(async (tx) => {
+        const before = await loadVersion(tx, id);
+        const next = {
+          ...before.meeting,
+          status: 'cancelled' as const,
+          sequence: before.meeting.sequence + 1,
           updated_at: this.clock.now().toISOString(),
-        }))
-        .where('id', '=', id)
-        .execute();
+        };
+        await tx.updateTable('meetings').set(next).where('id', '=', id).execute();
+        await this.invitations.recordChange(tx, viewer, before, {
+          meeting: next,
+          participants: before.participants,
+        });
+      });
+      this.invitations.notifyQueued();
     }
     return this.get(viewer, id);
+  }
+
+  /** The current delivery state of each participant's invitation (organizer only). */
+  async deliveries(viewer: UserRow, id: string): Promise<Delivery[]> {
+    await this.ownMeeting(viewer, id);
+    return (await this.invitations.latestDeliveries(id)).map(toDelivery);
+  }
+
+  /** Sends the current invitation (or cancellation) to one participant again. */
+  async resend(viewer: UserRow, id: string, deliveryId: string): Promise<Delivery[]> {
+    await this.ownMeeting(viewer, id);
+    await this.db.transaction().execute(async (tx) => {
+      await this.invitations.resend(tx, viewer, await loadVersion(tx, id), deliveryId);
+    });
+    this.invitations.notifyQueued();
+    return this.deliveries(viewer, id);
   }
 
   /** What a lobby may know from a join token alone: nothing about invitees or the token itself. */
@@ -202,8 +249,7 @@ export class MeetingsService {
     };
   }
 
-  private checkSchedule(startsAtIso: string, timeZone: string): Date {
-    if (!isValidTimeZone(timeZone)) throw new AppError('BAD_TIME_ZONE');
+  private checkStart(startsAtIso: string): Date {
     const startsAt = new Date(startsAtIso);
     if (startsAt.getTime() < this.clock.now().getTime() - PAST_GRACE_MS) {
       throw new AppError('START_IN_PAST');
@@ -241,65 +287,6 @@ export class MeetingsService {
       .executeTakeFirst();
     return hit !== undefined;
   }
-
-  private visibleTo(viewer: UserRow) {
-    return this.db
-      .selectFrom('meetings')
-      .innerJoin('users as organizer', 'organizer.id', 'meetings.organizer_id')
-      .selectAll('meetings')
-      .select('organizer.display_name as organizer_name')
-      .where((eb) =>
-        eb.or([
-          eb('meetings.organizer_id', '=', viewer.id),
-          eb(
-            'meetings.id',
-            'in',
-            eb
-              .selectFrom('meeting_participants')
-              .select('meeting_participants.meeting_id')
-              .where('meeting_participants.user_id', '=', viewer.id),
-          ),
-        ]),
-      );
-  }
-
-  private async present(
-    viewer: UserRow,
-    rows: Array<Selectable<MeetingsTable> & { organizer_name: string }>,
-  ): Promise<Meeting[]> {
-    const ids = rows.map((r) => r.id);
-    const participantRows =
-      ids.length === 0
-        ? []
-        : await this.db
-            .selectFrom('meeting_participants as p')
-            .leftJoin('users as u', 'u.id', 'p.user_id')
-            .select(['p.meeting_id', 'p.kind', 'p.address', 'u.display_name'])
-            .where('p.meeting_id', 'in', ids)
-            .orderBy('p.meeting_id')
-            .orderBy('p.position')
-            .execute();
-    const byMeeting = new Map<string, Participant[]>();
-    for (const p of participantRows) {
-      const list = byMeeting.get(p.meeting_id) ?? [];
-      list.push({ kind: p.kind, address: p.address, displayName: p.display_name ?? null });
-      byMeeting.set(p.meeting_id, list);
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      name: r.name,
-      status: r.status,
-      startsAt: r.starts_at,
-      durationMinutes: r.duration_minutes,
-      timeZone: r.time_zone,
-      joinUrl: `${this.options.publicUrl}/m/${r.join_token}`,
-      organizer: { id: r.organizer_id, displayName: r.organizer_name },
-      isOrganizer: r.organizer_id === viewer.id,
-      participants: byMeeting.get(r.id) ?? [],
-      createdAt: r.created_at,
-    }));
-  }
 }
 
 async function insertParticipants(tx: Db, meetingId: string, participants: ParticipantRow[]) {
@@ -316,6 +303,27 @@ async function insertParticipants(tx: Db, meetingId: string, participants: Parti
       })),
     )
     .execute();
+}
+
+function zoneOrThrow(zone: string): string {
+  const canonical = canonicalTimeZone(zone);
+  if (!canonical) throw new AppError('BAD_TIME_ZONE');
+  return canonical;
+}
+
+async function loadVersion(tx: Db, id: string): Promise<MeetingVersion> {
+  const meeting = await tx
+    .selectFrom('meetings')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const participants: ParticipantRef[] = await tx
+    .selectFrom('meeting_participants')
+    .select(['kind', 'address', 'user_id as userId'])
+    .where('meeting_id', '=', id)
+    .orderBy('position')
+    .execute();
+  return { meeting, participants };
 }
 
 function addMinutes(date: Date, minutes: number): Date {

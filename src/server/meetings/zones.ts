@@ -1,18 +1,28 @@
 /** Checks for IANA time zones and ISO regions, backed by the runtime's own ICU data. */
 import { getCountries, type CountryCode } from 'libphonenumber-js/max';
 
-// Only valid zones are remembered, so arbitrary input cannot grow the cache.
-const knownZones = new Set<string>();
+// Only valid zones are remembered, so arbitrary input cannot grow the cache without bound.
+const canonicalZones = new Map<string, string>();
+
+/**
+ * The zone's canonical IANA name (`europe/madrid` -> `Europe/Madrid`), or undefined when the
+ * runtime does not know it. Intl accepts any case, but we store and show the canonical name.
+ */
+export function canonicalTimeZone(zone: string): string | undefined {
+  const known = canonicalZones.get(zone);
+  if (known) return known;
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+  canonicalZones.set(zone, canonical);
+  return canonical;
+}
 
 export function isValidTimeZone(zone: string): boolean {
-  if (knownZones.has(zone)) return true;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    return false;
-  }
-  knownZones.add(zone);
-  return true;
+  return canonicalTimeZone(zone) !== undefined;
 }
 
 const countries = new Set<string>(getCountries());

@@ -16,13 +16,14 @@ import {
 } from 'kysely';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
+import * as outbox from './migrations/002-outbox.js';
 
 export type Db = Kysely<Database>;
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 // Listed here rather than read from a folder so that compiled and tsx runs behave the same.
-const migrations: Record<string, Migration> = { '001-initial': initial };
+const migrations: Record<string, Migration> = { '001-initial': initial, '002-outbox': outbox };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -56,7 +56,36 @@ export interface AvatarsTable {
   created_at: string;
 }
 
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'kept';
+
+export interface OutboxTable {
+  id: string;
+  meeting_id: string;
+  /** Who, independent of address changes: `email:<addr>`, `phone:<e164>` or `member:<userId>`. */
+  recipient_key: string;
+  participant_kind: 'email' | 'phone' | 'member';
+  /** As the organizer sees the participant: email, E.164 number or user name. */
+  participant_address: string;
+  channel: 'email' | 'sms';
+  kind: 'invite' | 'update' | 'cancel';
+  sequence: number;
+  /** The rendered OutboundMessage, JSON. */
+  payload: string;
+  /** `kept`: rendered but no transport is configured for its channel (shown on the Outbox page). */
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  give_up_at: string;
+  /** Set while a worker holds the row; an expired lease means the holder died. */
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
+  outbox: OutboxTable;
   users: UsersTable;
   sessions: SessionsTable;
   meetings: MeetingsTable;

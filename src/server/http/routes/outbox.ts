@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errorBody,
+  idParams,
+  outboxDetailSchema,
+  outboxListReply,
+  outboxQuery,
+} from '../../../shared/api.js';
+import { AppError } from '../../errors.js';
+import type { OutboundMessage } from '../../invitations/messages.js';
+import { toOutboxDetail, toOutboxItem } from '../../invitations/views.js';
+import type { RouteContext } from '../context.js';
+
+/** The Outbox: every rendered message and its delivery state, for admins. */
+export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
+  app,
+  { services, guards },
+) => {
+  app.addHook('preHandler', guards.requireAdmin);
+  const errors = { 401: errorBody, 403: errorBody, 404: errorBody };
+
+  app.get(
+    '/api/outbox',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: 'Every outgoing message, newest first (admins only)',
+        querystring: outboxQuery,
+        response: { 200: outboxListReply, 400: errorBody, ...errors },
+      },
+    },
+    async (request) => ({
+      items: (await services.outbox.list(request.query)).map(toOutboxItem),
+    }),
+  );
+
+  app.get(
+    '/api/outbox/:id',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: 'One message as rendered: email (HTML, text, ICS) or SMS text (admins only)',
+        params: idParams,
+        response: { 200: outboxDetailSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const row = await services.outbox.get(request.params.id);
+      if (!row) throw new AppError('NOT_FOUND');
+      return toOutboxDetail(row);
+    },
+  );
+
+  app.get(
+    '/api/outbox/:id/invite.ics',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: "Download an email's calendar invitation (admins only)",
+        params: idParams,
+        response: { 200: z.string(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const row = await services.outbox.get(request.params.id);
+      const message = row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;
+      if (message?.channel !== 'email') throw new AppError('NOT_FOUND');
+      return reply
+        .type(`text/calendar; charset=utf-8; method=${message.icsMethod}`)
+        .header('Content-Disposition', 'attachment; filename="invite.ics"')
+        .send(message.ics);
+    },
+  );
+};

@@ -1,0 +1,26 @@
+/** The facts an invitation is rendered from, independent of channel. */
+export type InvitationKind = 'invite' | 'update' | 'cancel';
+
+export interface InvitationContent {
+  kind: InvitationKind;
+  language: 'en' | 'es';
+  meeting: {
+    id: string;
+    name: string;
+    /** UTC instant, ISO 8601. */
+    startsAt: string;
+    durationMinutes: number;
+    /** IANA zone the organizer scheduled in; dates are written in it, zone spelled out. */
+    timeZone: string;
+    joinUrl: string;
+    /** ICS SEQUENCE: 0 at creation, +1 for every change invitees hear about. */
+    sequence: number;
+    /** Digits only, when the meeting is password-protected. */
+    password: string | null;
+  };
+  organizer: { displayName: string; email: string };
+  /** Email addresses of every email-reachable participant, for ATTENDEE lines. */
+  attendeeEmails: string[];
+  /** Host part used in UIDs and Message-IDs, e.g. meet.example.com. */
+  domain: string;
+}

@@ -1,0 +1,228 @@
+/**
+ * Invitations: turns each meeting change into rendered outbox rows, written in the caller's
+ * transaction so the change and its messages commit together, and answers what was delivered.
+ */
+import type { Selectable } from 'kysely';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { Db } from '../storage/database.js';
+import type { MeetingsTable, OutboxTable } from '../storage/schema.js';
+import { newId } from '../tokens.js';
+import type { UserRow } from '../accounts/members.js';
+import type { InvitationContent, InvitationKind } from './content.js';
+import type { OutboundMessage } from './messages.js';
+import type { OutboxRow, OutboxStore } from './outbox.js';
+import { planDeliveries, type MeetingState, type Recipient } from './plan.js';
+import { joinUrl } from '../meetings/meeting-views.js';
+import { renderEmail } from './render-email.js';
+import { renderSms } from './render-sms.js';
+
+type MeetingRow = Selectable<MeetingsTable>;
+
+export interface ParticipantRef {
+  kind: 'email' | 'phone' | 'member';
+  address: string;
+  userId: string | null;
+}
+
+export interface MeetingVersion {
+  meeting: MeetingRow;
+  participants: ParticipantRef[];
+}
+
+export interface InvitationsOptions {
+  publicUrl: string;
+  /** Channels with a configured transport; the others' messages are kept for the Outbox page. */
+  channels: { email: boolean; sms: boolean };
+  /** How long transient failures are retried before a row is marked failed. */
+  retryWindowMs: number;
+}
+
+export class InvitationsService {
+  private readonly domain: string;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: OutboxStore,
+    private readonly clock: Clock,
+    private readonly options: InvitationsOptions,
+  ) {
+    this.domain = new URL(options.publicUrl).hostname;
+  }
+
+  /** Called by the delivery worker: new rows are waiting. */
+  onQueued(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** To call after the transaction that recorded a change committed. */
+  notifyQueued(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Writes the outbox rows for one change, inside the caller's transaction. */
+  async recordChange(
+    tx: Db,
+    organizer: UserRow,
+    before: MeetingVersion | null,
+    after: MeetingVersion,
+  ): Promise<number> {
+    const memberEmails = await this.memberEmails(tx, [
+      ...(before?.participants ?? []),
+      ...after.participants,
+    ]);
+    const toState = (v: MeetingVersion): MeetingState => ({
+      name: v.meeting.name,
+      startsAt: v.meeting.starts_at,
+      durationMinutes: v.meeting.duration_minutes,
+      status: v.meeting.status,
+      recipients: v.participants.flatMap((p) => recipientOf(p, memberEmails)),
+    });
+    const afterState = toState(after);
+    const planned = planDeliveries(before ? toState(before) : null, afterState);
+    if (planned.length === 0) return 0;
+    const attendeeEmails = afterState.recipients
+      .filter((r) => r.channel === 'email')
+      .map((r) => r.to);
+    const rows = planned.map(({ recipient, kind }) =>
+      this.buildRow(after.meeting, organizer, recipient, kind, attendeeEmails),
+    );
+    await tx.insertInto('outbox').values(rows).execute();
+    return rows.length;
+  }
+
+  /** Queues the current invitation (or cancellation) again for one recipient of a meeting. */
+  async resend(
+    tx: Db,
+    organizer: UserRow,
+    version: MeetingVersion,
+    deliveryId: string,
+  ): Promise<void> {
+    // Read through the transaction: SQLite has one connection, held by it until commit.
+    const previous = await tx
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', deliveryId)
+      .executeTakeFirst();
+    if (!previous || previous.meeting_id !== version.meeting.id) throw new AppError('NOT_FOUND');
+    const memberEmails = await this.memberEmails(tx, version.participants);
+    const recipients = version.participants.flatMap((p) => recipientOf(p, memberEmails));
+    const recipient = recipients.find((r) => r.key === previous.recipient_key);
+    const kind: InvitationKind =
+      version.meeting.status === 'cancelled' || !recipient ? 'cancel' : 'invite';
+    const target = recipient ?? rowRecipient(previous);
+    const attendees = recipients.filter((r) => r.channel === 'email').map((r) => r.to);
+    await tx
+      .insertInto('outbox')
+      .values(this.buildRow(version.meeting, organizer, target, kind, attendees))
+      .execute();
+  }
+
+  async latestDeliveries(meetingId: string): Promise<OutboxRow[]> {
+    return this.store.latestPerRecipient(meetingId);
+  }
+
+  private buildRow(
+    meeting: MeetingRow,
+    organizer: UserRow,
+    recipient: Recipient,
+    kind: InvitationKind,
+    attendeeEmails: string[],
+  ): OutboxTable {
+    const id = newId();
+    const content: InvitationContent = {
+      kind,
+      language: organizer.language,
+      meeting: {
+        id: meeting.id,
+        name: meeting.name,
+        startsAt: meeting.starts_at,
+        durationMinutes: meeting.duration_minutes,
+        timeZone: meeting.time_zone,
+        joinUrl: joinUrl(this.options.publicUrl, meeting.join_token),
+        sequence: meeting.sequence,
+        password: null,
+      },
+      organizer: { displayName: organizer.display_name, email: organizer.email },
+      attendeeEmails,
+      domain: this.domain,
+    };
+    // One Message-ID per row: retries of the row reuse it, so a mail sent twice after an
+    // ambiguous failure is recognisably the same message.
+    const message: OutboundMessage =
+      recipient.channel === 'email'
+        ? renderEmail(content, recipient.to, `<${id}@${this.domain}>`)
+        : renderSms(content, recipient.to);
+    const now = this.clock.now();
+    const enabled = this.options.channels[recipient.channel];
+    return {
+      id,
+      meeting_id: meeting.id,
+      recipient_key: recipient.key,
+      participant_kind: recipient.participantKind,
+      participant_address: recipient.participantAddress,
+      channel: recipient.channel,
+      kind,
+      sequence: meeting.sequence,
+      payload: JSON.stringify(message),
+      status: enabled ? 'queued' : 'kept',
+      attempts: 0,
+      next_attempt_at: now.toISOString(),
+      give_up_at: new Date(now.getTime() + this.options.retryWindowMs).toISOString(),
+      locked_until: null,
+      last_error: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      sent_at: null,
+    };
+  }
+
+  private async memberEmails(tx: Db, participants: ParticipantRef[]): Promise<Map<string, string>> {
+    const ids = [...new Set(participants.flatMap((p) => (p.userId ? [p.userId] : [])))];
+    if (ids.length === 0) return new Map();
+    const rows = await tx
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.email]));
+  }
+}
+
+function recipientOf(p: ParticipantRef, memberEmails: Map<string, string>): Recipient[] {
+  if (p.kind === 'member') {
+    const email = p.userId ? memberEmails.get(p.userId) : undefined;
+    if (!p.userId || !email) return [];
+    return [
+      {
+        key: `member:${p.userId}`,
+        participantKind: 'member',
+        participantAddress: p.address,
+        channel: 'email',
+        to: email,
+      },
+    ];
+  }
+  return [
+    {
+      key: `${p.kind}:${p.address}`,
+      participantKind: p.kind,
+      participantAddress: p.address,
+      channel: p.kind === 'email' ? 'email' : 'sms',
+      to: p.address,
+    },
+  ];
+}
+
+function rowRecipient(row: OutboxRow): Recipient {
+  const message = JSON.parse(row.payload) as OutboundMessage;
+  return {
+    key: row.recipient_key,
+    participantKind: row.participant_kind,
+    participantAddress: row.participant_address,
+    channel: row.channel,
+    to: message.to,
+  };
+}

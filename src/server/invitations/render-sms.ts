@@ -1,0 +1,81 @@
+/**
+ * The SMS an invitee receives, in the organizer's language. One short plain-text sentence with
+ * the date in the meeting's zone (zone spelled out), the link and the password when there is
+ * one. The templates use only GSM 03.38 characters (straight quotes, no dashes, no "reunión")
+ * so a typical invitation fits one 160-septet SMS; names with characters outside that alphabet
+ * (María, García) switch the whole text to UCS-2, which costs more segments but keeps them intact.
+ */
+import type { InvitationContent } from './content.js';
+import type { SmsMessage } from './messages.js';
+
+type Language = InvitationContent['language'];
+
+interface SmsFacts {
+  organizer: string;
+  name: string;
+  when: string;
+  link: string;
+}
+
+interface SmsText {
+  invite: (f: SmsFacts) => string;
+  update: (f: SmsFacts) => string;
+  cancel: (f: SmsFacts) => string;
+  password: string;
+}
+
+// The link always ends a sentence without a full stop after it, so no handset's link detection
+// takes the stop for part of the URL.
+const TEXTS: Record<Language, SmsText> = {
+  en: {
+    invite: (f) => `${f.organizer} invites you to "${f.name}" on ${f.when}. Join: ${f.link}`,
+    update: (f) => `Updated: "${f.name}" is now on ${f.when}. Join: ${f.link}`,
+    cancel: (f) => `Cancelled: "${f.name}" on ${f.when} by ${f.organizer}.`,
+    password: 'Password',
+  },
+  es: {
+    invite: (f) => `${f.organizer} te invita a "${f.name}" el ${f.when}. Entra: ${f.link}`,
+    update: (f) => `Cambio: "${f.name}" pasa al ${f.when}. Entra: ${f.link}`,
+    cancel: (f) => `Cancelada: "${f.name}" del ${f.when}, por ${f.organizer}.`,
+    password: 'Contraseña',
+  },
+};
+
+/**
+ * "Tue 3 Mar 2030, 10:00 (Europe/Madrid)". Built from the formatter's parts rather than its
+ * whole output: the locale's own punctuation may carry no-break spaces, which are not GSM
+ * characters and would push the SMS into UCS-2. 24-hour in both languages.
+ */
+export function formatSmsDateTime(instant: Date, language: Language, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat(language, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  const date = `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+  return `${date}, ${part('hour')}:${part('minute')} (${timeZone})`;
+}
+
+export function renderSms(content: InvitationContent, to: string): SmsMessage {
+  const { meeting } = content;
+  const texts = TEXTS[content.language];
+  const facts: SmsFacts = {
+    organizer: content.organizer.displayName,
+    name: meeting.name,
+    when: formatSmsDateTime(new Date(meeting.startsAt), content.language, meeting.timeZone),
+    link: meeting.joinUrl,
+  };
+  let text = texts[content.kind](facts);
+  // A cancelled meeting cannot be joined, so its password would only be noise.
+  if (meeting.password !== null && content.kind !== 'cancel') {
+    text += `\n${texts.password}: ${meeting.password}`;
+  }
+  return { channel: 'sms', to, text };
+}

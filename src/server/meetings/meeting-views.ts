@@ -1,0 +1,76 @@
+/**
+ * The read side of meetings: which meetings a member may see, and how a row becomes the API's
+ * `Meeting` (organizer name and participants loaded in one query for a whole list).
+ */
+import type { Selectable } from 'kysely';
+import type { Meeting, Participant } from '../../shared/api.js';
+import type { Db } from '../storage/database.js';
+import type { MeetingsTable } from '../storage/schema.js';
+
+export type MeetingListRow = Selectable<MeetingsTable> & { organizer_name: string };
+
+/** Meetings the member organizes or is invited to as a member. */
+export function meetingsVisibleTo(db: Db, viewerId: string) {
+  return db
+    .selectFrom('meetings')
+    .innerJoin('users as organizer', 'organizer.id', 'meetings.organizer_id')
+    .selectAll('meetings')
+    .select('organizer.display_name as organizer_name')
+    .where((eb) =>
+      eb.or([
+        eb('meetings.organizer_id', '=', viewerId),
+        eb(
+          'meetings.id',
+          'in',
+          eb
+            .selectFrom('meeting_participants')
+            .select('meeting_participants.meeting_id')
+            .where('meeting_participants.user_id', '=', viewerId),
+        ),
+      ]),
+    );
+}
+
+export function joinUrl(publicUrl: string, joinToken: string): string {
+  return `${publicUrl}/m/${joinToken}`;
+}
+
+export async function presentMeetings(
+  db: Db,
+  publicUrl: string,
+  viewerId: string,
+  rows: MeetingListRow[],
+): Promise<Meeting[]> {
+  const ids = rows.map((r) => r.id);
+  const participantRows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('meeting_participants as p')
+          .leftJoin('users as u', 'u.id', 'p.user_id')
+          .select(['p.meeting_id', 'p.kind', 'p.address', 'u.display_name'])
+          .where('p.meeting_id', 'in', ids)
+          .orderBy('p.meeting_id')
+          .orderBy('p.position')
+          .execute();
+  const byMeeting = new Map<string, Participant[]>();
+  for (const p of participantRows) {
+    const list = byMeeting.get(p.meeting_id) ?? [];
+    list.push({ kind: p.kind, address: p.address, displayName: p.display_name ?? null });
+    byMeeting.set(p.meeting_id, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    status: r.status,
+    startsAt: r.starts_at,
+    durationMinutes: r.duration_minutes,
+    timeZone: r.time_zone,
+    joinUrl: joinUrl(publicUrl, r.join_token),
+    organizer: { id: r.organizer_id, displayName: r.organizer_name },
+    isOrganizer: r.organizer_id === viewerId,
+    participants: byMeeting.get(r.id) ?? [],
+    createdAt: r.created_at,
+  }));
+}
