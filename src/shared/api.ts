@@ -62,7 +62,8 @@ export const updateMeBody = z
 
 export const createMemberBody = z
   .object({
-    email: z.email().trim().toLowerCase().max(254),
+    // Trim before the format check: pasted addresses often carry spaces or tabs.
+    email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
     username: usernameSchema,
     displayName: displayNameSchema,
     role: roleSchema.default('member'),

@@ -13,7 +13,7 @@ export const ERROR_CATALOG = {
   INVALID_PARTICIPANTS: { status: 400, message: 'Some participants are not valid.' },
   UNSUPPORTED_IMAGE: {
     status: 400,
-    message: 'The picture must be a JPEG, PNG, WebP, GIF or HEIC image.',
+    message: 'The picture must be a JPEG, PNG, WebP, GIF or AVIF image.',
   },
   IMAGE_TOO_LARGE: { status: 413, message: 'The picture is too large (at most 5 MB).' },
   IMAGE_TOO_MANY_PIXELS: { status: 400, message: 'The picture has too many pixels.' },

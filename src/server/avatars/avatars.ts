@@ -85,6 +85,13 @@ async function reencode(bytes: Buffer): Promise<Buffer> {
     if (error instanceof AppError) throw error;
     const message = error instanceof Error ? error.message : '';
     if (/pixel limit/i.test(message)) throw new AppError('IMAGE_TOO_MANY_PIXELS', { cause: error });
+    // sharp's prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); say so plainly.
+    if (/heif|hevc/i.test(message)) {
+      throw new AppError('UNSUPPORTED_IMAGE', {
+        message: 'HEIC pictures cannot be read here; please choose a JPEG or PNG picture.',
+        cause: error,
+      });
+    }
     throw new AppError('UNSUPPORTED_IMAGE', {
       message: 'The picture could not be read; it may be damaged.',
       cause: error,

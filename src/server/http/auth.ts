@@ -1,6 +1,7 @@
 /**
  * Session cookie handling and the guards routes declare: `requireMember`, `requireAdmin`.
- * The cookie holds a random token; the database holds only its hash.
+ * The cookie holds a random token; the database holds only its hash. Guards run as `onRequest`
+ * hooks, before the body is parsed: an anonymous request learns nothing from validation.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';

@@ -14,7 +14,8 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
   if (built) {
     await app.register(fastifyStatic, {
       root: webDir,
-      wildcard: false,
+      // Wildcard: assets written by a rebuild are served without restarting the server.
+      wildcard: true,
       index: false,
       preCompressed: true,
       setHeaders(res, filePath) {
@@ -24,7 +25,7 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
     });
   }
   app.setNotFoundHandler(async (request, reply) => {
-    const isPage = request.method === 'GET' && !/^\/(api|avatars)(\/|$)/.test(request.url);
+    const isPage = request.method === 'GET' && !/^\/(api|avatars)(\/|\?|$)/.test(request.url);
     if (!isPage) return sendError(reply, 'NOT_FOUND');
     if (!built) {
       return reply

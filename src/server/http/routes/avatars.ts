@@ -15,7 +15,7 @@ export const avatarRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app.post(
     '/api/avatars',
     {
-      preHandler: guards.requireMember,
+      onRequest: guards.requireMember,
       schema: {
         tags: ['avatars'],
         summary: 'Upload a picture (multipart, one field "file"); stored as a 256×256 WebP',

@@ -8,7 +8,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards },
 ) => {
-  app.addHook('preHandler', guards.requireMember);
+  app.addHook('onRequest', guards.requireMember);
   const errors = { 401: errorBody, 403: errorBody, 404: errorBody };
 
   app.get(

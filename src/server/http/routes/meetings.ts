@@ -19,7 +19,7 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   { services, guards },
 ) => {
   const { meetings } = services;
-  app.addHook('preHandler', guards.requireMember);
+  app.addHook('onRequest', guards.requireMember);
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
   app.post(

@@ -14,7 +14,7 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards },
 ) => {
-  app.addHook('preHandler', guards.requireAdmin);
+  app.addHook('onRequest', guards.requireAdmin);
 
   app.get(
     '/api/members',

@@ -17,7 +17,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards },
 ) => {
-  app.addHook('preHandler', guards.requireAdmin);
+  app.addHook('onRequest', guards.requireAdmin);
   const errors = { 401: errorBody, 403: errorBody, 404: errorBody };
 
   app.get(

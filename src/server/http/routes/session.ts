@@ -48,7 +48,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app.get(
     '/api/me',
     {
-      preHandler: guards.requireMember,
+      onRequest: guards.requireMember,
       schema: {
         tags: ['session'],
         summary: 'The logged-in member',
@@ -61,7 +61,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app.patch(
     '/api/me',
     {
-      preHandler: guards.requireMember,
+      onRequest: guards.requireMember,
       schema: {
         tags: ['session'],
         summary: 'Change own display name, avatar or language',

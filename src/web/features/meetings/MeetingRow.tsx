@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Meeting } from '../../../shared/api.js';
+import { CopyButton } from '../../ui/CopyButton.js';
+import { formatMeetingWhen, participantsSummary } from './meeting-format.js';
+import styles from './meetings.module.css';
+
+/** One meeting in the list: name (link to its page), when, who, and its join link to copy. */
+export function MeetingRow({ meeting }: { meeting: Meeting }) {
+  const { t, i18n } = useTranslation();
+  const cancelled = meeting.status === 'cancelled';
+  const { names, more } = participantsSummary(meeting.participants);
+  return (
+    <li className={styles.row} data-testid="meeting-row" data-meeting-id={meeting.id}>
+      <div className={styles.rowMain}>
+        <h3 className={styles.rowTitle}>
+          <Link to={`/meetings/${meeting.id}`}>{meeting.name}</Link>
+          {cancelled ? (
+            <span className={styles.badgeCancelled}>{t('meetings.cancelled')}</span>
+          ) : null}
+          {meeting.kind === 'quick' ? (
+            <span className={styles.badge}>{t('meetings.quick')}</span>
+          ) : null}
+        </h3>
+        <p className={styles.rowWhen}>
+          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, i18n.language, t)}</time>
+        </p>
+        <p className={styles.rowMeta}>
+          {meeting.isOrganizer
+            ? t('meetings.organizedByYou')
+            : t('meetings.organizedBy', { name: meeting.organizer.displayName })}
+          {' · '}
+          {meeting.participants.length === 0
+            ? t('meetings.noParticipants')
+            : more > 0
+              ? t('meetings.andMore', { names, count: more })
+              : names}
+        </p>
+      </div>
+      {cancelled ? null : (
+        <div className={styles.rowActions}>
+          <CopyButton text={meeting.joinUrl} context={meeting.name} />
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,25 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { api } from '../../lib/api.js';
+import { useDocumentTitle } from '../../ui/use-document-title.js';
+import { newMeetingValues } from './meeting-form-values.js';
+import { MeetingForm } from './MeetingForm.js';
+
+export function NewMeetingPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('meeting.newTitle'));
+  const navigate = useNavigate();
+  const [initialValues] = useState(() => newMeetingValues());
+  return (
+    <>
+      <h1>{t('meeting.newTitle')}</h1>
+      <MeetingForm
+        initialValues={initialValues}
+        save={(body) => api.createMeeting(body)}
+        onSaved={(meeting) => void navigate(`/meetings/${meeting.id}`)}
+        onCancel={() => void navigate('/meetings')}
+      />
+    </>
+  );
+}

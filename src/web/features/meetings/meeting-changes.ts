@@ -1,0 +1,28 @@
+import type { CreateMeetingBody, UpdateMeetingBody } from '../../../shared/api.js';
+
+/**
+ * Only the fields that differ from the saved meeting, so editing the name of a meeting that has
+ * already started does not resend (and fail on) its start time, and unchanged invitees are not
+ * notified again.
+ */
+export function meetingChanges(
+  before: CreateMeetingBody,
+  after: CreateMeetingBody,
+): UpdateMeetingBody {
+  const changes: UpdateMeetingBody = {};
+  if (after.name !== before.name) changes.name = after.name;
+  if (
+    Date.parse(after.startsAt) !== Date.parse(before.startsAt) ||
+    after.timeZone !== before.timeZone
+  ) {
+    changes.startsAt = after.startsAt;
+    changes.timeZone = after.timeZone;
+  }
+  if (after.durationMinutes !== before.durationMinutes) {
+    changes.durationMinutes = after.durationMinutes;
+  }
+  const same = (a: string[] = [], b: string[] = []) =>
+    a.length === b.length && a.every((value, index) => value === b[index]);
+  if (!same(before.participants, after.participants)) changes.participants = after.participants;
+  return changes;
+}

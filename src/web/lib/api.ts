@@ -1,0 +1,84 @@
+/** Typed functions for every HTTP endpoint the web app uses; see src/shared/api.ts. */
+import type {
+  CreateMeetingBody,
+  JoinInfo,
+  Language,
+  Meeting,
+  Member,
+  ParticipantIssue,
+  Participant,
+  Role,
+  UpdateMeetingBody,
+} from '../../shared/api.js';
+import { request } from './http.js';
+
+export type MeetingScope = 'upcoming' | 'past';
+
+export type ParticipantCheck =
+  { ok: true; participant: Participant } | { ok: false; issue: ParticipantIssue };
+
+export interface NewMember {
+  email: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
+export interface ProfileChanges {
+  displayName?: string;
+  avatarId?: string | null;
+  language?: Language;
+}
+
+const json = (method: 'POST' | 'PATCH', body: unknown) => ({ method, body }) as const;
+const id = encodeURIComponent;
+
+export const api = {
+  logIn: (email: string, password: string) =>
+    request<Member>('/api/session', json('POST', { email, password })),
+  logOut: () => request<void>('/api/session', { method: 'DELETE' }),
+  me: (signal?: AbortSignal) => request<Member>('/api/me', { signal }),
+  updateMe: (changes: ProfileChanges) => request<Member>('/api/me', json('PATCH', changes)),
+
+  uploadAvatar: (file: Blob) => {
+    const form = new FormData();
+    form.append('file', file);
+    return request<{ id: string; url: string }>('/api/avatars', { method: 'POST', body: form });
+  },
+
+  checkParticipants: async (participants: string[], signal?: AbortSignal) => {
+    const reply = await request<{ results: ParticipantCheck[] }>('/api/participants/check', {
+      ...json('POST', { participants }),
+      signal,
+    });
+    return reply.results;
+  },
+
+  listMeetings: async (scope: MeetingScope, signal?: AbortSignal) => {
+    const reply = await request<{ meetings: Meeting[] }>(`/api/meetings?scope=${scope}`, {
+      signal,
+    });
+    return reply.meetings;
+  },
+  meeting: (meetingId: string, signal?: AbortSignal) =>
+    request<Meeting>(`/api/meetings/${id(meetingId)}`, { signal }),
+  createMeeting: (body: CreateMeetingBody) => request<Meeting>('/api/meetings', json('POST', body)),
+  createQuickMeeting: (name?: string) =>
+    request<Meeting>('/api/meetings/quick', json('POST', name ? { name } : {})),
+  updateMeeting: (meetingId: string, body: UpdateMeetingBody) =>
+    request<Meeting>(`/api/meetings/${id(meetingId)}`, json('PATCH', body)),
+  cancelMeeting: (meetingId: string) =>
+    request<Meeting>(`/api/meetings/${id(meetingId)}`, { method: 'DELETE' }),
+
+  joinInfo: (token: string, signal?: AbortSignal) =>
+    request<JoinInfo>(`/api/join/${id(token)}`, { signal }),
+
+  listMembers: async (signal?: AbortSignal) => {
+    const reply = await request<{ members: Member[] }>('/api/members', { signal });
+    return reply.members;
+  },
+  createMember: (member: NewMember) => request<Member>('/api/members', json('POST', member)),
+  updateMember: (memberId: string, changes: { disabled?: boolean; role?: Role }) =>
+    request<Member>(`/api/members/${id(memberId)}`, json('PATCH', changes)),
+};

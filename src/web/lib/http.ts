@@ -1,0 +1,73 @@
+/**
+ * The one place the web app talks HTTP: same-origin JSON with the session cookie, error bodies
+ * turned into ApiError. No validation of answers: the server validates against the same shared
+ * schemas, and pulling zod into the bundle would triple its size.
+ */
+import { ApiError } from './api-error.js';
+
+type Listener = () => void;
+const unauthenticatedListeners = new Set<Listener>();
+
+/** Called whenever the server says the session is gone, so the app can send the person to log in. */
+export function onUnauthenticated(listener: Listener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Sent as JSON, or as is when it is FormData (the browser sets the multipart boundary). */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', body, signal } = options;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: payload,
+      signal,
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    throw new ApiError('NETWORK', 'The server could not be reached.', 0, undefined);
+  }
+
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text ? safeJson(text) : undefined;
+  if (response.ok) return data as T;
+
+  const error = toApiError(response.status, data);
+  if (error.code === 'UNAUTHENTICATED') for (const listener of unauthenticatedListeners) listener();
+  throw error;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(status: number, data: unknown): ApiError {
+  const body = (data ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+  if (typeof body.code === 'string' && typeof body.message === 'string') {
+    return new ApiError(body.code, body.message, status, body.details);
+  }
+  // A proxy or a crash page, not our API: keep the status so the person sees something useful.
+  return new ApiError(status >= 500 ? 'INTERNAL' : 'HTTP_' + status, `HTTP ${status}`, status);
+}

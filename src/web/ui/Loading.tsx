@@ -1,0 +1,7 @@
+import { useTranslation } from 'react-i18next';
+
+/** Shown while data loads, so the screen is never blank. */
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
+  return <p role="status">{label ?? t('app.loading')}</p>;
+}
