@@ -6,7 +6,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -20,6 +19,7 @@ import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
 import type { RouteContext, Services } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
@@ -71,26 +71,7 @@ export async function buildApp({
   installErrorHandler(app);
   app.decorateRequest('member', null);
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    // The meeting pages need the camera and microphone from this origin only.
-    crossOriginEmbedderPolicy: false,
-    hsts: config.secureCookies,
-  });
+  installSecurityHeaders(app, { https: config.secureCookies });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {

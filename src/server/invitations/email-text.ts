@@ -3,6 +3,7 @@
  * choose. Every entry is plain text: the HTML renderer escapes whole sentences after the values
  * are filled in, so no string here may carry markup.
  */
+import { dateTimeFormat, numberFormat, listFormat } from '../intl-formats.js';
 import type { InvitationContent, InvitationKind } from './content.js';
 
 export type EmailLanguage = InvitationContent['language'];
@@ -93,7 +94,7 @@ export function formatShortDateTime(
   language: EmailLanguage,
   timeZone: string,
 ): string {
-  const parts = new Intl.DateTimeFormat(language, {
+  const parts = dateTimeFormat(language, {
     timeZone,
     weekday: 'short',
     day: 'numeric',
@@ -117,14 +118,14 @@ export function formatLongDateTime(
   language: EmailLanguage,
   timeZone: string,
 ): string {
-  const dateTime = new Intl.DateTimeFormat(language, {
+  const dateTime = dateTimeFormat(language, {
     timeZone,
     dateStyle: 'full',
     timeStyle: 'short',
   }).format(instant);
   // longGeneric ("Central European Time") rather than long ("Central European Summer Time"):
   // the zone's everyday name, which a reader recognises whatever the season.
-  const zoneName = new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'longGeneric' })
+  const zoneName = dateTimeFormat(language, { timeZone, timeZoneName: 'longGeneric' })
     .formatToParts(instant)
     .find((p) => p.type === 'timeZoneName')?.value;
   return zoneName && zoneName !== timeZone
@@ -135,14 +136,12 @@ export function formatLongDateTime(
 /** "1 hour, 30 minutes" / "1 hora y 30 minutos". */
 export function formatDuration(minutes: number, language: EmailLanguage): string {
   const unit = (value: number, name: 'hour' | 'minute') =>
-    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'long' }).format(
-      value,
-    );
+    numberFormat(language, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value);
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   const pieces = [
     ...(hours ? [unit(hours, 'hour')] : []),
     ...(rest || !hours ? [unit(rest, 'minute')] : []),
   ];
-  return new Intl.ListFormat(language, { type: 'unit', style: 'long' }).format(pieces);
+  return listFormat(language, { type: 'unit', style: 'long' }).format(pieces);
 }

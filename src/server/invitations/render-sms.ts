@@ -5,6 +5,7 @@
  * so a typical invitation fits one 160-septet SMS; names with characters outside that alphabet
  * (María, García) switch the whole text to UCS-2, which costs more segments but keeps them intact.
  */
+import { dateTimeFormat } from '../intl-formats.js';
 import type { InvitationContent } from './content.js';
 import type { SmsMessage } from './messages.js';
 
@@ -47,7 +48,7 @@ const TEXTS: Record<Language, SmsText> = {
  * characters and would push the SMS into UCS-2. 24-hour in both languages.
  */
 export function formatSmsDateTime(instant: Date, language: Language, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat(language, {
+  const parts = dateTimeFormat(language, {
     timeZone,
     weekday: 'short',
     day: 'numeric',
