@@ -1,10 +1,16 @@
 import { defineConfig } from '@playwright/test';
-import { e2eAdmin } from './test/e2e/fixtures.js';
+import { appPort as port, e2eAdmin, transportsPort } from './test/e2e/fixtures.js';
 
 // End-to-end tests drive Debian's Chromium (browser downloads are not used) against the built
 // app started on its own port with a fresh data folder.
-const port = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = process.env.E2E_DATA_DIR ?? `./data/e2e-${process.pid}`;
+const serverEnv = {
+  HOST: '127.0.0.1',
+  ADMIN_EMAIL: e2eAdmin.email,
+  ADMIN_PASSWORD: e2eAdmin.password,
+  LOG_LEVEL: 'warn',
+  DEFAULT_PHONE_REGION: 'ES',
+};
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -13,7 +19,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: 'list',
   use: {
     baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
@@ -33,20 +39,33 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `rm -rf ${dataDir} && node dist/server/main.js`,
-    url: `http://localhost:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://localhost:${port}`,
-      DATA_DIR: dataDir,
-      ADMIN_EMAIL: e2eAdmin.email,
-      ADMIN_PASSWORD: e2eAdmin.password,
-      LOG_LEVEL: 'warn',
-      DEFAULT_PHONE_REGION: 'ES',
+  webServer: [
+    {
+      // The app alone: no mail or SMS service, so messages are kept for the Outbox page.
+      command: `rm -rf ${dataDir} && node dist/server/main.js`,
+      url: `http://localhost:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...serverEnv,
+        PORT: String(port),
+        PUBLIC_URL: `http://localhost:${port}`,
+        DATA_DIR: dataDir,
+      },
     },
-  },
+    {
+      // The app wired to real SMTP and SMPP test servers, for delivery states.
+      command: `rm -rf ${dataDir}-transports && npx tsx test/e2e/servers/with-transports.ts`,
+      url: `http://localhost:${transportsPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...serverEnv,
+        PORT: String(transportsPort),
+        PUBLIC_URL: `http://localhost:${transportsPort}`,
+        DATA_DIR: `${dataDir}-transports`,
+        DELIVERY_RETRY_BASE_MS: '500',
+      },
+    },
+  ],
 });

@@ -1,2 +1,7 @@
-/** Shared facts of the end-to-end environment (the server is started by playwright.config.ts). */
+/** Shared facts of the end-to-end environment (the servers are started by playwright.config.ts). */
 export const e2eAdmin = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
+
+/** The app alone (no mail or SMS service). */
+export const appPort = Number(process.env.E2E_PORT ?? 3100);
+/** The app wired to real SMTP and SMPP test servers. */
+export const transportsPort = appPort + 1;

@@ -54,7 +54,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       request.log.info({ err: error }, 'client error');
-      return sendError(reply, error.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION');
+      const code =
+        error.statusCode === 404
+          ? 'NOT_FOUND'
+          : error.statusCode === 403
+            ? 'FORBIDDEN'
+            : 'VALIDATION';
+      return sendError(reply, code);
     }
     request.log.error({ err: error }, 'unexpected error');
     return sendError(reply, 'INTERNAL');

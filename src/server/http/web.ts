@@ -16,7 +16,8 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
       root: webDir,
       // Wildcard: assets written by a rebuild are served without restarting the server.
       wildcard: true,
-      index: false,
+      // `/` is the app's start page; deeper page paths fall through to the handler below.
+      index: 'index.html',
       preCompressed: true,
       setHeaders(res, filePath) {
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);

@@ -25,6 +25,14 @@ const ProfilePage = lazy(() =>
 const MembersPage = lazy(() =>
   import('../features/admin/MembersPage.js').then((m) => ({ default: m.MembersPage })),
 );
+const OutboxPage = lazy(() =>
+  import('../features/admin/OutboxPage.js').then((m) => ({ default: m.OutboxPage })),
+);
+const OutboxMessagePage = lazy(() =>
+  import('../features/admin/OutboxMessagePage.js').then((m) => ({
+    default: m.OutboxMessagePage,
+  })),
+);
 const JoinPage = lazy(() =>
   import('../features/join/JoinPage.js').then((m) => ({ default: m.JoinPage })),
 );
@@ -58,6 +66,22 @@ export function App() {
                   element={
                     <RequireAdmin>
                       <MembersPage />
+                    </RequireAdmin>
+                  }
+                />
+                <Route
+                  path="/admin/outbox"
+                  element={
+                    <RequireAdmin>
+                      <OutboxPage />
+                    </RequireAdmin>
+                  }
+                />
+                <Route
+                  path="/admin/outbox/:id"
+                  element={
+                    <RequireAdmin>
+                      <OutboxMessagePage />
                     </RequireAdmin>
                   }
                 />

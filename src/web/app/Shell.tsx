@@ -40,9 +40,14 @@ export function Shell() {
             {t('nav.meetings')}
           </NavLink>
           {member.role === 'admin' ? (
-            <NavLink to="/admin/members" className={linkClass}>
-              {t('nav.members')}
-            </NavLink>
+            <>
+              <NavLink to="/admin/members" className={linkClass}>
+                {t('nav.members')}
+              </NavLink>
+              <NavLink to="/admin/outbox" className={linkClass}>
+                {t('nav.outbox')}
+              </NavLink>
+            </>
           ) : null}
           <NavLink to="/profile" className={linkClass}>
             {t('nav.profile')}

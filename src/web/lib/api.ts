@@ -1,10 +1,14 @@
 /** Typed functions for every HTTP endpoint the web app uses; see src/shared/api.ts. */
 import type {
   CreateMeetingBody,
+  Delivery,
+  DeliveryStatus,
   JoinInfo,
   Language,
   Meeting,
   Member,
+  OutboxDetail,
+  OutboxItem,
   ParticipantIssue,
   Participant,
   Role,
@@ -71,6 +75,22 @@ export const api = {
   cancelMeeting: (meetingId: string) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, { method: 'DELETE' }),
 
+  deliveries: async (meetingId: string, signal?: AbortSignal) => {
+    const reply = await request<{ deliveries: Delivery[] }>(
+      `/api/meetings/${id(meetingId)}/deliveries`,
+      { signal },
+    );
+    return reply.deliveries;
+  },
+  /** Queues the current invitation again for one participant; answers with the refreshed list. */
+  resendDelivery: async (meetingId: string, deliveryId: string) => {
+    const reply = await request<{ deliveries: Delivery[] }>(
+      `/api/meetings/${id(meetingId)}/deliveries/${id(deliveryId)}/resend`,
+      { method: 'POST' },
+    );
+    return reply.deliveries;
+  },
+
   joinInfo: (token: string, signal?: AbortSignal) =>
     request<JoinInfo>(`/api/join/${id(token)}`, { signal }),
 
@@ -81,4 +101,16 @@ export const api = {
   createMember: (member: NewMember) => request<Member>('/api/members', json('POST', member)),
   updateMember: (memberId: string, changes: { disabled?: boolean; role?: Role }) =>
     request<Member>(`/api/members/${id(memberId)}`, json('PATCH', changes)),
+
+  /** Newest first; `status` narrows to one delivery state. */
+  listOutbox: async (status: DeliveryStatus | undefined, signal?: AbortSignal) => {
+    const query = status ? `?status=${status}` : '';
+    const reply = await request<{ items: OutboxItem[] }>(`/api/outbox${query}`, { signal });
+    return reply.items;
+  },
+  outboxMessage: (messageId: string, signal?: AbortSignal) =>
+    request<OutboxDetail>(`/api/outbox/${id(messageId)}`, { signal }),
+  /** A plain link target (the server answers with a download), not a JSON call. */
+  outboxIcsUrl: (messageId: string) => `/api/outbox/${id(messageId)}/invite.ics`,
+  outboxPreviewUrl: (messageId: string) => `/api/outbox/${id(messageId)}/preview.html`,
 };

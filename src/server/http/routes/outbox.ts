@@ -53,6 +53,34 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   );
 
   app.get(
+    '/api/outbox/:id/preview.html',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: "An email's HTML as the recipient sees it, for a sandboxed preview (admins only)",
+        params: idParams,
+        response: { 200: z.string(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const row = await services.outbox.get(request.params.id);
+      const message = row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;
+      if (message?.channel !== 'email') throw new AppError('NOT_FOUND');
+      // Email HTML is styled inline; this document alone may use inline styles, and nothing
+      // else: no scripts, no requests, framed only by our own pages, sandboxed.
+      return reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'content-security-policy',
+          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",
+        )
+        .header('x-frame-options', 'SAMEORIGIN')
+        .header('cache-control', 'no-store')
+        .send(message.html);
+    },
+  );
+
+  app.get(
     '/api/outbox/:id/invite.ics',
     {
       schema: {

@@ -11,6 +11,7 @@ import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { CancelMeeting } from './CancelMeeting.js';
+import { Invitations } from './Invitations.js';
 import {
   formatInMeetingZone,
   formatMeetingWhen,
@@ -124,6 +125,11 @@ export function MeetingPage() {
           ) : null}
           <CancelMeeting meeting={meeting} onCancelled={replace} />
         </div>
+      ) : null}
+
+      {meeting.isOrganizer ? (
+        // Cancelling queues a cancellation for everyone: start over to show it at once.
+        <Invitations key={`${meeting.id}:${meeting.status}`} meeting={meeting} />
       ) : null}
     </>
   );

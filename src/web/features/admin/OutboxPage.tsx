@@ -1,0 +1,126 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { channelText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
+import { errorText } from '../../i18n/error-text.js';
+import { api } from '../../lib/api.js';
+import { formatDateTime } from '../../lib/date-time.js';
+import { DELIVERY_STATUSES, deliveryState, parseDeliveryStatus } from '../../lib/delivery-state.js';
+import { Alert } from '../../ui/Alert.js';
+import { Button } from '../../ui/Button.js';
+import { DataTable } from '../../ui/DataTable.js';
+import { DeliveryBadge } from '../../ui/DeliveryBadge.js';
+import { Field } from '../../ui/Field.js';
+import { Loading } from '../../ui/Loading.js';
+import { useDocumentTitle } from '../../ui/use-document-title.js';
+import { useLoad } from '../../ui/use-load.js';
+import styles from './admin.module.css';
+
+/** Admins: every message the server prepared, filtered by delivery state; the filter is in the URL. */
+export function OutboxPage() {
+  const { t, i18n } = useTranslation();
+  useDocumentTitle(t('outbox.title'));
+  const [params, setParams] = useSearchParams();
+  const status = parseDeliveryStatus(params.get('status'));
+  const { loaded, reload } = useLoad(`outbox:${status ?? 'all'}`, (signal) =>
+    api.listOutbox(status, signal),
+  );
+  const items = loaded.status === 'ready' ? loaded.data : [];
+
+  const choose = (value: string) => {
+    const chosen = parseDeliveryStatus(value);
+    setParams(chosen ? { status: chosen } : {}, { replace: true });
+  };
+
+  return (
+    <>
+      <h1>{t('outbox.title')}</h1>
+      <p className={styles.intro}>{t('outbox.intro')}</p>
+      <div className={styles.toolbar}>
+        <Field label={t('outbox.state')}>
+          {(control) => (
+            <select
+              {...control}
+              name="status"
+              value={status ?? ''}
+              onChange={(event) => choose(event.target.value)}
+            >
+              <option value="">{t('outbox.all')}</option>
+              {DELIVERY_STATUSES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`delivery.status_${value}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Button variant="secondary" onClick={reload}>
+          {t('outbox.refresh')}
+        </Button>
+      </div>
+
+      {/* Always present, so a new count after choosing a state is announced. */}
+      <p role="status" className={styles.muted}>
+        {loaded.status === 'ready' ? t('outbox.count', { count: items.length }) : null}
+      </p>
+      {loaded.status === 'loading' ? <Loading /> : null}
+      {loaded.status === 'failed' ? <Alert>{errorText(t, loaded.error)}</Alert> : null}
+      {loaded.status === 'ready' && items.length === 0 ? (
+        <p className={styles.muted}>{status ? t('outbox.emptyFiltered') : t('outbox.empty')}</p>
+      ) : null}
+      {items.length > 0 ? (
+        <DataTable caption={t('outbox.tableLabel')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('outbox.created')}</th>
+              <th scope="col">{t('outbox.channel')}</th>
+              <th scope="col">{t('outbox.recipient')}</th>
+              <th scope="col">{t('outbox.summary')}</th>
+              <th scope="col">{t('outbox.state')}</th>
+              <th scope="col">{t('outbox.attempts')}</th>
+              <th scope="col">{t('outbox.lastError')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('outbox.open')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr
+                key={item.id}
+                data-testid="outbox-row"
+                data-channel={item.channel}
+                data-status={item.status}
+                data-to={item.to}
+              >
+                <td className={styles.created}>
+                  <time dateTime={item.createdAt}>
+                    {formatDateTime(item.createdAt, i18n.language)}
+                  </time>
+                </td>
+                <td>{channelText(t, item)}</td>
+                <th scope="row">{item.to}</th>
+                <td className={styles.summary}>{item.summary}</td>
+                <td>
+                  <DeliveryBadge state={deliveryState(item)}>
+                    {deliveryStatusLabel(t, item)}
+                  </DeliveryBadge>
+                </td>
+                <td>{item.attempts}</td>
+                <td className={styles.reason}>{item.lastError ?? ''}</td>
+                <td>
+                  <Link
+                    to={`/admin/outbox/${encodeURIComponent(item.id)}`}
+                    state={{ back: status ? `?status=${status}` : '' }}
+                    aria-label={t('outbox.openLabel', { to: item.to })}
+                  >
+                    {t('outbox.open')}
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
+      ) : null}
+    </>
+  );
+}
