@@ -38,6 +38,18 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  JOIN_OPENS_MINUTES_BEFORE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(30),
+  JOIN_CLOSES_MINUTES_AFTER: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(240),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -82,6 +94,8 @@ export type Config = Readonly<{
   /** Believe X-Forwarded-For: only behind a proxy that sets it, or clients could forge it. */
   trustProxy: boolean;
   production: boolean;
+  /** Joining opens this long before a scheduled start and closes this long after its end. */
+  joinWindow: { opensBeforeMs: number; closesAfterMs: number };
   delivery: {
     /** nodemailer URL; undefined keeps email in the outbox for admins to read. */
     smtpUrl: string | undefined;
@@ -129,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     production: e.NODE_ENV === 'production',
+    joinWindow: {
+      opensBeforeMs: e.JOIN_OPENS_MINUTES_BEFORE * 60_000,
+      closesAfterMs: e.JOIN_CLOSES_MINUTES_AFTER * 60_000,
+    },
     delivery: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM ?? `Tertulia <meetings@${new URL(publicUrl).hostname}>`,

@@ -14,7 +14,9 @@ import type { Transports } from './invitations/worker.js';
 import { createServices } from './services.js';
 import { migrateToLatest, openDatabase } from './storage/database.js';
 
-const SESSION_PURGE_INTERVAL_MS = 60 * 60_000;
+const PURGE_INTERVAL_MS = 60 * 60_000;
+/** Lobby uploads no guest ended up using are kept this long (the lobby issue's rule). */
+const UNREFERENCED_AVATAR_TTL_MS = 24 * 60 * 60_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -36,10 +38,12 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, services });
 
   const purge = setInterval(() => {
-    services.sessions
-      .purgeExpired()
-      .catch((err: unknown) => app.log.warn({ err }, 'session purge failed'));
-  }, SESSION_PURGE_INTERVAL_MS);
+    Promise.all([
+      services.sessions.purgeExpired(),
+      services.lobby.purgeExpired(),
+      services.avatars.purgeUnreferenced(UNREFERENCED_AVATAR_TTL_MS),
+    ]).catch((err: unknown) => app.log.warn({ err }, 'purge failed'));
+  }, PURGE_INTERVAL_MS);
   purge.unref();
 
   services.worker.start();

@@ -8,6 +8,8 @@ import { AvatarsService } from './avatars/avatars.js';
 import { InvitationsService } from './invitations/invitations.js';
 import { OutboxStore } from './invitations/outbox.js';
 import { DeliveryWorker, type Transports } from './invitations/worker.js';
+import { LobbyService } from './lobby/lobby.js';
+import { PasswordAttempts } from './lobby/password-attempts.js';
 import { MeetingsService } from './meetings/meetings.js';
 import type { Db } from './storage/database.js';
 import type { Services } from './http/context.js';
@@ -45,6 +47,7 @@ export function createServices(
       defaultTimeZone: config.defaultTimeZone,
     }),
     avatars: new AvatarsService(db, clock, config.dataDir),
+    lobby: new LobbyService(db, clock, new PasswordAttempts(clock), config.joinWindow),
     invitations,
     outbox,
     worker,

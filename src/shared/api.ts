@@ -184,7 +184,13 @@ export const meetingListReply = z.object({ meetings: z.array(meetingSchema) });
 
 // ---- join (public) ----------------------------------------------------------------------------
 
+export const GUEST_NAME_MAX = 64;
+
 export const joinParams = z.object({ token: z.string().min(16).max(128) });
+
+/** Where a meeting's join window stands at `serverTime`. */
+export const joinStateSchema = z.enum(['not_open_yet', 'open', 'ended', 'cancelled']);
+export type JoinState = z.infer<typeof joinStateSchema>;
 
 export const joinInfoSchema = z.object({
   name: z.string(),
@@ -195,8 +201,64 @@ export const joinInfoSchema = z.object({
   timeZone: z.string(),
   status: meetingStatusSchema,
   passwordRequired: z.boolean(),
+  /** Joining is allowed from `opensAt` until `closesAt` (ISO instants). */
+  opensAt: z.string(),
+  closesAt: z.string(),
+  state: joinStateSchema,
+  /** The server's clock, so countdowns do not depend on the visitor's clock being right. */
+  serverTime: z.string(),
+  /** A logged-in member opening the link: they skip the lobby (the manual's rule). */
+  viewer: z.object({ displayName: z.string(), avatarUrl: z.string().nullable() }).nullable(),
 });
 export type JoinInfo = z.infer<typeof joinInfoSchema>;
+
+/** Removes control and bidirectional-override characters, then trims. */
+export function cleanDisplayName(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+}
+
+export const guestNameSchema = z
+  .string()
+  .transform(cleanDisplayName)
+  .pipe(
+    z
+      .string()
+      .min(1, 'Please type your name.')
+      .refine(
+        (name) => [...name].length <= GUEST_NAME_MAX,
+        `At most ${GUEST_NAME_MAX} characters.`,
+      ),
+  );
+
+export const joinBody = z
+  .object({
+    /** Required for guests; a member may leave it out to use their account's name. */
+    displayName: guestNameSchema.optional(),
+    avatarId: z.string().max(64).nullable().optional(),
+    /** Digits only; required when the meeting is password-protected. */
+    password: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const participantSessionSchema = z.object({
+  kind: z.enum(['guest', 'member']),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  meeting: z.object({ name: z.string() }),
+  /** Until when this guest session works (the meeting's join window end). */
+  expiresAt: z.string(),
+});
+export type ParticipantSession = z.infer<typeof participantSessionSchema>;
+
+export const joinReply = participantSessionSchema.extend({
+  /**
+   * The guest token (also set as an HttpOnly cookie), for clients that send it as a bearer
+   * token on the signaling connection. Null for members, whose login session is used.
+   */
+  token: z.string().nullable(),
+});
+export type JoinReply = z.infer<typeof joinReply>;
 
 // ---- invitations ------------------------------------------------------------------------------
 

@@ -6,11 +6,13 @@ import { databaseKinds, startTestApp, type TestApp } from '../support/harness.js
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Route = [method: Method, path: string];
 
-/** Routes anyone may call: log in, log out, the lobby facts, liveness. */
+/** Routes anyone may call: log in, log out, the lobby (facts, passing it, who am I), liveness. */
 const PUBLIC_ROUTES = new Set([
   'POST /api/session',
   'DELETE /api/session',
   'GET /api/join/{token}',
+  'POST /api/join/{token}',
+  'GET /api/join/{token}/me',
   'GET /healthz',
 ]);
 
@@ -103,15 +105,21 @@ describe.concurrent.each(databaseKinds)('join API (%s)', (kind) => {
     expect(response.statusCode).toBe(200);
     const info = response.json<JoinInfo>();
     expect(Object.keys(info).sort()).toEqual([
+      'closesAt',
       'durationMinutes',
       'kind',
       'name',
+      'opensAt',
       'organizer',
       'passwordRequired',
+      'serverTime',
       'startsAt',
+      'state',
       'status',
       'timeZone',
+      'viewer',
     ]);
+    // The test clock stands at 2030-03-01T10:00Z, a day before the start.
     expect(info).toEqual({
       name: 'Quarterly review',
       kind: 'scheduled',
@@ -121,6 +129,11 @@ describe.concurrent.each(databaseKinds)('join API (%s)', (kind) => {
       timeZone: 'Europe/Madrid',
       status: 'scheduled',
       passwordRequired: false,
+      opensAt: '2030-03-02T14:30:00.000Z',
+      closesAt: '2030-03-02T20:30:00.000Z',
+      state: 'not_open_yet',
+      serverTime: '2030-03-01T10:00:00.000Z',
+      viewer: null,
     });
   });
 
@@ -174,13 +187,14 @@ describe.concurrent.each(databaseKinds)('join API (%s)', (kind) => {
     });
   });
 
-  it('GET /api/join/:token answers the same to a logged-in stranger as to a guest', async () => {
+  it('GET /api/join/:token tells a logged-in member only their own name and avatar beyond what a guest sees', async () => {
     const { token } = await meetingWithToken();
-    const stranger = await t.createMember();
+    const stranger = await t.createMember({ displayName: 'Sara Stranger' });
     const cookie = await t.login(stranger.email, stranger.password);
-    const asStranger = await joinInfo(token, { cookie });
-    expect(asStranger.statusCode).toBe(200);
-    expect(asStranger.body).toBe((await joinInfo(token)).body);
+    const asMember = (await joinInfo(token, { cookie })).json<JoinInfo>();
+    const asGuest = (await joinInfo(token)).json<JoinInfo>();
+    expect(asMember.viewer).toEqual({ displayName: 'Sara Stranger', avatarUrl: null });
+    expect({ ...asMember, viewer: null }).toEqual(asGuest);
   });
 
   describe('a guest holding only a join token', () => {

@@ -21,7 +21,8 @@ const DOCUMENTED: Array<[string, string[]]> = [
   ['/api/meetings/quick', ['post']],
   ['/api/meetings/{id}', ['delete', 'get', 'patch']],
   ['/api/participants/check', ['post']],
-  ['/api/join/{token}', ['get']],
+  ['/api/join/{token}', ['get', 'post']],
+  ['/api/join/{token}/me', ['get']],
   ['/api/avatars', ['post']],
 ];
 

@@ -216,7 +216,7 @@ describe.concurrent.each(databaseKinds)('session API (%s)', (kind) => {
       })
         .png()
         .toBuffer();
-      return t.services.avatars.store(png, ownerId);
+      return t.services.avatars.store(png, { ownerUserId: ownerId, meetingId: null });
     }
 
     it('PATCH /api/me sets and then clears an avatar the member uploaded', async () => {

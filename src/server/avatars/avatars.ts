@@ -38,7 +38,10 @@ export class AvatarsService {
     this.dir = path.join(dataDir, 'avatars');
   }
 
-  async store(bytes: Buffer, ownerUserId: string | null): Promise<{ id: string; url: string }> {
+  async store(
+    bytes: Buffer,
+    owner: { ownerUserId: string | null; meetingId: string | null },
+  ): Promise<{ id: string; url: string }> {
     if (bytes.length > AVATAR_MAX_BYTES) throw new AppError('IMAGE_TOO_LARGE');
     const type = await fileTypeFromBuffer(bytes);
     if (!type || !ACCEPTED_MIME.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
@@ -51,7 +54,12 @@ export class AvatarsService {
     await fs.rename(temporary, this.file(id));
     await this.db
       .insertInto('avatars')
-      .values({ id, owner_user_id: ownerUserId, created_at: this.clock.now().toISOString() })
+      .values({
+        id,
+        owner_user_id: owner.ownerUserId,
+        meeting_id: owner.meetingId,
+        created_at: this.clock.now().toISOString(),
+      })
       .execute();
     return { id, url: `/avatars/${id}.webp` };
   }
@@ -64,6 +72,40 @@ export class AvatarsService {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Deletes pictures nobody uses (no member's avatar, no guest's) once they are older than
+   * `olderThanMs`: abandoned lobby uploads and replaced profile pictures.
+   */
+  async purgeUnreferenced(olderThanMs: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - olderThanMs).toISOString();
+    const stale = await this.db
+      .selectFrom('avatars')
+      .select('id')
+      .where('created_at', '<', cutoff)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('users').select('users.id').whereRef('users.avatar_id', '=', 'avatars.id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('guest_sessions')
+              .select('guest_sessions.token_hash')
+              .whereRef('guest_sessions.avatar_id', '=', 'avatars.id'),
+          ),
+        ),
+      )
+      .execute();
+    for (const { id } of stale) {
+      await this.db.deleteFrom('avatars').where('id', '=', id).execute();
+      await fs.rm(this.file(id), { force: true });
+    }
+    return stale.length;
   }
 
   private file(id: string): string {

@@ -9,6 +9,8 @@ import type { UserRow } from '../accounts/members.js';
 import type { SessionsService } from '../accounts/sessions.js';
 
 export const SESSION_COOKIE = 'tertulia_session';
+/** Guest sessions, bound to one meeting; separate from member logins. */
+export const GUEST_COOKIE = 'tertulia_guest';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +46,12 @@ export function makeGuards(sessions: SessionsService) {
     if (member.role !== 'admin') throw new AppError('ADMIN_ONLY');
   }
 
-  return { requireMember, requireAdmin };
+  /** For public routes that behave differently for a logged-in member (the lobby). */
+  async function optionalMember(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    await loadMember(request);
+  }
+
+  return { requireMember, requireAdmin, optionalMember };
 }
 
 export type Guards = ReturnType<typeof makeGuards>;

@@ -6,6 +6,7 @@ import type { AvatarsService } from '../avatars/avatars.js';
 import type { InvitationsService } from '../invitations/invitations.js';
 import type { OutboxStore } from '../invitations/outbox.js';
 import type { DeliveryWorker } from '../invitations/worker.js';
+import type { LobbyService } from '../lobby/lobby.js';
 import type { MeetingsService } from '../meetings/meetings.js';
 import type { Guards } from './auth.js';
 
@@ -14,6 +15,7 @@ export interface Services {
   sessions: SessionsService;
   meetings: MeetingsService;
   avatars: AvatarsService;
+  lobby: LobbyService;
   invitations: InvitationsService;
   outbox: OutboxStore;
   /** Delivers outbox rows; started by main.ts (tests drive it by hand). */

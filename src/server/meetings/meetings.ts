@@ -3,14 +3,9 @@
  * organizer changes a meeting; the organizer and member invitees can see it; anyone else is told
  * it does not exist, so ids cannot be probed.
  */
+import type { Selectable } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type {
-  Delivery,
-  JoinInfo,
-  Meeting,
-  Participant,
-  ParticipantIssue,
-} from '../../shared/api.js';
+import type { Delivery, Meeting, Participant, ParticipantIssue } from '../../shared/api.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
@@ -69,7 +64,7 @@ export class MeetingsService {
     const startsAt = this.checkStart(input.startsAt);
     const participants = await this.resolveOrThrow(input.participants);
     const now = this.clock.now().toISOString();
-    const row: Omit<MeetingsTable, 'sequence'> = {
+    const row: Selectable<MeetingsTable> = {
       id: newId(),
       organizer_id: organizer.id,
       kind: 'scheduled',
@@ -80,6 +75,8 @@ export class MeetingsService {
       duration_minutes: input.durationMinutes,
       time_zone: timeZone,
       join_token: newToken(JOIN_TOKEN_BYTES),
+      sequence: 0,
+      password: null,
       created_at: now,
       updated_at: now,
     };
@@ -87,7 +84,7 @@ export class MeetingsService {
       await tx.insertInto('meetings').values(row).execute();
       await insertParticipants(tx, row.id, participants);
       await this.invitations.recordChange(tx, organizer, null, {
-        meeting: { ...row, sequence: 0 },
+        meeting: row,
         participants,
       });
     });
@@ -218,35 +215,6 @@ export class MeetingsService {
     });
     this.invitations.notifyQueued();
     return this.deliveries(viewer, id);
-  }
-
-  /** What a lobby may know from a join token alone: nothing about invitees or the token itself. */
-  async joinInfo(token: string): Promise<JoinInfo> {
-    const row = await this.db
-      .selectFrom('meetings')
-      .innerJoin('users', 'users.id', 'meetings.organizer_id')
-      .select([
-        'meetings.name',
-        'meetings.kind',
-        'meetings.starts_at',
-        'meetings.duration_minutes',
-        'meetings.time_zone',
-        'meetings.status',
-        'users.display_name',
-      ])
-      .where('meetings.join_token', '=', token)
-      .executeTakeFirst();
-    if (!row) throw new AppError('MEETING_NOT_FOUND');
-    return {
-      name: row.name,
-      kind: row.kind,
-      organizer: { displayName: row.display_name },
-      startsAt: row.starts_at,
-      durationMinutes: row.duration_minutes,
-      timeZone: row.time_zone,
-      status: row.status,
-      passwordRequired: false,
-    };
   }
 
   private checkStart(startsAtIso: string): Date {

@@ -17,13 +17,18 @@ import {
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as outbox from './migrations/002-outbox.js';
+import * as lobby from './migrations/003-lobby.js';
 
 export type Db = Kysely<Database>;
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 // Listed here rather than read from a folder so that compiled and tsx runs behave the same.
-const migrations: Record<string, Migration> = { '001-initial': initial, '002-outbox': outbox };
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+  '002-outbox': outbox,
+  '003-lobby': lobby,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -38,6 +38,8 @@ export interface MeetingsTable {
   join_token: string;
   /** Incremented on every change that invitees must hear about (ICS SEQUENCE). */
   sequence: Generated<number>;
+  /** Digits only, set by admins; null for meetings without a password (the default). */
+  password: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -53,7 +55,19 @@ export interface MeetingParticipantsTable {
 export interface AvatarsTable {
   id: string;
   owner_user_id: string | null;
+  /** Set for pictures uploaded by guests in a meeting's lobby. */
+  meeting_id: Generated<string | null>;
   created_at: string;
+}
+
+export interface GuestSessionsTable {
+  /** SHA-256 of the guest token; the token itself is never stored. */
+  token_hash: string;
+  meeting_id: string;
+  display_name: string;
+  avatar_id: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'kept';
@@ -85,6 +99,7 @@ export interface OutboxTable {
 }
 
 export interface Database {
+  guest_sessions: GuestSessionsTable;
   outbox: OutboxTable;
   users: UsersTable;
   sessions: SessionsTable;

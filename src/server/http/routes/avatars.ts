@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { avatarSchema, errorBody } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import { AVATAR_MAX_BYTES } from '../../avatars/avatars.js';
-import { memberOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
 const YEAR_S = 365 * 24 * 3600;
@@ -15,26 +14,47 @@ export const avatarRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app.post(
     '/api/avatars',
     {
-      onRequest: guards.requireMember,
+      onRequest: guards.optionalMember,
       schema: {
         tags: ['avatars'],
-        summary: 'Upload a picture (multipart, one field "file"); stored as a 256×256 WebP',
+        summary:
+          'Upload a picture (multipart, one field "file"); stored as a 256×256 WebP. Members, or ' +
+          'guests sending a join token in X-Join-Token or a joinToken field before the file',
         consumes: ['multipart/form-data'],
         response: { 201: avatarSchema, 400: errorBody, 401: errorBody, 413: errorBody },
       },
+      // Per source address: decoding pictures is the costliest thing a guest can ask for.
       config: { rateLimit: { max: 30, timeWindow: 60_000 } },
     },
     async (request, reply) => {
+      const headerToken = request.headers['x-join-token'];
+      if (!request.member && typeof headerToken !== 'string' && !request.isMultipart()) {
+        throw new AppError('UNAUTHENTICATED');
+      }
       if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
       const file = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1 } });
-      if (!file)
+      if (!file) {
         throw new AppError('VALIDATION', {
           message: 'Attach the picture in a field named "file".',
         });
+      }
+      // A guest's picture belongs to the meeting whose lobby it was uploaded from; the token
+      // is checked before the file is read.
+      let meetingId: string | null = null;
+      if (!request.member) {
+        const field = file.fields.joinToken;
+        const formToken = field && 'value' in field ? String(field.value) : undefined;
+        const token = typeof headerToken === 'string' ? headerToken : formToken;
+        if (!token) throw new AppError('UNAUTHENTICATED');
+        meetingId = await services.lobby.meetingForUpload(token);
+      }
       const bytes = await file.toBuffer();
       // toBuffer() stops at the limit and flags it instead of throwing in some versions.
       if (file.file.truncated) throw new AppError('IMAGE_TOO_LARGE');
-      const stored = await services.avatars.store(bytes, memberOf(request).id);
+      const stored = await services.avatars.store(bytes, {
+        ownerUserId: request.member?.id ?? null,
+        meetingId,
+      });
       return reply.status(201).send(stored);
     },
   );

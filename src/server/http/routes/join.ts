@@ -1,12 +1,27 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorBody, joinInfoSchema, joinParams } from '../../../shared/api.js';
+import {
+  errorBody,
+  joinBody,
+  joinInfoSchema,
+  joinParams,
+  joinReply,
+  participantSessionSchema,
+} from '../../../shared/api.js';
+import { sourceOf } from '../../lobby/password-attempts.js';
+import { GUEST_COOKIE } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
-/** Public: what anyone holding a join link may learn before the lobby. */
-export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { services }) => {
+/** Public: the lobby's facts, passing the lobby, and who one is in the room. */
+export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
+  app,
+  { services, guards, config },
+) => {
+  const { lobby } = services;
+
   app.get(
     '/api/join/:token',
     {
+      onRequest: guards.optionalMember,
       schema: {
         tags: ['join'],
         summary: 'Public facts about a meeting, for its lobby',
@@ -14,6 +29,63 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { ser
         response: { 200: joinInfoSchema, 400: errorBody, 404: errorBody },
       },
     },
-    async (request) => services.meetings.joinInfo(request.params.token),
+    async (request) => lobby.info(request.params.token, request.member),
+  );
+
+  app.post(
+    '/api/join/:token',
+    {
+      onRequest: guards.optionalMember,
+      schema: {
+        tags: ['join'],
+        summary: 'Pass the lobby: a guest session for this meeting (a member uses their login)',
+        params: joinParams,
+        body: joinBody,
+        response: {
+          201: joinReply,
+          400: errorBody,
+          401: errorBody,
+          404: errorBody,
+          409: errorBody,
+          429: errorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const joined = await lobby.join(
+        request.params.token,
+        request.body,
+        request.member,
+        sourceOf(request.ip),
+      );
+      if (joined.guestToken) {
+        reply.setCookie(GUEST_COOKIE, joined.guestToken, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+          expires: joined.expiresAt,
+        });
+      }
+      return reply.status(201).send({ ...joined.session, token: joined.guestToken });
+    },
+  );
+
+  app.get(
+    '/api/join/:token/me',
+    {
+      onRequest: guards.optionalMember,
+      schema: {
+        tags: ['join'],
+        summary: "Who this request is in the meeting's room: its guest, or a logged-in member",
+        params: joinParams,
+        response: { 200: participantSessionSchema, 401: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const guestToken = bearer ?? request.cookies[GUEST_COOKIE];
+      return lobby.me(request.params.token, guestToken, request.member);
+    },
   );
 };

@@ -1,0 +1,241 @@
+/**
+ * The lobby: what a join link shows, and passing it. Guests get a session bound to this one
+ * meeting (a 256-bit token, stored hashed, ending when the join window closes); logged-in
+ * members pass with their account. Passwords are checked in constant time, and wrong answers
+ * slow their source down without ever locking anyone out.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { JoinInfo, ParticipantSession } from '../../shared/api.js';
+import { avatarUrl, type UserRow } from '../accounts/members.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { Db } from '../storage/database.js';
+import type { MeetingsTable } from '../storage/schema.js';
+import { hashToken, newToken } from '../tokens.js';
+import { joinWindow, type JoinWindowRules } from './join-window.js';
+import type { PasswordAttempts } from './password-attempts.js';
+
+type MeetingRow = Selectable<MeetingsTable> & { organizer_name: string };
+
+export interface JoinInput {
+  displayName?: string | undefined;
+  avatarId?: string | null | undefined;
+  password?: string | undefined;
+}
+
+export interface Joined {
+  session: ParticipantSession;
+  /** The guest token to hand out (cookie and reply); null for members. */
+  guestToken: string | null;
+  expiresAt: Date;
+}
+
+export class LobbyService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly attempts: PasswordAttempts,
+    private readonly rules: JoinWindowRules,
+  ) {}
+
+  async info(token: string, viewer: UserRow | null): Promise<JoinInfo> {
+    const meeting = await this.meetingByToken(token);
+    const now = this.clock.now();
+    const window = joinWindow(meeting, this.rules, now);
+    return {
+      name: meeting.name,
+      kind: meeting.kind,
+      organizer: { displayName: meeting.organizer_name },
+      startsAt: meeting.starts_at,
+      durationMinutes: meeting.duration_minutes,
+      timeZone: meeting.time_zone,
+      status: meeting.status,
+      passwordRequired:
+        meeting.password !== null && !(viewer && (await this.isInsider(meeting, viewer))),
+      opensAt: window.opensAt.toISOString(),
+      closesAt: window.closesAt.toISOString(),
+      state: window.state,
+      serverTime: now.toISOString(),
+      viewer: viewer
+        ? { displayName: viewer.display_name, avatarUrl: avatarUrl(viewer.avatar_id) }
+        : null,
+    };
+  }
+
+  async join(
+    token: string,
+    input: JoinInput,
+    member: UserRow | null,
+    source: string,
+  ): Promise<Joined> {
+    const meeting = await this.meetingByToken(token);
+    const window = joinWindow(meeting, this.rules, this.clock.now());
+    if (window.state === 'cancelled') throw new AppError('MEETING_CANCELLED');
+    if (window.state === 'not_open_yet') {
+      throw new AppError('JOIN_NOT_OPEN_YET', {
+        details: { opensAt: window.opensAt.toISOString() },
+      });
+    }
+    if (window.state === 'ended') throw new AppError('MEETING_ENDED');
+    if (meeting.password !== null && !(member && (await this.isInsider(meeting, member)))) {
+      this.checkPassword(meeting.id, meeting.password, input.password, source);
+    }
+
+    if (member) {
+      return {
+        session: {
+          kind: 'member',
+          displayName: member.display_name,
+          avatarUrl: avatarUrl(member.avatar_id),
+          meeting: { name: meeting.name },
+          expiresAt: window.closesAt.toISOString(),
+        },
+        guestToken: null,
+        expiresAt: window.closesAt,
+      };
+    }
+    if (!input.displayName) {
+      throw new AppError('VALIDATION', { message: 'Please type your name.' });
+    }
+    const avatarId = input.avatarId ? await this.guestAvatar(meeting.id, input.avatarId) : null;
+    const guestToken = newToken();
+    await this.db
+      .insertInto('guest_sessions')
+      .values({
+        token_hash: hashToken(guestToken),
+        meeting_id: meeting.id,
+        display_name: input.displayName,
+        avatar_id: avatarId,
+        created_at: this.clock.now().toISOString(),
+        expires_at: window.closesAt.toISOString(),
+      })
+      .execute();
+    return {
+      session: {
+        kind: 'guest',
+        displayName: input.displayName,
+        avatarUrl: avatarUrl(avatarId),
+        meeting: { name: meeting.name },
+        expiresAt: window.closesAt.toISOString(),
+      },
+      guestToken,
+      expiresAt: window.closesAt,
+    };
+  }
+
+  /** Who is in this meeting's room on this request: its guest, or a logged-in member. */
+  async me(
+    token: string,
+    guestToken: string | undefined,
+    member: UserRow | null,
+  ): Promise<ParticipantSession> {
+    const meeting = await this.meetingByToken(token);
+    if (guestToken) {
+      const guest = await this.db
+        .selectFrom('guest_sessions')
+        .selectAll()
+        .where('token_hash', '=', hashToken(guestToken))
+        .where('meeting_id', '=', meeting.id)
+        .where('expires_at', '>', this.clock.now().toISOString())
+        .executeTakeFirst();
+      if (guest) {
+        return {
+          kind: 'guest',
+          displayName: guest.display_name,
+          avatarUrl: avatarUrl(guest.avatar_id),
+          meeting: { name: meeting.name },
+          expiresAt: guest.expires_at,
+        };
+      }
+    }
+    if (member) {
+      const window = joinWindow(meeting, this.rules, this.clock.now());
+      return {
+        kind: 'member',
+        displayName: member.display_name,
+        avatarUrl: avatarUrl(member.avatar_id),
+        meeting: { name: meeting.name },
+        expiresAt: window.closesAt.toISOString(),
+      };
+    }
+    throw new AppError('UNAUTHENTICATED');
+  }
+
+  /** The meeting a guest may upload a lobby picture for: any not cancelled nor over. */
+  async meetingForUpload(token: string): Promise<string> {
+    const meeting = await this.meetingByToken(token).catch(() => undefined);
+    const state = meeting && joinWindow(meeting, this.rules, this.clock.now()).state;
+    if (!meeting || state === 'cancelled' || state === 'ended')
+      throw new AppError('UNAUTHENTICATED');
+    return meeting.id;
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.db
+      .deleteFrom('guest_sessions')
+      .where('expires_at', '<=', this.clock.now().toISOString())
+      .execute();
+  }
+
+  private checkPassword(
+    meetingId: string,
+    expected: string,
+    given: string | undefined,
+    source: string,
+  ) {
+    const waitMs = this.attempts.waitMs(meetingId, source);
+    if (waitMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { details: { retryAfterMs: waitMs } });
+    if (!given) throw new AppError('PASSWORD_REQUIRED');
+    if (!sameSecret(expected, given)) {
+      this.attempts.recordFailure(meetingId, source);
+      throw new AppError('PASSWORD_WRONG');
+    }
+    this.attempts.recordSuccess(meetingId, source);
+  }
+
+  /** The organizer and member invitees are never asked for the password. */
+  private async isInsider(meeting: MeetingRow, member: UserRow): Promise<boolean> {
+    if (meeting.organizer_id === member.id) return true;
+    const invited = await this.db
+      .selectFrom('meeting_participants')
+      .select('meeting_id')
+      .where('meeting_id', '=', meeting.id)
+      .where('user_id', '=', member.id)
+      .executeTakeFirst();
+    return invited !== undefined;
+  }
+
+  private async guestAvatar(meetingId: string, avatarId: string): Promise<string> {
+    const avatar = await this.db
+      .selectFrom('avatars')
+      .select('id')
+      .where('id', '=', avatarId)
+      .where('meeting_id', '=', meetingId)
+      .executeTakeFirst();
+    if (!avatar) {
+      throw new AppError('VALIDATION', {
+        message: 'This picture was not uploaded for this meeting.',
+      });
+    }
+    return avatar.id;
+  }
+
+  private async meetingByToken(token: string): Promise<MeetingRow> {
+    const meeting = await this.db
+      .selectFrom('meetings')
+      .innerJoin('users', 'users.id', 'meetings.organizer_id')
+      .selectAll('meetings')
+      .select('users.display_name as organizer_name')
+      .where('meetings.join_token', '=', token)
+      .executeTakeFirst();
+    if (!meeting) throw new AppError('MEETING_NOT_FOUND');
+    return meeting;
+  }
+}
+
+/** Constant-time comparison of two secrets of any length (hashing evens the lengths). */
+function sameSecret(expected: string, given: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(expected), digest(given));
+}
