@@ -19,14 +19,15 @@ export class OutboxStore {
     private readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
-  /** Takes up to `limit` due rows for this worker, counting the attempt. */
-  async claimDue(limit: number): Promise<OutboxRow[]> {
+  /** Takes up to `limit` due rows of one channel for this worker, counting the attempt. */
+  async claimDue(channel: OutboxRow['channel'], limit: number): Promise<OutboxRow[]> {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     let due = this.db
       .selectFrom('outbox')
       .select('id')
       .where('status', '=', 'queued')
+      .where('channel', '=', channel)
       .where('next_attempt_at', '<=', nowIso)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
       .orderBy('next_attempt_at')

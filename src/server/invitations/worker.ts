@@ -29,11 +29,18 @@ export interface Transports {
   sms: SmsTransport | undefined;
 }
 
+type Channel = 'email' | 'sms';
+const CHANNELS: Channel[] = ['email', 'sms'];
+
+/**
+ * One loop per channel, each with its own claims and lanes: a slow mail server (500 ms a
+ * message in bench/invitations.ts) must not hold text messages back behind it.
+ */
 export class DeliveryWorker {
   private running = false;
   private stopping = false;
-  private wakeUp: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly wakers = new Map<Channel, () => void>();
+  private loops: Promise<void>[] = [];
 
   constructor(
     private readonly store: OutboxStore,
@@ -46,12 +53,12 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loops = CHANNELS.map((channel) => this.run(channel));
   }
 
   /** New rows may be due: look now instead of at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    for (const wake of this.wakers.values()) wake();
   }
 
   /** Stops claiming, lets sends under way finish, and closes the transports. */
@@ -59,31 +66,33 @@ export class DeliveryWorker {
     this.running = false;
     this.stopping = true;
     this.wake();
-    await this.loop;
+    await Promise.all(this.loops);
     await Promise.allSettled([this.transports.email?.close(), this.transports.sms?.close()]);
   }
 
   /** Runs until no row is due now; for tests and the benchmark. */
   async drain(): Promise<void> {
-    while ((await this.runOnce()) > 0) {
-      // keep going while rows were found
+    for (const channel of CHANNELS) {
+      while ((await this.runOnce(channel)) > 0) {
+        // keep going while rows were found
+      }
     }
   }
 
-  private async run(): Promise<void> {
+  private async run(channel: Channel): Promise<void> {
     while (this.running) {
       let found = 0;
       try {
-        found = await this.runOnce();
+        found = await this.runOnce(channel);
       } catch (err) {
-        this.log.error({ err }, 'outbox worker cycle failed');
+        this.log.error({ err, channel }, 'outbox worker cycle failed');
       }
-      if (found === 0 && this.running) await this.sleep(this.options.pollMs);
+      if (found === 0 && this.running) await this.sleep(channel, this.options.pollMs);
     }
   }
 
-  private async runOnce(): Promise<number> {
-    const rows = await this.store.claimDue(this.options.concurrency * 4);
+  private async runOnce(channel: Channel): Promise<number> {
+    const rows = await this.store.claimDue(channel, this.options.concurrency * 4);
     if (rows.length === 0) return 0;
     let next = 0;
     const lanes = Array.from(
@@ -159,14 +168,14 @@ export class DeliveryWorker {
     return Math.round(step / 2 + Math.random() * (step / 2));
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(channel: Channel, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      this.wakeUp = done;
+      this.wakers.set(channel, done);
     });
   }
 }
