@@ -24,7 +24,7 @@
  * event loop. Everything listens on loopback ephemeral ports and stops by itself. --server-prof
  * writes a V8 CPU profile of the app process; --timeline prints, for each phase, how many rows
  * were committed and sent in each 250 ms step, by channel, to see where delivery stalls.
- * --smtp-connections and --concurrency change the SMTP pool size (app default 3) and the
+ * --smtp-connections and --concurrency change the SMTP pool size (app default 8) and the
  * worker's concurrency (default 16, claim batch 4x) to find what limits throughput; without
  * them the app runs as shipped, and the report says when they were used.
  *
@@ -582,7 +582,7 @@ function report(
   const shipped = SMTP_CONNECTIONS === undefined && CONCURRENCY === undefined;
   console.log(
     `App in a child process (SQLite, system clock, worker concurrency ${CONCURRENCY ?? 16}, ` +
-      `SMTP pool ${SMTP_CONNECTIONS ?? 3}${shipped ? ', as shipped' : ', NOT the shipped defaults'}); ` +
+      `SMTP pool ${SMTP_CONNECTIONS ?? 8}${shipped ? ', as shipped' : ', NOT the shipped defaults'}); ` +
       'test SMTP/SMPP servers and client in this one; loopback\n',
   );
 
@@ -700,7 +700,7 @@ function report(
   const summary = {
     bench: 'invitations',
     machine: { cpu, cores, node: process.version, load: load.before },
-    app: { smtpConnections: SMTP_CONNECTIONS ?? 3, concurrency: CONCURRENCY ?? 16, shipped },
+    app: { smtpConnections: SMTP_CONNECTIONS ?? 8, concurrency: CONCURRENCY ?? 16, shipped },
     invitations: t.invitations,
     delivered: t.sent,
     timedOut: t.timedOut,

@@ -9,7 +9,7 @@
  * talks to this process over IPC only; it reads the outbox from the SQLite file itself.
  *
  * Two knobs exist only to find what limits throughput, and are off by default (the app as
- * shipped): BENCH_SMTP_CONNECTIONS sets SmtpTransport's `maxConnections` (default 3), and
+ * shipped): BENCH_SMTP_CONNECTIONS sets SmtpTransport's `maxConnections` (default: SMTP_MAX_CONNECTIONS's, 8), and
  * BENCH_WORKER_CONCURRENCY runs a DeliveryWorker built like createServices' (same store,
  * transports, retry and poll settings) with another `concurrency` (default 16, claim batch
  * 4x that) in place of `services.worker`.
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     email: new SmtpTransport({
       url: smtpUrl,
       from: 'Tertulia <meetings@tertulia.bench>',
-      ...(smtpConnections === undefined ? {} : { maxConnections: smtpConnections }),
+      maxConnections: smtpConnections ?? config.delivery.smtpMaxConnections,
     }),
     sms: new SmppTransport({ url: smppUrl, source: 'Tertulia' }),
   };

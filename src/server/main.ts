@@ -66,10 +66,12 @@ async function main(): Promise<void> {
 
 /** Picks the delivery transports from config; a channel left unset keeps its messages for admins. */
 function createTransports(config: Config, log: Logger): Transports {
-  const { smtpUrl, mailFrom, smsUrl, smsFrom } = config.delivery;
+  const { smtpUrl, mailFrom, smtpMaxConnections, smsUrl, smsFrom } = config.delivery;
   const smsLog = log.child({ component: 'sms' });
   return {
-    email: smtpUrl ? new SmtpTransport({ url: smtpUrl, from: mailFrom }) : undefined,
+    email: smtpUrl
+      ? new SmtpTransport({ url: smtpUrl, from: mailFrom, maxConnections: smtpMaxConnections })
+      : undefined,
     sms: !smsUrl
       ? undefined
       : smsUrl.startsWith('smpp:')
