@@ -88,12 +88,12 @@ export function emailText(language: EmailLanguage): EmailText {
   return TEXTS[language];
 }
 
-/** "Tue 5 Mar 2030 10:00": short enough for a subject line, 24-hour in every language. */
-export function formatShortDateTime(
-  instant: Date,
-  language: EmailLanguage,
-  timeZone: string,
-): string {
+/**
+ * The pieces of a short 24-hour date ("Tue", "5", "Mar", "2030", "10:00") in the meeting's zone.
+ * Built from the formatter's parts rather than its whole output: locales put no-break spaces in
+ * their punctuation, which subjects do not need and which push an SMS out of GSM-7.
+ */
+export function shortDateParts(instant: Date, language: EmailLanguage, timeZone: string) {
   const parts = dateTimeFormat(language, {
     timeZone,
     weekday: 'short',
@@ -106,7 +106,20 @@ export function formatShortDateTime(
   }).formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes) =>
     parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')} ${part('hour')}:${part('minute')}`;
+  return {
+    date: `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`,
+    time: `${part('hour')}:${part('minute')}`,
+  };
+}
+
+/** "Tue 5 Mar 2030 10:00": short enough for a subject line, 24-hour in every language. */
+export function formatShortDateTime(
+  instant: Date,
+  language: EmailLanguage,
+  timeZone: string,
+): string {
+  const { date, time } = shortDateParts(instant, language, timeZone);
+  return `${date} ${time}`;
 }
 
 /**

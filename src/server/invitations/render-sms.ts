@@ -5,8 +5,8 @@
  * so a typical invitation fits one 160-septet SMS; names with characters outside that alphabet
  * (María, García) switch the whole text to UCS-2, which costs more segments but keeps them intact.
  */
-import { dateTimeFormat } from '../intl-formats.js';
 import type { InvitationContent } from './content.js';
+import { shortDateParts } from './email-text.js';
 import type { SmsMessage } from './messages.js';
 
 type Language = InvitationContent['language'];
@@ -42,26 +42,10 @@ const TEXTS: Record<Language, SmsText> = {
   },
 };
 
-/**
- * "Tue 3 Mar 2030, 10:00 (Europe/Madrid)". Built from the formatter's parts rather than its
- * whole output: the locale's own punctuation may carry no-break spaces, which are not GSM
- * characters and would push the SMS into UCS-2. 24-hour in both languages.
- */
+/** "Tue 3 Mar 2030, 10:00 (Europe/Madrid)": GSM-7 only, 24-hour in both languages. */
 export function formatSmsDateTime(instant: Date, language: Language, timeZone: string): string {
-  const parts = dateTimeFormat(language, {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  const date = `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
-  return `${date}, ${part('hour')}:${part('minute')} (${timeZone})`;
+  const { date, time } = shortDateParts(instant, language, timeZone);
+  return `${date}, ${time} (${timeZone})`;
 }
 
 export function renderSms(content: InvitationContent, to: string): SmsMessage {

@@ -8,7 +8,7 @@ import {
   outboxQuery,
 } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
-import type { OutboundMessage } from '../../invitations/messages.js';
+import type { EmailMessage, OutboundMessage } from '../../invitations/messages.js';
 import { toOutboxDetail, toOutboxItem } from '../../invitations/views.js';
 import type { RouteContext } from '../context.js';
 
@@ -18,6 +18,14 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   { services, guards },
 ) => {
   app.addHook('onRequest', guards.requireAdmin);
+
+  /** The email of an outbox row, or NOT_FOUND (unknown id, or an SMS). */
+  async function emailOf(id: string): Promise<EmailMessage> {
+    const row = await services.outbox.get(id);
+    const message = row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;
+    if (message?.channel !== 'email') throw new AppError('NOT_FOUND');
+    return message;
+  }
   const errors = { 401: errorBody, 403: errorBody, 404: errorBody };
 
   app.get(
@@ -63,9 +71,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       },
     },
     async (request, reply) => {
-      const row = await services.outbox.get(request.params.id);
-      const message = row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;
-      if (message?.channel !== 'email') throw new AppError('NOT_FOUND');
+      const message = await emailOf(request.params.id);
       // Email HTML is styled inline; this document alone may use inline styles, and nothing
       // else: no scripts, no requests, framed only by our own pages, sandboxed.
       return reply
@@ -91,9 +97,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       },
     },
     async (request, reply) => {
-      const row = await services.outbox.get(request.params.id);
-      const message = row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;
-      if (message?.channel !== 'email') throw new AppError('NOT_FOUND');
+      const message = await emailOf(request.params.id);
       return reply
         .type(`text/calendar; charset=utf-8; method=${message.icsMethod}`)
         .header('Content-Disposition', 'attachment; filename="invite.ics"')
