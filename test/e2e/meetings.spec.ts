@@ -75,7 +75,9 @@ test('an admin creates a member, who schedules a meeting with the keyboard and o
   await expect(page.getByTestId('join-info')).toContainText('Carmen Ruiz');
 });
 
-test('a quick conference gives a link that opens its page', async ({ page }) => {
+test('a quick conference gives a link; the logged-in member who opens it goes straight in', async ({
+  page,
+}) => {
   await logIn(page, e2eAdmin.email, e2eAdmin.password);
   await page.getByRole('link', { name: 'Meetings', exact: true }).click();
   await page.getByRole('button', { name: 'Quick conference' }).click();
@@ -84,7 +86,9 @@ test('a quick conference gives a link that opens its page', async ({ page }) => 
   await expect(link).toContainText('/m/');
   const joinUrl = (await link.textContent())!.trim();
   await page.goto(joinUrl);
-  await expect(page.getByTestId('join-info')).toContainText('Quick conference');
+  // A logged-in member skips the lobby (the manual's rule) and is in the room as themselves.
+  await expect(page).toHaveURL(/\/room$/);
+  await expect(page.getByTestId('room-self')).toContainText('Administrator');
 });
 
 test('an unknown link gets a clear page', async ({ page }) => {

@@ -1,7 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoginPage } from '../features/account/LoginPage.js';
-import { MeetingsPage } from '../features/meetings/MeetingsPage.js';
 import { SessionProvider } from '../session/SessionProvider.js';
 import { Loading } from '../ui/Loading.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -9,7 +8,11 @@ import { NotFoundPage } from './NotFoundPage.js';
 import { RequireAdmin, RequireMember } from './RequireMember.js';
 import { PublicShell, Shell } from './Shell.js';
 
-// Screens most visits never open are split off, so the first load stays small.
+// Screens are split off, so a first load brings only what its route needs: above all, a guest
+// opening a join link never downloads the member app.
+const MeetingsPage = lazy(() =>
+  import('../features/meetings/MeetingsPage.js').then((m) => ({ default: m.MeetingsPage })),
+);
 const NewMeetingPage = lazy(() =>
   import('../features/meetings/NewMeetingPage.js').then((m) => ({ default: m.NewMeetingPage })),
 );
@@ -33,8 +36,11 @@ const OutboxMessagePage = lazy(() =>
     default: m.OutboxMessagePage,
   })),
 );
-const JoinPage = lazy(() =>
-  import('../features/join/JoinPage.js').then((m) => ({ default: m.JoinPage })),
+const LobbyPage = lazy(() =>
+  import('../features/lobby/LobbyPage.js').then((m) => ({ default: m.LobbyPage })),
+);
+const RoomPage = lazy(() =>
+  import('../features/room/RoomPage.js').then((m) => ({ default: m.RoomPage })),
 );
 
 export function App() {
@@ -46,7 +52,8 @@ export function App() {
             <Routes>
               <Route element={<PublicShell />}>
                 <Route path="/login" element={<LoginPage />} />
-                <Route path="/m/:token" element={<JoinPage />} />
+                <Route path="/m/:token" element={<LobbyPage />} />
+                <Route path="/m/:token/room" element={<RoomPage />} />
               </Route>
               <Route
                 element={

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    /** From a `Retry-After` header (429, 503), in milliseconds; null when absent. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }

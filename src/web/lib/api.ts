@@ -4,6 +4,7 @@ import type {
   Delivery,
   DeliveryStatus,
   JoinInfo,
+  JoinReply,
   Language,
   Meeting,
   Member,
@@ -11,6 +12,7 @@ import type {
   OutboxItem,
   ParticipantIssue,
   Participant,
+  ParticipantSession,
   Role,
   UpdateMeetingBody,
 } from '../../shared/api.js';
@@ -27,6 +29,13 @@ export interface NewMember {
   displayName: string;
   role: Role;
   password: string;
+}
+
+/** What the lobby sends; a logged-in member sends nothing and joins under their account. */
+export interface JoinRequest {
+  displayName?: string;
+  avatarId?: string | null;
+  password?: string;
 }
 
 export interface ProfileChanges {
@@ -49,6 +58,17 @@ export const api = {
     const form = new FormData();
     form.append('file', file);
     return request<{ id: string; url: string }>('/api/avatars', { method: 'POST', body: form });
+  },
+
+  /** A guest's picture, allowed by the join link instead of a login. */
+  uploadGuestAvatar: (token: string, file: Blob, fileName: string) => {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    return request<{ id: string; url: string }>('/api/avatars', {
+      method: 'POST',
+      body: form,
+      headers: { 'x-join-token': token },
+    });
   },
 
   checkParticipants: async (participants: string[], signal?: AbortSignal) => {
@@ -93,6 +113,12 @@ export const api = {
 
   joinInfo: (token: string, signal?: AbortSignal) =>
     request<JoinInfo>(`/api/join/${id(token)}`, { signal }),
+  /** Enters the meeting; the server sets the guest cookie the room then uses. */
+  join: (token: string, body: JoinRequest, signal?: AbortSignal) =>
+    request<JoinReply>(`/api/join/${id(token)}`, { ...json('POST', body), signal }),
+  /** Who the current guest (cookie) or member is in this meeting; 401 when neither. */
+  joinSession: (token: string, signal?: AbortSignal) =>
+    request<ParticipantSession>(`/api/join/${id(token)}/me`, { signal }),
 
   listMembers: async (signal?: AbortSignal) => {
     const reply = await request<{ members: Member[] }>('/api/members', { signal });

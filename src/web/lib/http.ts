@@ -4,6 +4,7 @@
  * schemas, and pulling zod into the bundle would triple its size.
  */
 import { ApiError } from './api-error.js';
+import { parseRetryAfter } from './retry-countdown.js';
 
 type Listener = () => void;
 const unauthenticatedListeners = new Set<Listener>();
@@ -19,11 +20,13 @@ export interface RequestOptions {
   /** Sent as JSON, or as is when it is FormData (the browser sets the multipart boundary). */
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. the join token a guest's avatar upload carries. */
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, signal } = options;
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {
@@ -50,7 +53,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const data: unknown = text ? safeJson(text) : undefined;
   if (response.ok) return data as T;
 
-  const error = toApiError(response.status, data);
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const error = toApiError(response.status, data, retryAfterMs);
   if (error.code === 'UNAUTHENTICATED') for (const listener of unauthenticatedListeners) listener();
   throw error;
 }
@@ -63,11 +67,12 @@ function safeJson(text: string): unknown {
   }
 }
 
-function toApiError(status: number, data: unknown): ApiError {
+function toApiError(status: number, data: unknown, retryAfterMs: number | null): ApiError {
   const body = (data ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
   if (typeof body.code === 'string' && typeof body.message === 'string') {
-    return new ApiError(body.code, body.message, status, body.details);
+    return new ApiError(body.code, body.message, status, body.details, retryAfterMs);
   }
   // A proxy or a crash page, not our API: keep the status so the person sees something useful.
-  return new ApiError(status >= 500 ? 'INTERNAL' : 'HTTP_' + status, `HTTP ${status}`, status);
+  const code = status >= 500 ? 'INTERNAL' : 'HTTP_' + status;
+  return new ApiError(code, `HTTP ${status}`, status, undefined, retryAfterMs);
 }

@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { JoinInfo, JoinState } from '../../../shared/api.js';
+import { relativeParts, type JoinTiming } from '../../lib/join-timing.js';
+import { Notice } from '../../ui/Alert.js';
+import styles from './lobby.module.css';
+
+/**
+ * What the meeting is and where its join window stands. The relative time refreshes quietly;
+ * only the window opening or closing is announced.
+ */
+export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinTiming }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const start = new Date(info.startsAt);
+  const end = new Date(start.getTime() + info.durationMinutes * 60_000);
+  const when = new Intl.DateTimeFormat(locale, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).formatRange(start, end);
+
+  return (
+    <section className={styles.summary} data-testid="join-info" aria-labelledby="meeting-name">
+      <p className={styles.eyebrow}>{t('lobby.title')}</p>
+      <h1 id="meeting-name" className={styles.name}>
+        {info.name}
+      </h1>
+      <p className={styles.fact}>{t('lobby.organizer', { name: info.organizer.displayName })}</p>
+      <p className={styles.fact}>
+        <strong>{t('lobby.when')}: </strong>
+        <time dateTime={info.startsAt}>{when}</time>
+      </p>
+      <p
+        className={`${styles.state} ${styles[timing.state] ?? ''}`}
+        data-testid="join-state"
+        data-state={timing.state}
+      >
+        {stateText(t, timing, locale)}
+      </p>
+      {timing.state === 'not_open_yet' ? (
+        <p className={styles.fact} data-testid="join-opens">
+          {opensText(t, timing, info.opensAt, locale)}
+        </p>
+      ) : null}
+      {timing.state === 'ended' ? <p className={styles.fact}>{t('lobby.endedBody')}</p> : null}
+      <StateAnnouncer state={timing.state} />
+    </section>
+  );
+}
+
+type T = ReturnType<typeof useTranslation>['t'];
+
+function stateText(t: T, timing: JoinTiming, locale: string): string {
+  switch (timing.state) {
+    case 'cancelled':
+      return t('lobby.status_cancelled');
+    case 'ended':
+      return t('lobby.status_ended');
+    default: {
+      if (timing.started) return t('lobby.status_inProgress');
+      const { value, unit } = relativeParts(timing.startsInMs);
+      const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(value, unit);
+      return t('lobby.status_startsIn', { relative });
+    }
+  }
+}
+
+function opensText(t: T, timing: JoinTiming, opensAt: string, locale: string): string {
+  const opens = new Date(opensAt);
+  // The time alone when it opens today (on the server's clock); with the day otherwise.
+  const now = new Date(opens.getTime() - timing.opensInMs);
+  const sameDay = opens.toDateString() === now.toDateString();
+  const time = new Intl.DateTimeFormat(locale, {
+    ...(sameDay ? {} : { weekday: 'short', month: 'short', day: 'numeric' }),
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(opens);
+  const count = timing.opensBeforeStartMinutes;
+  return count > 0 ? t('lobby.opensAt', { count, time }) : t('lobby.opensAtStart', { time });
+}
+
+/** Says "you can join now" or "it has ended" when the state changes while the page is open. */
+function StateAnnouncer({ state }: { state: JoinState }) {
+  const { t } = useTranslation();
+  const [seen, setSeen] = useState(state);
+  const [message, setMessage] = useState('');
+  if (seen !== state) {
+    setSeen(state);
+    setMessage(
+      state === 'open' ? t('lobby.nowOpen') : state === 'ended' ? t('lobby.nowEnded') : '',
+    );
+  }
+  return <Notice>{message}</Notice>;
+}
