@@ -134,15 +134,28 @@ describe.concurrent.each(databaseKinds)('avatars API (%s)', (kind) => {
     },
   );
 
-  it('POST /api/avatars drops EXIF metadata from a JPEG', async () => {
+  it('POST /api/avatars drops EXIF metadata, GPS position included, from a JPEG', async () => {
     const member = await loggedIn();
     const jpeg = await sharp({
       create: { width: 120, height: 90, channels: 3, background: '#aa3333' },
     })
       .jpeg()
-      .withExif({ IFD0: { Copyright: 'secret copyright', Artist: 'secret artist' } })
+      .withExif({
+        IFD0: { Copyright: 'secret copyright', Artist: 'secret artist' },
+        // IFD3 is the GPS directory: where the photo was taken.
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '40/1 25/1 1234/100',
+          GPSLongitudeRef: 'W',
+          GPSLongitude: '3/1 42/1 0/1',
+        },
+      })
       .toBuffer();
-    expect((await sharp(jpeg).metadata()).exif).toBeDefined();
+    const exifBefore = (await sharp(jpeg).metadata()).exif;
+    // The GPSInfo pointer tag (0x8825), in either byte order, proves the position is there.
+    const gpsPointer = (exif: Buffer) =>
+      exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]));
+    expect(exifBefore && gpsPointer(exifBefore)).toBe(true);
     expect(jpeg.includes('secret artist')).toBe(true);
 
     const response = await upload(member.cookie, [filePart(jpeg, 'photo.jpg', 'image/jpeg')]);
