@@ -50,6 +50,7 @@ const envSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(240),
+  MEETING_PASSWORD_LENGTH: z.coerce.number().int().min(6).max(12).default(8),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -95,6 +96,8 @@ export type Config = Readonly<{
   /** Believe X-Forwarded-For: only behind a proxy that sets it, or clients could forge it. */
   trustProxy: boolean;
   production: boolean;
+  /** Digits in a generated meeting password (6 to 12). */
+  meetingPasswordLength: number;
   /** Joining opens this long before a scheduled start and closes this long after its end. */
   joinWindow: { opensBeforeMs: number; closesAfterMs: number };
   delivery: {
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     production: e.NODE_ENV === 'production',
+    meetingPasswordLength: e.MEETING_PASSWORD_LENGTH,
     joinWindow: {
       opensBeforeMs: e.JOIN_OPENS_MINUTES_BEFORE * 60_000,
       closesAfterMs: e.JOIN_CLOSES_MINUTES_AFTER * 60_000,

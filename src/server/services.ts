@@ -45,6 +45,7 @@ export function createServices(
       publicUrl: config.publicUrl,
       defaultPhoneRegion: config.defaultPhoneRegion as CountryCode,
       defaultTimeZone: config.defaultTimeZone,
+      passwordLength: config.meetingPasswordLength,
     }),
     avatars: new AvatarsService(db, clock, config.dataDir),
     lobby: new LobbyService(db, clock, new PasswordAttempts(clock), config.joinWindow),

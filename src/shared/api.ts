@@ -115,6 +115,27 @@ export const checkParticipantsReply = z.object({
 
 const isoWithOffset = z.iso.datetime({ offset: true });
 
+export const MEETING_PASSWORD_MIN = 6;
+export const MEETING_PASSWORD_MAX = 12;
+
+/** Meeting passwords are digits only (the manual), 6 to 12 of them. Admins only. */
+export const meetingPasswordSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'digits only')
+  .min(MEETING_PASSWORD_MIN, `at least ${MEETING_PASSWORD_MIN} digits`)
+  .max(MEETING_PASSWORD_MAX, `at most ${MEETING_PASSWORD_MAX} digits`);
+
+/**
+ * Admins only (403 ADMIN_ONLY otherwise): `passwordProtected: true` has the server generate a
+ * password; `password` sets one. On update, `passwordProtected: false` removes it and
+ * `passwordProtected: true` without `password` generates a new one.
+ */
+const passwordFields = {
+  passwordProtected: z.boolean().optional(),
+  password: meetingPasswordSchema.optional(),
+};
+
 export const createMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX),
@@ -127,6 +148,7 @@ export const createMeetingBody = z
       .max(24 * 60)
       .default(DURATION_DEFAULT_MINUTES),
     timeZone: z.string().min(1).max(64),
+    ...passwordFields,
   })
   .strict();
 export type CreateMeetingBody = z.input<typeof createMeetingBody>;
@@ -143,6 +165,7 @@ export const updateMeetingBody = z
       .max(24 * 60)
       .optional(),
     timeZone: z.string().min(1).max(64).optional(),
+    ...passwordFields,
   })
   .strict();
 export type UpdateMeetingBody = z.input<typeof updateMeetingBody>;
@@ -152,6 +175,7 @@ export const quickMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX).optional(),
     timeZone: z.string().min(1).max(64).optional(),
+    ...passwordFields,
   })
   .strict()
   .nullish();
@@ -174,6 +198,10 @@ export const meetingSchema = z.object({
   isOrganizer: z.boolean(),
   participants: z.array(participantSchema),
   createdAt: z.string(),
+  /** Guests must type a password in the lobby (lock icon in lists). */
+  passwordProtected: z.boolean(),
+  /** The password itself, for the organizer and admins only; null otherwise or when none. */
+  password: z.string().nullable(),
 });
 export type Meeting = z.infer<typeof meetingSchema>;
 

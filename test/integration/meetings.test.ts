@@ -95,6 +95,8 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
           { kind: 'member', address: invitee.username, displayName: 'Iván Invitee' },
         ],
         createdAt: START,
+        passwordProtected: false,
+        password: null,
       });
       expect(meeting.joinUrl).toMatch(/^http:\/\/tertulia\.test\/m\/[A-Za-z0-9_-]{22,}$/);
     });

@@ -24,14 +24,17 @@ export interface InvitationEnv {
   close(): Promise<void>;
 }
 
-export async function startInvitationEnv(kind: DatabaseKind): Promise<InvitationEnv> {
+export async function startInvitationEnv(
+  kind: DatabaseKind,
+  organizerRole: 'member' | 'admin' = 'member',
+): Promise<InvitationEnv> {
   const smtp = await TestSmtpServer.start();
   const smsc = await SmppTestServer.start();
   const t = await startTestApp(kind, { DELIVERY_RETRY_BASE_MS: '1000' }, () => ({
     email: new SmtpTransport({ url: smtp.url(), from: 'Tertulia <meetings@tertulia.test>' }),
     sms: new SmppTransport({ url: smsc.url(), source: 'Tertulia', bindTimeoutMs: 2_000 }),
   }));
-  const member = await t.createMember({ displayName: 'Ana García' });
+  const member = await t.createMember({ displayName: 'Ana García', role: organizerRole });
   const cookie = await t.login(member.email, member.password);
   return {
     t,

@@ -78,6 +78,7 @@ export class InvitationsService {
       startsAt: v.meeting.starts_at,
       durationMinutes: v.meeting.duration_minutes,
       status: v.meeting.status,
+      password: v.meeting.password,
       recipients: v.participants.flatMap((p) => recipientOf(p, memberEmails)),
     });
     const afterState = toState(after);

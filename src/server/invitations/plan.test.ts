@@ -29,6 +29,7 @@ function state(change: Partial<MeetingState> = {}): MeetingState {
     startsAt: '2030-03-02T09:00:00.000Z',
     durationMinutes: 60,
     status: 'scheduled',
+    password: null,
     recipients: [ana, phone],
     ...change,
   };
@@ -78,6 +79,13 @@ describe('planDeliveries', () => {
     const moved = { ...bob, to: 'bob@new.example.org' };
     expect(summary(state({ recipients: [bob] }), state({ recipients: [moved] }))).toEqual([
       'invite:member:u-bob',
+    ]);
+  });
+
+  it('updates everyone, by email and SMS, when the password changes', () => {
+    expect(summary(state({ password: '11112222' }), state({ password: '33334444' }))).toEqual([
+      'update:email:ana@example.org',
+      'update:phone:+34612345678',
     ]);
   });
 

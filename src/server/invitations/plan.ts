@@ -19,6 +19,8 @@ export interface MeetingState {
   startsAt: string;
   durationMinutes: number;
   status: 'scheduled' | 'cancelled';
+  /** Digits, or null when the meeting has no password. */
+  password: string | null;
   recipients: Recipient[];
 }
 
@@ -45,7 +47,10 @@ export function planDeliveries(
   const timeChanged =
     before.startsAt !== after.startsAt || before.durationMinutes !== after.durationMinutes;
   const dateChanged = before.startsAt !== after.startsAt;
-  const emailNeedsUpdate = timeChanged || before.name !== after.name;
+  // A new password must reach everyone, by email and by SMS: the old one no longer works.
+  const passwordChanged = before.password !== after.password;
+  const emailNeedsUpdate = timeChanged || passwordChanged || before.name !== after.name;
+  const smsNeedsUpdate = dateChanged || passwordChanged;
 
   const planned: PlannedDelivery[] = before.recipients
     .filter((r) => !current.has(r.key))
@@ -54,7 +59,7 @@ export function planDeliveries(
     const old = previous.get(recipient.key);
     if (!old || old.to !== recipient.to) {
       planned.push({ recipient, kind: 'invite' });
-    } else if (recipient.channel === 'email' ? emailNeedsUpdate : dateChanged) {
+    } else if (recipient.channel === 'email' ? emailNeedsUpdate : smsNeedsUpdate) {
       // A text message is short and costs money: phones hear only about a new date or time.
       planned.push({ recipient, kind: 'update' });
     }

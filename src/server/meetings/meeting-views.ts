@@ -9,26 +9,30 @@ import type { MeetingsTable } from '../storage/schema.js';
 
 export type MeetingListRow = Selectable<MeetingsTable> & { organizer_name: string };
 
-/** Meetings the member organizes or is invited to as a member. */
-export function meetingsVisibleTo(db: Db, viewerId: string) {
+/** Every meeting with its organizer's name. */
+export function meetingsQuery(db: Db) {
   return db
     .selectFrom('meetings')
     .innerJoin('users as organizer', 'organizer.id', 'meetings.organizer_id')
     .selectAll('meetings')
-    .select('organizer.display_name as organizer_name')
-    .where((eb) =>
-      eb.or([
-        eb('meetings.organizer_id', '=', viewerId),
-        eb(
-          'meetings.id',
-          'in',
-          eb
-            .selectFrom('meeting_participants')
-            .select('meeting_participants.meeting_id')
-            .where('meeting_participants.user_id', '=', viewerId),
-        ),
-      ]),
-    );
+    .select('organizer.display_name as organizer_name');
+}
+
+/** Meetings the member organizes or is invited to as a member. */
+export function meetingsVisibleTo(db: Db, viewerId: string) {
+  return meetingsQuery(db).where((eb) =>
+    eb.or([
+      eb('meetings.organizer_id', '=', viewerId),
+      eb(
+        'meetings.id',
+        'in',
+        eb
+          .selectFrom('meeting_participants')
+          .select('meeting_participants.meeting_id')
+          .where('meeting_participants.user_id', '=', viewerId),
+      ),
+    ]),
+  );
 }
 
 export function joinUrl(publicUrl: string, joinToken: string): string {
@@ -38,7 +42,7 @@ export function joinUrl(publicUrl: string, joinToken: string): string {
 export async function presentMeetings(
   db: Db,
   publicUrl: string,
-  viewerId: string,
+  viewer: { id: string; role: 'member' | 'admin' },
   rows: MeetingListRow[],
 ): Promise<Meeting[]> {
   const ids = rows.map((r) => r.id);
@@ -69,8 +73,11 @@ export async function presentMeetings(
     timeZone: r.time_zone,
     joinUrl: joinUrl(publicUrl, r.join_token),
     organizer: { id: r.organizer_id, displayName: r.organizer_name },
-    isOrganizer: r.organizer_id === viewerId,
+    isOrganizer: r.organizer_id === viewer.id,
     participants: byMeeting.get(r.id) ?? [],
     createdAt: r.created_at,
+    passwordProtected: r.password !== null,
+    // The organizer and admins see the password to share it; invitees learn it by invitation.
+    password: r.organizer_id === viewer.id || viewer.role === 'admin' ? r.password : null,
   }));
 }

@@ -18,7 +18,8 @@ import type {
   ParticipantRef,
 } from '../invitations/invitations.js';
 import { toDelivery } from '../invitations/views.js';
-import { meetingsVisibleTo, presentMeetings } from './meeting-views.js';
+import { choosePassword, type PasswordChoice } from './meeting-password.js';
+import { meetingsQuery, meetingsVisibleTo, presentMeetings } from './meeting-views.js';
 import { resolveParticipants, type Resolved } from './participants.js';
 import { canonicalTimeZone } from './zones.js';
 
@@ -28,7 +29,7 @@ const QUICK_WINDOW_MINUTES = 24 * 60;
 /** A start this far behind the clock still counts as "now" (form filled in at 10:00 for 10:00). */
 const PAST_GRACE_MS = 5 * 60_000;
 
-export interface MeetingInput {
+export interface MeetingInput extends PasswordChoice {
   name: string;
   participants: string[];
   startsAt: string;
@@ -37,6 +38,8 @@ export interface MeetingInput {
 }
 
 export interface MeetingsOptions {
+  /** Digits in a generated meeting password. */
+  passwordLength: number;
   publicUrl: string;
   defaultPhoneRegion: CountryCode;
   defaultTimeZone: string;
@@ -60,6 +63,7 @@ export class MeetingsService {
   }
 
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
+    const password = choosePassword(organizer, input, this.options.passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone);
     const startsAt = this.checkStart(input.startsAt);
     const participants = await this.resolveOrThrow(input.participants);
@@ -76,7 +80,7 @@ export class MeetingsService {
       time_zone: timeZone,
       join_token: newToken(JOIN_TOKEN_BYTES),
       sequence: 0,
-      password: null,
+      password,
       created_at: now,
       updated_at: now,
     };
@@ -94,8 +98,9 @@ export class MeetingsService {
 
   async createQuick(
     organizer: UserRow,
-    input: { name?: string | undefined; timeZone?: string | undefined },
+    input: { name?: string | undefined; timeZone?: string | undefined } & PasswordChoice,
   ): Promise<Meeting> {
+    const password = choosePassword(organizer, input, this.options.passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone ?? this.options.defaultTimeZone);
     const now = this.clock.now();
     const id = newId();
@@ -112,6 +117,7 @@ export class MeetingsService {
         duration_minutes: QUICK_WINDOW_MINUTES,
         time_zone: timeZone,
         join_token: newToken(JOIN_TOKEN_BYTES),
+        password,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       })
@@ -126,21 +132,23 @@ export class MeetingsService {
       .orderBy('meetings.starts_at', scope === 'upcoming' ? 'asc' : 'desc')
       .limit(500)
       .execute();
-    return presentMeetings(this.db, this.options.publicUrl, viewer.id, rows);
+    return presentMeetings(this.db, this.options.publicUrl, viewer, rows);
   }
 
+  /** Members see the meetings they organize or are invited to; admins may open any. */
   async get(viewer: UserRow, id: string): Promise<Meeting> {
-    const row = await meetingsVisibleTo(this.db, viewer.id)
-      .where('meetings.id', '=', id)
-      .executeTakeFirst();
+    const visible =
+      viewer.role === 'admin' ? meetingsQuery(this.db) : meetingsVisibleTo(this.db, viewer.id);
+    const row = await visible.where('meetings.id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('MEETING_NOT_FOUND');
-    const [meeting] = await presentMeetings(this.db, this.options.publicUrl, viewer.id, [row]);
+    const [meeting] = await presentMeetings(this.db, this.options.publicUrl, viewer, [row]);
     return meeting as Meeting;
   }
 
   async update(viewer: UserRow, id: string, change: Partial<MeetingInput>): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status === 'cancelled') throw new AppError('MEETING_CANCELLED');
+    const password = choosePassword(viewer, change, this.options.passwordLength);
     const timeZone =
       change.timeZone === undefined ? current.time_zone : zoneOrThrow(change.timeZone);
     const startsAt =
@@ -161,6 +169,8 @@ export class MeetingsService {
         ends_at: addMinutes(startsAt, duration).toISOString(),
         duration_minutes: duration,
         time_zone: timeZone,
+        // A new password replaces the old one at once; guests already in stay (no re-check).
+        password: password === undefined ? before.meeting.password : password,
         sequence: before.meeting.sequence + 1,
         updated_at: this.clock.now().toISOString(),
       };
