@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { appPort as port, e2eAdmin, transportsPort } from './test/e2e/fixtures.js';
+import { appPort as port, e2eAdmin, mailboxPort, transportsPort } from './test/e2e/fixtures.js';
 
 // End-to-end tests drive Debian's Chromium (browser downloads are not used) against the built
 // app started on its own port with a fresh data folder.
@@ -65,6 +65,7 @@ export default defineConfig({
         PUBLIC_URL: `http://localhost:${transportsPort}`,
         DATA_DIR: `${dataDir}-transports`,
         DELIVERY_RETRY_BASE_MS: '500',
+        E2E_MAILBOX_PORT: String(mailboxPort),
       },
     },
   ],

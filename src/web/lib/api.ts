@@ -38,6 +38,12 @@ export interface JoinRequest {
   password?: string;
 }
 
+/** Everything is optional; `passwordProtected` is for admins only (403 ADMIN_ONLY otherwise). */
+export interface QuickMeetingRequest {
+  name?: string;
+  passwordProtected?: boolean;
+}
+
 export interface ProfileChanges {
   displayName?: string;
   avatarId?: string | null;
@@ -88,8 +94,8 @@ export const api = {
   meeting: (meetingId: string, signal?: AbortSignal) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, { signal }),
   createMeeting: (body: CreateMeetingBody) => request<Meeting>('/api/meetings', json('POST', body)),
-  createQuickMeeting: (name?: string) =>
-    request<Meeting>('/api/meetings/quick', json('POST', name ? { name } : {})),
+  createQuickMeeting: (body: QuickMeetingRequest = {}) =>
+    request<Meeting>('/api/meetings/quick', json('POST', body)),
   updateMeeting: (meetingId: string, body: UpdateMeetingBody) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, json('PATCH', body)),
   cancelMeeting: (meetingId: string) =>

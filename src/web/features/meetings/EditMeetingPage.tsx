@@ -8,6 +8,7 @@ import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { meetingChanges } from './meeting-changes.js';
 import { meetingBody, meetingValues } from './meeting-form-values.js';
+import { passwordChanges } from './meeting-password.js';
 import { MeetingForm } from './MeetingForm.js';
 
 export function EditMeetingPage() {
@@ -30,13 +31,17 @@ export function EditMeetingPage() {
         <MeetingForm
           initialValues={meetingValues(loaded.data)}
           initialParticipants={loaded.data.participants}
-          save={(body) => {
+          saved={loaded.data}
+          save={(body, password) => {
             const saved = loaded.data;
             const before = meetingBody(
               meetingValues(saved),
               saved.participants.map((participant) => participant.address),
             );
-            return api.updateMeeting(id, meetingChanges(before, body));
+            return api.updateMeeting(id, {
+              ...meetingChanges(before, body),
+              ...passwordChanges(saved.passwordProtected, password),
+            });
           }}
           onSaved={() => void navigate(back)}
           onCancel={() => void navigate(back)}

@@ -5,6 +5,7 @@ import { errorText } from '../../i18n/error-text.js';
 import { isApiError } from '../../lib/api-error.js';
 import { splitParticipants } from '../../lib/participant-input.js';
 import { timeZoneChoices } from '../../lib/time-zone.js';
+import { useMember } from '../../session/session-context.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { Field } from '../../ui/Field.js';
@@ -17,27 +18,41 @@ import {
   type MeetingFieldProblem,
   type MeetingFormValues,
 } from './meeting-form-values.js';
+import {
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  passwordProblem,
+  passwordValues,
+  type PasswordValues,
+} from './meeting-password.js';
 import styles from './meetings.module.css';
 import { ParticipantInput } from './ParticipantInput.js';
+import { PasswordFieldset } from './PasswordFieldset.js';
 import { chipValue, useParticipantChips } from './use-participant-chips.js';
 
-type FieldName = MeetingFieldProblem['field'] | 'participants';
+type FieldName = MeetingFieldProblem['field'] | 'participants' | 'password';
 type FieldErrors = Partial<Record<FieldName, string>>;
 
 interface MeetingFormProps {
   initialValues: MeetingFormValues;
   initialParticipants?: Participant[];
-  save: (body: CreateMeetingBody) => Promise<Meeting>;
+  /** The meeting being edited; absent for a new one. */
+  saved?: Meeting;
+  /** `password` is what the password fieldset holds; only admins see it and can change it. */
+  save: (body: CreateMeetingBody, password: PasswordValues) => Promise<Meeting>;
   onSaved: (meeting: Meeting) => void;
   onCancel: () => void;
 }
 
 /** The form to create or edit a scheduled meeting. */
 export function MeetingForm(props: MeetingFormProps) {
-  const { initialValues, initialParticipants, save, onSaved, onCancel } = props;
+  const { initialValues, initialParticipants, saved, save, onSaved, onCancel } = props;
   const { t } = useTranslation();
+  // The manual: only the system admin sets passwords; the member app never offers it.
+  const isAdmin = useMember().role === 'admin';
   const form = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(initialValues);
+  const [password, setPassword] = useState(() => passwordValues(saved));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState('');
   const [busy, setBusy] = useState(false);
@@ -90,12 +105,15 @@ export function MeetingForm(props: MeetingFormProps) {
     if (entries.some((chip) => chip.status === 'invalid')) {
       found.participants = t('form.participantsInvalid');
     }
+    if (isAdmin && passwordProblem(password)) {
+      found.password = t('form.passwordInvalid', { min: PASSWORD_MIN, max: PASSWORD_MAX });
+    }
     if (Object.keys(found).length > 0) return showErrors(found);
     setErrors({});
 
     setBusy(true);
     try {
-      onSaved(await save(meetingBody(values, entries.map(chipValue))));
+      onSaved(await save(meetingBody(values, entries.map(chipValue)), password));
     } catch (error) {
       setBusy(false);
       if (isApiError(error, 'INVALID_PARTICIPANTS')) {
@@ -172,6 +190,17 @@ export function MeetingForm(props: MeetingFormProps) {
           )}
         </Field>
       </div>
+      {isAdmin ? (
+        <PasswordFieldset
+          values={password}
+          onChange={(next) => {
+            setPassword(next);
+            setErrors((previous) => ({ ...previous, password: undefined }));
+          }}
+          error={errors.password}
+          saved={saved}
+        />
+      ) : null}
       <div className={styles.actions}>
         <Button type="submit" disabled={busy}>
           {busy ? t('form.saving') : t('form.save')}

@@ -7,6 +7,7 @@ import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { CopyButton } from '../../ui/CopyButton.js';
 import { KindIcon } from '../../ui/KindIcon.js';
+import { LockIcon } from '../../ui/LockIcon.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
@@ -18,6 +19,7 @@ import {
   hasEnded,
   participantName,
 } from './meeting-format.js';
+import { MeetingPassword } from './MeetingPassword.js';
 import styles from './meetings.module.css';
 
 /** One meeting: its join link to share, its details, and the organizer's edit and cancel. */
@@ -52,7 +54,19 @@ export function MeetingPage() {
   return (
     <>
       {back}
-      <h1 className={styles.pageTitle}>{meeting.name}</h1>
+      <h1 className={styles.pageTitle}>
+        {meeting.name}
+        {meeting.passwordProtected ? (
+          <>
+            {' '}
+            <LockIcon
+              label={t('meetings.passwordProtected')}
+              className={styles.lock}
+              data-testid="password-lock"
+            />
+          </>
+        ) : null}
+      </h1>
       {cancelled ? <Alert>{t('meeting.cancelledNotice')}</Alert> : null}
 
       {cancelled ? null : (
@@ -69,6 +83,14 @@ export function MeetingPage() {
           </div>
         </section>
       )}
+
+      {meeting.password !== null && !cancelled ? (
+        <section className={styles.card} aria-labelledby="password-heading">
+          <h2 id="password-heading">{t('meeting.password')}</h2>
+          <p className={styles.muted}>{t('meeting.passwordHelp')}</p>
+          <MeetingPassword password={meeting.password} />
+        </section>
+      ) : null}
 
       <dl className={styles.facts}>
         <dt>{t('meeting.when')}</dt>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Meeting } from '../../../shared/api.js';
 import { CopyButton } from '../../ui/CopyButton.js';
+import { LockIcon } from '../../ui/LockIcon.js';
 import { formatMeetingWhen, participantsSummary } from './meeting-format.js';
 import styles from './meetings.module.css';
 
@@ -15,6 +16,13 @@ export function MeetingRow({ meeting }: { meeting: Meeting }) {
       <div className={styles.rowMain}>
         <h3 className={styles.rowTitle}>
           <Link to={`/meetings/${meeting.id}`}>{meeting.name}</Link>
+          {meeting.passwordProtected ? (
+            <LockIcon
+              label={t('meetings.passwordProtected')}
+              className={styles.lock}
+              data-testid="password-lock"
+            />
+          ) : null}
           {cancelled ? (
             <span className={styles.badgeCancelled}>{t('meetings.cancelled')}</span>
           ) : null}

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../../lib/api.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { newMeetingValues } from './meeting-form-values.js';
+import { passwordCreateFields } from './meeting-password.js';
 import { MeetingForm } from './MeetingForm.js';
 
 export function NewMeetingPage() {
@@ -16,7 +17,7 @@ export function NewMeetingPage() {
       <h1>{t('meeting.newTitle')}</h1>
       <MeetingForm
         initialValues={initialValues}
-        save={(body) => api.createMeeting(body)}
+        save={(body, password) => api.createMeeting({ ...body, ...passwordCreateFields(password) })}
         onSaved={(meeting) => void navigate(`/meetings/${meeting.id}`)}
         onCancel={() => void navigate('/meetings')}
       />
