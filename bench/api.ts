@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { CpuMessage, ParentMessage, ReadyMessage } from './support/servers.js';
+import { table } from './support/table.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -297,17 +298,6 @@ function scenarios(ready: ReadyMessage): Scenario[] {
 }
 
 // ---- printing ---------------------------------------------------------------------------------
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)));
-  return [
-    line(header).join('  '),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map((r) => line(r).join('  ')),
-  ].join('\n');
-}
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtMs = (n: number) => n.toFixed(n < 10 ? 2 : 1);

@@ -48,6 +48,7 @@ import type {
   AppParentMessage,
   AppReadyMessage,
 } from './support/invitations-app.js';
+import { table } from './support/table.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -545,17 +546,6 @@ async function creation(
 }
 
 // ---- printing ---------------------------------------------------------------------------------
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)));
-  return [
-    line(header).join('  '),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map((r) => line(r).join('  ')),
-  ].join('\n');
-}
 
 const fmtMs = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(n < 10 ? 2 : 0));
 const fmtS = (n: number) => `${n.toFixed(2)} s`;

@@ -44,6 +44,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { chromium, type Browser, type Response } from 'playwright-core';
+import { table } from './support/table.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -461,17 +462,6 @@ function stats(values: number[]): Stats {
     min: Math.min(...values),
     max: Math.max(...values),
   };
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)));
-  return [
-    line(header).join('  '),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map((r) => line(r).join('  ')),
-  ].join('\n');
 }
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
