@@ -48,6 +48,7 @@ export function ensureBuilt() {
     newestUnder(path.join(root, 'src')),
     mtime(path.join(root, 'package-lock.json')),
     mtime(path.join(root, 'vite.config.ts')),
+    mtime(path.join(root, 'scripts', 'vite-precompress.ts')),
     mtime(path.join(root, 'tsconfig.json')),
     mtime(path.join(root, 'tsconfig.server.json')),
   );
