@@ -75,6 +75,34 @@ export const updateMemberBody = z
   .object({ disabled: z.boolean().optional(), role: roleSchema.optional() })
   .strict();
 
+/** `q`: case-insensitive substring of email, user name or display name; absent lists all. */
+export const listMembersQuery = z.object({ q: z.string().trim().max(100).optional() });
+
+/** Shown once to the admin, to hand over; only its argon2id hash is kept. */
+export const resetPasswordReply = z.object({ password: z.string() });
+
+export const MEMBER_IMPORT_MAX_BYTES = 1024 * 1024;
+export const MEMBER_IMPORT_MAX_ROWS = 1000;
+
+/** One CSV data row: created (with its initial password, shown once) or refused with a code. */
+export const memberImportRowSchema = z.object({
+  line: z.number().int(),
+  email: z.string(),
+  username: z.string(),
+  status: z.enum(['created', 'refused']),
+  code: z.enum(['VALIDATION', 'EMAIL_TAKEN', 'USERNAME_TAKEN']).optional(),
+  message: z.string().optional(),
+  password: z.string().optional(),
+});
+export type MemberImportRow = z.infer<typeof memberImportRowSchema>;
+
+export const memberImportReply = z.object({
+  rows: z.array(memberImportRowSchema),
+  created: z.number().int(),
+  refused: z.number().int(),
+});
+export type MemberImportReport = z.infer<typeof memberImportReply>;
+
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const avatarSchema = z.object({ id: z.string(), url: z.string() });
@@ -330,6 +358,10 @@ export const outboxItemSchema = deliverySchema.extend({
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
 export const outboxListReply = z.object({ items: z.array(outboxItemSchema) });
+
+/** POST /api/outbox/retry-failed: how many failed messages were queued again. */
+export const outboxRetryAllReply = z.object({ retried: z.number().int() });
+export type OutboxRetryAllReply = z.infer<typeof outboxRetryAllReply>;
 
 export const outboxDetailSchema = outboxItemSchema.extend({
   email: z

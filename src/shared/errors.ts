@@ -17,6 +17,14 @@ export const ERROR_CATALOG = {
   },
   IMAGE_TOO_LARGE: { status: 413, message: 'The picture is too large (at most 5 MB).' },
   IMAGE_TOO_MANY_PIXELS: { status: 400, message: 'The picture has too many pixels.' },
+  CSV_INVALID: {
+    status: 400,
+    message: 'This is not a CSV file with an email, username and displayName header row.',
+  },
+  CSV_TOO_LARGE: {
+    status: 413,
+    message: 'The CSV file is too large (at most 1 MB and 1,000 rows).',
+  },
   UNAUTHENTICATED: { status: 401, message: 'Please log in first.' },
   BAD_CREDENTIALS: { status: 401, message: 'The email or password is not right.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
@@ -36,6 +44,7 @@ export const ERROR_CATALOG = {
   EMAIL_TAKEN: { status: 409, message: 'A member with this email already exists.' },
   USERNAME_TAKEN: { status: 409, message: 'A member with this user name already exists.' },
   CANNOT_DISABLE_SELF: { status: 409, message: 'You cannot disable your own account.' },
+  NOT_RETRYABLE: { status: 409, message: 'Only failed messages can be retried.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

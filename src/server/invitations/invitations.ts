@@ -129,6 +129,23 @@ export class InvitationsService {
       .execute();
   }
 
+  /** Queues one failed message again for a fresh retry window, and wakes the worker. */
+  async retryFailed(id: string): Promise<OutboxRow> {
+    const [row] = await this.store.requeueFailed(this.retryDeadline(), id);
+    if (!row) {
+      throw new AppError((await this.store.get(id)) ? 'NOT_RETRYABLE' : 'NOT_FOUND');
+    }
+    this.notifyQueued();
+    return row;
+  }
+
+  /** Queues every failed message again; answers how many. */
+  async retryAllFailed(): Promise<number> {
+    const rows = await this.store.requeueFailed(this.retryDeadline());
+    if (rows.length > 0) this.notifyQueued();
+    return rows.length;
+  }
+
   async latestDeliveries(meetingId: string): Promise<OutboxRow[]> {
     return this.store.latestPerRecipient(meetingId);
   }
@@ -204,6 +221,10 @@ export class InvitationsService {
       updated_at: now.toISOString(),
       sent_at: null,
     };
+  }
+
+  private retryDeadline(): Date {
+    return new Date(this.clock.now().getTime() + this.options.retryWindowMs);
   }
 
   private async memberEmails(tx: Db, participants: ParticipantRef[]): Promise<Map<string, string>> {

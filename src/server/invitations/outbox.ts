@@ -81,6 +81,27 @@ export class OutboxStore {
       .execute();
   }
 
+  /**
+   * Puts failed rows (one, or all when `id` is omitted) back in the queue, due now, retried
+   * until `giveUpAt`. Attempts and the last error stay until the next attempt overwrites them;
+   * the row, and so its Message-ID, is the same. Answers the rows queued again.
+   */
+  async requeueFailed(giveUpAt: Date, id?: string): Promise<OutboxRow[]> {
+    const now = this.clock.now().toISOString();
+    let query = this.db
+      .updateTable('outbox')
+      .set({
+        status: 'queued',
+        next_attempt_at: now,
+        give_up_at: giveUpAt.toISOString(),
+        locked_until: null,
+        updated_at: now,
+      })
+      .where('status', '=', 'failed');
+    if (id !== undefined) query = query.where('id', '=', id);
+    return query.returningAll().execute();
+  }
+
   /** Gives rows held by this process back at once (graceful shutdown). */
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;

@@ -8,6 +8,7 @@ import type {
   Language,
   Meeting,
   Member,
+  MemberImportReport,
   OutboxDetail,
   OutboxItem,
   ParticipantIssue,
@@ -126,13 +127,29 @@ export const api = {
   joinSession: (token: string, signal?: AbortSignal) =>
     request<ParticipantSession>(`/api/join/${id(token)}/me`, { signal }),
 
-  listMembers: async (signal?: AbortSignal) => {
-    const reply = await request<{ members: Member[] }>('/api/members', { signal });
+  /** `query` filters by email, user name or display name, in any case; empty lists all. */
+  listMembers: async (signal?: AbortSignal, query = '') => {
+    const search = query.trim() ? `?q=${encodeURIComponent(query.trim())}` : '';
+    const reply = await request<{ members: Member[] }>(`/api/members${search}`, { signal });
     return reply.members;
   },
   createMember: (member: NewMember) => request<Member>('/api/members', json('POST', member)),
   updateMember: (memberId: string, changes: { disabled?: boolean; role?: Role }) =>
     request<Member>(`/api/members/${id(memberId)}`, json('PATCH', changes)),
+  /** A new random password, answered once; the member's sessions end. */
+  resetMemberPassword: async (memberId: string) => {
+    const reply = await request<{ password: string }>(
+      `/api/members/${id(memberId)}/reset-password`,
+      { method: 'POST' },
+    );
+    return reply.password;
+  },
+  /** Creates members from a CSV file (email, username, displayName); a report per row. */
+  importMembers: (file: Blob, fileName: string) => {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    return request<MemberImportReport>('/api/members/import', { method: 'POST', body: form });
+  },
 
   /** Newest first; `status` narrows to one delivery state. */
   listOutbox: async (status: DeliveryStatus | undefined, signal?: AbortSignal) => {
@@ -145,4 +162,14 @@ export const api = {
   /** A plain link target (the server answers with a download), not a JSON call. */
   outboxIcsUrl: (messageId: string) => `/api/outbox/${id(messageId)}/invite.ics`,
   outboxPreviewUrl: (messageId: string) => `/api/outbox/${id(messageId)}/preview.html`,
+  /** Queues a failed message again (409 NOT_RETRYABLE in any other state). */
+  retryOutboxMessage: (messageId: string) =>
+    request<OutboxItem>(`/api/outbox/${id(messageId)}/retry`, { method: 'POST' }),
+  /** Queues every failed message again; answers how many. */
+  retryFailedOutbox: async () => {
+    const reply = await request<{ retried: number }>('/api/outbox/retry-failed', {
+      method: 'POST',
+    });
+    return reply.retried;
+  },
 };

@@ -5,7 +5,9 @@ import {
   idParams,
   outboxDetailSchema,
   outboxListReply,
+  outboxItemSchema,
   outboxQuery,
+  outboxRetryAllReply,
 } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import type { EmailMessage, OutboundMessage } from '../../invitations/messages.js';
@@ -58,6 +60,31 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       if (!row) throw new AppError('NOT_FOUND');
       return toOutboxDetail(row);
     },
+  );
+
+  app.post(
+    '/api/outbox/:id/retry',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: 'Queue a failed message again, same Message-ID, fresh retry window (admins only)',
+        params: idParams,
+        response: { 200: outboxItemSchema, ...errors, 409: errorBody },
+      },
+    },
+    async (request) => toOutboxItem(await services.invitations.retryFailed(request.params.id)),
+  );
+
+  app.post(
+    '/api/outbox/retry-failed',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: 'Queue every failed message again (admins only)',
+        response: { 200: outboxRetryAllReply, 401: errorBody, 403: errorBody },
+      },
+    },
+    async () => ({ retried: await services.invitations.retryAllFailed() }),
   );
 
   app.get(

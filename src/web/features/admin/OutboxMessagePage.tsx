@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import type { OutboxDetail } from '../../../shared/api.js';
@@ -8,6 +9,7 @@ import { isApiError } from '../../lib/api-error.js';
 import { formatDateTime } from '../../lib/date-time.js';
 import { deliveryState, parseDeliveryStatus } from '../../lib/delivery-state.js';
 import { Alert } from '../../ui/Alert.js';
+import { Button } from '../../ui/Button.js';
 import { DeliveryBadge } from '../../ui/DeliveryBadge.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
@@ -18,8 +20,11 @@ import styles from './admin.module.css';
 export function OutboxMessagePage() {
   const { t } = useTranslation();
   const id = useParams().id ?? '';
-  const { loaded } = useLoad(id, (signal) => api.outboxMessage(id, signal));
+  const { loaded, reload } = useLoad(id, (signal) => api.outboxMessage(id, signal));
   const backSearch = useBackSearch();
+  const [retrying, setRetrying] = useState(false);
+  const [retried, setRetried] = useState(false);
+  const [retryError, setRetryError] = useState<unknown>(null);
   useDocumentTitle(
     loaded.status === 'ready'
       ? t('outbox.messageTitle', { to: loaded.data.to })
@@ -43,11 +48,43 @@ export function OutboxMessagePage() {
   }
 
   const message = loaded.data;
+  const retry = async () => {
+    setRetrying(true);
+    setRetried(false);
+    setRetryError(null);
+    try {
+      await api.retryOutboxMessage(message.id);
+      setRetried(true);
+    } catch (error) {
+      setRetryError(error);
+    } finally {
+      setRetrying(false);
+      reload();
+    }
+  };
   return (
     <>
       {back}
       <h1 className={styles.title}>{t('outbox.messageTitle', { to: message.to })}</h1>
       <MessageFacts message={message} />
+      {message.status === 'failed' ? (
+        <p>
+          <Button
+            variant="secondary"
+            data-testid="outbox-retry"
+            aria-disabled={retrying}
+            onClick={() => {
+              if (!retrying) void retry();
+            }}
+          >
+            {retrying ? t('outbox.retrying') : t('outbox.retry')}
+          </Button>
+        </p>
+      ) : null}
+      <p role="status" className={styles.muted}>
+        {retried ? t('outbox.retried') : null}
+      </p>
+      {retryError ? <Alert>{errorText(t, retryError)}</Alert> : null}
       {message.email ? (
         <>
           <section aria-labelledby="html-heading" className={styles.block}>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { channelText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
@@ -25,6 +26,34 @@ export function OutboxPage() {
     api.listOutbox(status, signal),
   );
   const items = loaded.status === 'ready' ? loaded.data : [];
+  // Failed messages may exist outside the chosen filter; "Retry all failed" looks at all of them.
+  const failed = useLoad('outbox:failed', (signal) => api.listOutbox('failed', signal));
+  const anyFailed = failed.loaded.status === 'ready' && failed.loaded.data.length > 0;
+  /** The message being retried, `all` for every failed one, or null. */
+  const [retrying, setRetrying] = useState<string | null>(null);
+  const [retried, setRetried] = useState<number | null>(null);
+  const [retryError, setRetryError] = useState<unknown>(null);
+
+  const retry = async (send: () => Promise<number>, which: string) => {
+    setRetrying(which);
+    setRetried(null);
+    setRetryError(null);
+    try {
+      setRetried(await send());
+    } catch (error) {
+      setRetryError(error);
+    } finally {
+      setRetrying(null);
+      // Even after an error: a 409 means the message changed state meanwhile.
+      reload();
+      failed.reload();
+    }
+  };
+  const retryOne = (id: string) =>
+    retry(async () => {
+      await api.retryOutboxMessage(id);
+      return 1;
+    }, id);
 
   const choose = (value: string) => {
     const chosen = parseDeliveryStatus(value);
@@ -56,7 +85,19 @@ export function OutboxPage() {
         <Button variant="secondary" onClick={reload}>
           {t('outbox.refresh')}
         </Button>
+        <Button
+          variant="secondary"
+          data-testid="outbox-retry-all"
+          disabled={!anyFailed || retrying !== null}
+          onClick={() => void retry(api.retryFailedOutbox, 'all')}
+        >
+          {retrying === 'all' ? t('outbox.retrying') : t('outbox.retryAll')}
+        </Button>
       </div>
+      <p role="status" className={styles.muted}>
+        {retried === null ? null : t('outbox.retriedAll', { count: retried })}
+      </p>
+      {retryError ? <Alert>{errorText(t, retryError)}</Alert> : null}
 
       {/* Always present, so a new count after choosing a state is announced. */}
       <p role="status" className={styles.muted}>
@@ -80,6 +121,9 @@ export function OutboxPage() {
               <th scope="col">{t('outbox.lastError')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('outbox.open')}</span>
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">{t('outbox.retry')}</span>
               </th>
             </tr>
           </thead>
@@ -115,6 +159,21 @@ export function OutboxPage() {
                   >
                     {t('outbox.open')}
                   </Link>
+                </td>
+                <td>
+                  {item.status === 'failed' ? (
+                    <Button
+                      variant="secondary"
+                      data-testid="outbox-retry"
+                      aria-label={t('outbox.retryLabel', { to: item.to })}
+                      aria-disabled={retrying !== null}
+                      onClick={() => {
+                        if (retrying === null) void retryOne(item.id);
+                      }}
+                    >
+                      {retrying === item.id ? t('outbox.retrying') : t('outbox.retry')}
+                    </Button>
+                  ) : null}
                 </td>
               </tr>
             ))}
