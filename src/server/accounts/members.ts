@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
 import type { UsersTable } from '../storage/schema.js';
 import { newId } from '../tokens.js';
-import { hashPassword } from './passwords.js';
+import { generatePassword, hashPassword } from './passwords.js';
 
 export type UserRow = UsersTable;
 
@@ -72,9 +72,20 @@ export class MembersService {
     return Number(n);
   }
 
-  async list(): Promise<Member[]> {
+  /**
+   * Every member, or those whose email, user name or display name contains `query` in any case.
+   * Matched here rather than in SQL: SQLite's lower() folds only ASCII, and a display name like
+   * "Ángela" must match "áng" on both databases alike.
+   */
+  async list(query?: string): Promise<Member[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('display_name').execute();
-    return rows.map(toMember);
+    const needle = query?.trim().toLocaleLowerCase();
+    const matching = needle
+      ? rows.filter((r) =>
+          [r.email, r.username, r.display_name].some((v) => v.toLocaleLowerCase().includes(needle)),
+        )
+      : rows;
+    return matching.map(toMember);
   }
 
   async get(id: string): Promise<UserRow> {
@@ -121,6 +132,25 @@ export class MembersService {
       if (change.disabled) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     });
     return toMember(await this.get(id));
+  }
+
+  /**
+   * Sets a new random password and ends the member's sessions in the same transaction, so the
+   * old password and every open login stop working together. Returns the password, once.
+   */
+  async resetPassword(id: string): Promise<string> {
+    await this.get(id);
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', id)
+        .execute();
+      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    });
+    return password;
   }
 
   async updateProfile(

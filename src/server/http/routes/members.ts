@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  MEMBER_IMPORT_MAX_BYTES,
   createMemberBody,
   errorBody,
   idParams,
+  listMembersQuery,
+  memberImportReply,
   memberSchema,
+  resetPasswordReply,
   updateMemberBody,
 } from '../../../shared/api.js';
+import { importMembers } from '../../accounts/member-import.js';
+import { AppError } from '../../errors.js';
 import { memberOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
@@ -21,15 +27,19 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     {
       schema: {
         tags: ['members'],
-        summary: 'Every member of the organization (admins only)',
+        summary:
+          'Members of the organization (admins only); q filters by email, user name or display ' +
+          'name, in any case',
+        querystring: listMembersQuery,
         response: {
           200: z.object({ members: z.array(memberSchema) }),
+          400: errorBody,
           401: errorBody,
           403: errorBody,
         },
       },
     },
-    async () => ({ members: await services.members.list() }),
+    async (request) => ({ members: await services.members.list(request.query.q) }),
   );
 
   app.post(
@@ -64,5 +74,61 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     },
     async (request) =>
       services.members.update(memberOf(request).id, request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/members/:id/reset-password',
+    {
+      schema: {
+        tags: ['members'],
+        summary:
+          'Give a member a new random password, answered once, and end their sessions (admins only)',
+        params: idParams,
+        response: { 200: resetPasswordReply, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => ({ password: await services.members.resetPassword(request.params.id) }),
+  );
+
+  app.post(
+    '/api/members/import',
+    {
+      schema: {
+        tags: ['members'],
+        summary:
+          'Create members from a CSV file (multipart, one field "file"; header email, username, ' +
+          'displayName; at most 1 MB and 1,000 rows), with a report per row (admins only)',
+        consumes: ['multipart/form-data'],
+        response: {
+          200: memberImportReply,
+          400: errorBody,
+          401: errorBody,
+          403: errorBody,
+          413: errorBody,
+          415: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      const file = await request.file({ limits: { fileSize: MEMBER_IMPORT_MAX_BYTES, files: 1 } });
+      if (file?.fieldname !== 'file') {
+        throw new AppError('VALIDATION', {
+          message: 'Attach the CSV file in a field named "file".',
+        });
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await file.toBuffer();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new AppError('CSV_TOO_LARGE', { cause: error });
+        }
+        throw error;
+      }
+      // toBuffer() stops at the limit and flags it instead of throwing in some versions.
+      if (file.file.truncated) throw new AppError('CSV_TOO_LARGE');
+      return importMembers(services.members, bytes);
+    },
   );
 };

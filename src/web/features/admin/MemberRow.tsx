@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Member } from '../../../shared/api.js';
+import type { Member, Role } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
 import styles from './admin.module.css';
+import { ResetPassword } from './ResetPassword.js';
 
 interface MemberRowProps {
   member: Member;
@@ -18,11 +19,11 @@ export function MemberRow({ member, isSelf, onChanged }: MemberRowProps) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
 
-  async function toggle() {
+  async function change(changes: { disabled?: boolean; role?: Role }) {
     setBusy(true);
     setFailure('');
     try {
-      onChanged(await api.updateMember(member.id, { disabled: !member.disabled }));
+      onChanged(await api.updateMember(member.id, changes));
     } catch (error) {
       setFailure(errorText(t, error));
     } finally {
@@ -31,6 +32,7 @@ export function MemberRow({ member, isSelf, onChanged }: MemberRowProps) {
   }
 
   const name = member.displayName;
+  const isAdmin = member.role === 'admin';
   return (
     <li
       className={styles.row}
@@ -59,14 +61,26 @@ export function MemberRow({ member, isSelf, onChanged }: MemberRowProps) {
         ) : null}
       </div>
       {isSelf ? null : (
-        <Button
-          variant={member.disabled ? 'secondary' : 'quiet'}
-          disabled={busy}
-          aria-label={t(member.disabled ? 'admin.enableLabel' : 'admin.disableLabel', { name })}
-          onClick={() => void toggle()}
-        >
-          {member.disabled ? t('admin.enable') : t('admin.disable')}
-        </Button>
+        <div className={styles.actions}>
+          <Button
+            variant="quiet"
+            disabled={busy}
+            data-testid="member-role"
+            aria-label={t(isAdmin ? 'admin.makeMemberLabel' : 'admin.makeAdminLabel', { name })}
+            onClick={() => void change({ role: isAdmin ? 'member' : 'admin' })}
+          >
+            {isAdmin ? t('admin.makeMember') : t('admin.makeAdmin')}
+          </Button>
+          <Button
+            variant={member.disabled ? 'secondary' : 'quiet'}
+            disabled={busy}
+            aria-label={t(member.disabled ? 'admin.enableLabel' : 'admin.disableLabel', { name })}
+            onClick={() => void change({ disabled: !member.disabled })}
+          >
+            {member.disabled ? t('admin.enable') : t('admin.disable')}
+          </Button>
+          <ResetPassword member={member} />
+        </div>
       )}
     </li>
   );

@@ -1,23 +1,40 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
 import { useMember } from '../../session/session-context.js';
-import { Alert } from '../../ui/Alert.js';
+import { Alert, Notice } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
+import { Field } from '../../ui/Field.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import styles from './admin.module.css';
 import { CreateMemberForm } from './CreateMemberForm.js';
+import { ImportMembers } from './ImportMembers.js';
 import { MemberRow } from './MemberRow.js';
 
-/** Admins: the organization's members, creating one, and disabling or enabling one. */
+/** Typing pauses this long before the list is fetched again. */
+const SEARCH_DEBOUNCE_MS = 300;
+
+/**
+ * Admins: the organization's members, searching them, creating one or many (CSV), changing a
+ * role, disabling or enabling one and resetting a password.
+ */
 export function MembersPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('admin.title'));
   const me = useMember();
-  const { loaded, reload, replace } = useLoad('members', (signal) => api.listMembers(signal));
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQuery(search.trim()), SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [search]);
+  const { loaded, reload, replace } = useLoad(`members?q=${query}`, (signal) =>
+    api.listMembers(signal, query),
+  );
   const members = loaded.status === 'ready' ? loaded.data : [];
 
   const upsert = (member: Member) =>
@@ -31,7 +48,30 @@ export function MembersPage() {
     <>
       <h1>{t('admin.title')}</h1>
       <CreateMemberForm onCreated={upsert} />
+      <ImportMembers onImported={reload} />
       <h2 id="members-heading">{t('admin.listLabel')}</h2>
+      <div className={styles.search}>
+        <Field label={t('admin.search')} help={t('admin.searchHelp')}>
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              name="q"
+              autoComplete="off"
+              data-testid="member-search"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <Notice>
+        {loaded.status === 'ready' && query
+          ? members.length === 0
+            ? t('admin.noMatch', { query })
+            : t('admin.resultCount', { count: members.length })
+          : ''}
+      </Notice>
       {loaded.status === 'loading' ? <Loading /> : null}
       {loaded.status === 'failed' ? (
         <>
@@ -41,7 +81,9 @@ export function MembersPage() {
           </Button>
         </>
       ) : null}
-      {loaded.status === 'ready' && members.length === 0 ? <p>{t('admin.empty')}</p> : null}
+      {loaded.status === 'ready' && members.length === 0 && !query ? (
+        <p>{t('admin.empty')}</p>
+      ) : null}
       {members.length > 0 ? (
         <ul className={styles.list} aria-labelledby="members-heading">
           {members.map((member) => (
