@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { channelText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
@@ -33,6 +33,8 @@ export function OutboxPage() {
   const [retrying, setRetrying] = useState<string | null>(null);
   const [retried, setRetried] = useState<number | null>(null);
   const [retryError, setRetryError] = useState<unknown>(null);
+  // A retried row loses its Retry button; keyboard focus goes to the result instead of the page.
+  const retryResult = useRef<HTMLParagraphElement>(null);
 
   const retry = async (send: () => Promise<number>, which: string) => {
     setRetrying(which);
@@ -47,6 +49,7 @@ export function OutboxPage() {
       // Even after an error: a 409 means the message changed state meanwhile.
       reload();
       failed.reload();
+      retryResult.current?.focus();
     }
   };
   const retryOne = (id: string) =>
@@ -94,7 +97,7 @@ export function OutboxPage() {
           {retrying === 'all' ? t('outbox.retrying') : t('outbox.retryAll')}
         </Button>
       </div>
-      <p role="status" className={styles.muted}>
+      <p role="status" className={styles.muted} ref={retryResult} tabIndex={-1}>
         {retried === null ? null : t('outbox.retriedAll', { count: retried })}
       </p>
       {retryError ? <Alert>{errorText(t, retryError)}</Alert> : null}
