@@ -238,6 +238,14 @@ export const meetingListQuery = z.object({
 });
 export const meetingListReply = z.object({ meetings: z.array(meetingSchema) });
 
+/** Admins: every meeting of the organization, by one filter, newest start first. */
+export const adminMeetingsQuery = z.object({
+  filter: z.enum(['upcoming', 'past', 'cancelled', 'protected']).default('upcoming'),
+  /** Case-insensitive part of the meeting name or the organizer's display name. */
+  q: z.string().trim().max(100).optional(),
+});
+export type AdminMeetingsFilter = z.infer<typeof adminMeetingsQuery>['filter'];
+
 // ---- join (public) ----------------------------------------------------------------------------
 
 export const GUEST_NAME_MAX = 64;

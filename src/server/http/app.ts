@@ -20,6 +20,7 @@ import { makeGuards } from './auth.js';
 import type { RouteContext, Services } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
@@ -97,6 +98,7 @@ export async function buildApp({
   await app.register(sessionRoutes, context);
   await app.register(memberRoutes, context);
   await app.register(meetingRoutes, context);
+  await app.register(adminMeetingRoutes, context);
   await app.register(deliveryRoutes, context);
   await app.register(outboxRoutes, context);
   await app.register(joinRoutes, context);

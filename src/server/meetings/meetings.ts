@@ -5,7 +5,13 @@
  */
 import type { Selectable } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { Delivery, Meeting, Participant, ParticipantIssue } from '../../shared/api.js';
+import type {
+  AdminMeetingsFilter,
+  Delivery,
+  Meeting,
+  Participant,
+  ParticipantIssue,
+} from '../../shared/api.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
@@ -26,6 +32,9 @@ import { canonicalTimeZone } from './zones.js';
 /** 128 bits: a join link is a bearer secret, long enough that guessing one is hopeless. */
 const JOIN_TOKEN_BYTES = 16;
 const QUICK_WINDOW_MINUTES = 24 * 60;
+/** The admin list shows at most this many meetings, searched among the newest/soonest scanned. */
+const ADMIN_LIST_MAX = 500;
+const ADMIN_LIST_SCAN = 5_000;
 /** A start this far behind the clock still counts as "now" (form filled in at 10:00 for 10:00). */
 const PAST_GRACE_MS = 5 * 60_000;
 
@@ -133,6 +142,44 @@ export class MeetingsService {
       .limit(500)
       .execute();
     return presentMeetings(this.db, this.options.publicUrl, viewer, rows);
+  }
+
+  /**
+   * Admins: every meeting of the organization by one filter. The text search runs here, not in
+   * SQL, because SQLite's lower() only folds ASCII and names like "Reunión" must match too.
+   */
+  async listAll(viewer: UserRow, filter: AdminMeetingsFilter, q?: string): Promise<Meeting[]> {
+    if (viewer.role !== 'admin') throw new AppError('ADMIN_ONLY');
+    const now = this.clock.now().toISOString();
+    let query = meetingsQuery(this.db);
+    if (filter === 'upcoming') {
+      query = query
+        .where('meetings.status', '=', 'scheduled')
+        .where('meetings.ends_at', '>', now)
+        .orderBy('meetings.starts_at', 'asc');
+    } else if (filter === 'past') {
+      query = query
+        .where('meetings.status', '=', 'scheduled')
+        .where('meetings.ends_at', '<=', now)
+        .orderBy('meetings.starts_at', 'desc');
+    } else if (filter === 'cancelled') {
+      query = query
+        .where('meetings.status', '=', 'cancelled')
+        .orderBy('meetings.starts_at', 'desc');
+    } else {
+      query = query
+        .where('meetings.status', '=', 'scheduled')
+        .where('meetings.password', 'is not', null)
+        .orderBy('meetings.starts_at', 'asc');
+    }
+    const needle = q?.toLocaleLowerCase();
+    const rows = (await query.limit(ADMIN_LIST_SCAN).execute()).filter(
+      (r) =>
+        !needle ||
+        r.name.toLocaleLowerCase().includes(needle) ||
+        r.organizer_name.toLocaleLowerCase().includes(needle),
+    );
+    return presentMeetings(this.db, this.options.publicUrl, viewer, rows.slice(0, ADMIN_LIST_MAX));
   }
 
   /** Members see the meetings they organize or are invited to; admins may open any. */
