@@ -238,7 +238,7 @@ export const meetingListQuery = z.object({
 });
 export const meetingListReply = z.object({ meetings: z.array(meetingSchema) });
 
-/** Admins: every meeting of the organization, by one filter, newest start first. */
+/** Admins: every meeting of the organization by one filter; upcoming and protected soonest first, past and cancelled newest first. */
 export const adminMeetingsQuery = z.object({
   filter: z.enum(['upcoming', 'past', 'cancelled', 'protected']).default('upcoming'),
   /** Case-insensitive part of the meeting name or the organizer's display name. */

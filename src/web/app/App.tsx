@@ -28,6 +28,9 @@ const ProfilePage = lazy(() =>
 const MembersPage = lazy(() =>
   import('../features/admin/MembersPage.js').then((m) => ({ default: m.MembersPage })),
 );
+const AllMeetingsPage = lazy(() =>
+  import('../features/admin/AllMeetingsPage.js').then((m) => ({ default: m.AllMeetingsPage })),
+);
 const OutboxPage = lazy(() =>
   import('../features/admin/OutboxPage.js').then((m) => ({ default: m.OutboxPage })),
 );
@@ -73,6 +76,14 @@ export function App() {
                   element={
                     <RequireAdmin>
                       <MembersPage />
+                    </RequireAdmin>
+                  }
+                />
+                <Route
+                  path="/admin/meetings"
+                  element={
+                    <RequireAdmin>
+                      <AllMeetingsPage />
                     </RequireAdmin>
                   }
                 />

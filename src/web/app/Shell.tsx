@@ -44,6 +44,9 @@ export function Shell() {
               <NavLink to="/admin/members" className={linkClass}>
                 {t('nav.members')}
               </NavLink>
+              <NavLink to="/admin/meetings" className={linkClass}>
+                {t('nav.allMeetings')}
+              </NavLink>
               <NavLink to="/admin/outbox" className={linkClass}>
                 {t('nav.outbox')}
               </NavLink>

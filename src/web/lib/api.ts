@@ -1,5 +1,6 @@
 /** Typed functions for every HTTP endpoint the web app uses; see src/shared/api.ts. */
 import type {
+  AdminMeetingsFilter,
   CreateMeetingBody,
   Delivery,
   DeliveryStatus,
@@ -127,6 +128,18 @@ export const api = {
   joinSession: (token: string, signal?: AbortSignal) =>
     request<ParticipantSession>(`/api/join/${id(token)}/me`, { signal }),
 
+  /**
+   * Admins: every meeting of the organization (403 ADMIN_ONLY otherwise); `query` matches the
+   * meeting or organizer name, in any case; empty lists all of the filter.
+   */
+  listAllMeetings: async (filter: AdminMeetingsFilter, query: string, signal?: AbortSignal) => {
+    const search = new URLSearchParams({ filter });
+    if (query.trim()) search.set('q', query.trim());
+    const reply = await request<{ meetings: Meeting[] }>(`/api/admin/meetings?${search}`, {
+      signal,
+    });
+    return reply.meetings;
+  },
   /** `query` filters by email, user name or display name, in any case; empty lists all. */
   listMembers: async (signal?: AbortSignal, query = '') => {
     const search = query.trim() ? `?q=${encodeURIComponent(query.trim())}` : '';

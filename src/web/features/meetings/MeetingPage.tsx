@@ -3,6 +3,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
 import { isApiError } from '../../lib/api-error.js';
+import {
+  formatInMeetingZone,
+  formatMeetingWhen,
+  hasEnded,
+  participantName,
+} from '../../lib/meeting-format.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { CopyButton } from '../../ui/CopyButton.js';
@@ -13,12 +19,6 @@ import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { CancelMeeting } from './CancelMeeting.js';
 import { Invitations } from './Invitations.js';
-import {
-  formatInMeetingZone,
-  formatMeetingWhen,
-  hasEnded,
-  participantName,
-} from './meeting-format.js';
 import { MeetingPassword } from './MeetingPassword.js';
 import styles from './meetings.module.css';
 

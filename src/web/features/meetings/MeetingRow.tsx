@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Meeting } from '../../../shared/api.js';
+import { formatMeetingWhen, participantsSummary } from '../../lib/meeting-format.js';
 import { CopyButton } from '../../ui/CopyButton.js';
 import { LockIcon } from '../../ui/LockIcon.js';
-import { formatMeetingWhen, participantsSummary } from './meeting-format.js';
 import styles from './meetings.module.css';
 
 /** One meeting in the list: name (link to its page), when, who, and its join link to copy. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Participant } from '../../../shared/api.js';
+import type { Participant } from '../../shared/api.js';
 import { hasEnded, meetingEnd, participantName, participantsSummary } from './meeting-format.js';
 
 const people: Participant[] = [

@@ -1,7 +1,7 @@
 /** How meetings are written for people: times in the viewer's zone, participants as names. */
 import type { TFunction } from 'i18next';
-import type { Meeting, Participant } from '../../../shared/api.js';
-import { browserTimeZone } from '../../lib/time-zone.js';
+import type { Meeting, Participant } from '../../shared/api.js';
+import { browserTimeZone } from './time-zone.js';
 
 const MINUTE_MS = 60_000;
 
