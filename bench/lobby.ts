@@ -45,6 +45,7 @@ import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { chromium, type Browser, type Response } from 'playwright-core';
 import { table } from './support/table.js';
+import { chromiumLaunch } from '../test/support/chromium.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,18 +69,6 @@ const READY_GOAL_MS = 500;
 const READY_TIMEOUT_MS = 30_000;
 const ADMIN = { email: 'admin@bench.example', password: 'correct horse battery staple' };
 const JOIN_SELECTOR = '[data-testid="lobby-join"]';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
 
 // ---- in-page measurement ----------------------------------------------------------------------
 
@@ -581,9 +570,8 @@ async function main(): Promise<void> {
     const lobbyPath = `/m/${token}`;
     const lobbyUrl = app.url + lobbyPath;
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      ...chromiumLaunch,
       headless: true,
-      args: CHROMIUM_ARGS,
     });
 
     process.stderr.write('bytes pass');

@@ -2,11 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { AdminMeetingsFilter, Meeting } from '../../../shared/api.js';
-import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
 import { formatMeetingWhen, hasEnded } from '../../lib/meeting-format.js';
-import { Alert } from '../../ui/Alert.js';
-import { Button } from '../../ui/Button.js';
 import { DataTable } from '../../ui/DataTable.js';
 import { Field } from '../../ui/Field.js';
 import { Loading } from '../../ui/Loading.js';
@@ -14,6 +11,7 @@ import { LockIcon } from '../../ui/LockIcon.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import styles from './admin.module.css';
+import { LoadFailure } from '../../ui/LoadFailure.js';
 
 /** Typing pauses this long before the address (and so the list) changes. */
 const SEARCH_DEBOUNCE_MS = 300;
@@ -110,14 +108,7 @@ export function AllMeetingsPage() {
         {loaded.status === 'ready' ? t('adminMeetings.count', { count: meetings.length }) : null}
       </p>
       {loaded.status === 'loading' ? <Loading /> : null}
-      {loaded.status === 'failed' ? (
-        <>
-          <Alert>{errorText(t, loaded.error)}</Alert>
-          <Button variant="quiet" onClick={reload}>
-            {t('app.reload')}
-          </Button>
-        </>
-      ) : null}
+      {loaded.status === 'failed' ? <LoadFailure error={loaded.error} onRetry={reload} /> : null}
       {loaded.status === 'ready' && meetings.length === 0 ? (
         <p className={styles.muted}>
           {query ? t('adminMeetings.noMatch', { query }) : t(`adminMeetings.empty_${filter}`)}

@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../shared/api.js';
-import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
 import { useMember } from '../../session/session-context.js';
-import { Alert, Notice } from '../../ui/Alert.js';
-import { Button } from '../../ui/Button.js';
+import { Notice } from '../../ui/Alert.js';
 import { Field } from '../../ui/Field.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
@@ -14,6 +12,7 @@ import styles from './admin.module.css';
 import { CreateMemberForm } from './CreateMemberForm.js';
 import { ImportMembers } from './ImportMembers.js';
 import { MemberRow } from './MemberRow.js';
+import { LoadFailure } from '../../ui/LoadFailure.js';
 
 /** Typing pauses this long before the list is fetched again. */
 const SEARCH_DEBOUNCE_MS = 300;
@@ -73,14 +72,7 @@ export function MembersPage() {
           : ''}
       </Notice>
       {loaded.status === 'loading' ? <Loading /> : null}
-      {loaded.status === 'failed' ? (
-        <>
-          <Alert>{errorText(t, loaded.error)}</Alert>
-          <Button variant="quiet" onClick={reload}>
-            {t('app.reload')}
-          </Button>
-        </>
-      ) : null}
+      {loaded.status === 'failed' ? <LoadFailure error={loaded.error} onRetry={reload} /> : null}
       {loaded.status === 'ready' && members.length === 0 && !query ? (
         <p>{t('admin.empty')}</p>
       ) : null}

@@ -13,6 +13,7 @@ import { KindIcon } from '../../ui/KindIcon.js';
 import { Loading } from '../../ui/Loading.js';
 import styles from './meetings.module.css';
 import { useDeliveries } from './use-deliveries.js';
+import { LoadFailure } from '../../ui/LoadFailure.js';
 
 /** For the organizer: whether each participant's invitation went out, and sending it again. */
 export function Invitations({ meeting }: { meeting: Meeting }) {
@@ -39,16 +40,7 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
 
   let body;
   if (deliveries === null) {
-    body = error ? (
-      <>
-        <Alert>{errorText(t, error)}</Alert>
-        <Button variant="quiet" onClick={retry}>
-          {t('app.reload')}
-        </Button>
-      </>
-    ) : (
-      <Loading />
-    );
+    body = error ? <LoadFailure error={error} onRetry={retry} /> : <Loading />;
   } else if (deliveries.length === 0) {
     body = <p className={styles.muted}>{t('invitations.empty')}</p>;
   } else {

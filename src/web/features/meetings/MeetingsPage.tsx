@@ -1,9 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
-import { errorText } from '../../i18n/error-text.js';
 import { api, type MeetingScope } from '../../lib/api.js';
-import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
@@ -11,6 +9,7 @@ import { useLoad } from '../../ui/use-load.js';
 import { MeetingRow } from './MeetingRow.js';
 import styles from './meetings.module.css';
 import { QuickConference } from './QuickConference.js';
+import { LoadFailure } from '../../ui/LoadFailure.js';
 
 const SCOPES: MeetingScope[] = ['upcoming', 'past'];
 
@@ -70,14 +69,7 @@ export function MeetingsPage() {
       </div>
       <div role="tabpanel" id="meetings-panel" aria-labelledby={`tab-${scope}`} tabIndex={0}>
         {loaded.status === 'loading' ? <Loading /> : null}
-        {loaded.status === 'failed' ? (
-          <>
-            <Alert>{errorText(t, loaded.error)}</Alert>
-            <Button variant="quiet" onClick={reload}>
-              {t('app.reload')}
-            </Button>
-          </>
-        ) : null}
+        {loaded.status === 'failed' ? <LoadFailure error={loaded.error} onRetry={reload} /> : null}
         {loaded.status === 'ready' && loaded.data.length === 0 ? (
           <p className={styles.empty}>
             {scope === 'upcoming' ? t('meetings.emptyUpcoming') : t('meetings.emptyPast')}
