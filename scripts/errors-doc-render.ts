@@ -13,9 +13,10 @@ export function renderErrorsDoc(): string {
 Generated from \`src/shared/errors.ts\` by \`npx tsx scripts/errors-doc.ts\`; do not edit by hand.
 
 Every error answer of the HTTP API is JSON \`{ "code": "...", "message": "..." }\`, plus
-\`details\` where it helps: \`details.issues\` (field and message) for \`VALIDATION\`, and
-\`details.participants\` (index, input, code, message per refused entry) for
-\`INVALID_PARTICIPANTS\`. Codes are stable; messages are for people and may change.
+\`details\` where it helps: \`details.issues\` (field and message) for \`VALIDATION\`, the same
+plus \`min\` and \`max\` for \`SETTING_OUT_OF_RANGE\`, and \`details.participants\` (index, input,
+code, message per refused entry) for \`INVALID_PARTICIPANTS\`. Codes are stable; messages are for
+people and may change.
 
 | code | HTTP status | default message |
 | --- | --- | --- |

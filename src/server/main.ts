@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       services.sessions.purgeExpired(),
       services.lobby.purgeExpired(),
       services.avatars.purgeUnreferenced(UNREFERENCED_AVATAR_TTL_MS),
+      services.audit.purgeExpired(),
     ]).catch((err: unknown) => app.log.warn({ err }, 'purge failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();

@@ -3,6 +3,7 @@
  * Every request body, query and param is parsed with these schemas before anything touches it.
  */
 import { z } from 'zod';
+import { AUDIT_ACTIONS } from './audit-actions.js';
 import { PARTICIPANT_ERROR_CODES } from './errors.js';
 
 export const MEETING_NAME_MAX = 200;
@@ -68,6 +69,14 @@ export const createMemberBody = z
     displayName: displayNameSchema,
     role: roleSchema.default('member'),
     password: z.string().min(10, 'at least 10 characters').max(256),
+  })
+  .strict();
+
+/** A member changing their own password; the new one follows createMemberBody's rule. */
+export const changePasswordBody = z
+  .object({
+    currentPassword: z.string().min(1).max(256),
+    newPassword: z.string().min(10, 'at least 10 characters').max(256),
   })
   .strict();
 
@@ -273,6 +282,8 @@ export const joinInfoSchema = z.object({
   serverTime: z.string(),
   /** A logged-in member opening the link: they skip the lobby (the manual's rule). */
   viewer: z.object({ displayName: z.string(), avatarUrl: z.string().nullable() }).nullable(),
+  /** Who hosts the meeting, from the admin settings: shown at the top of the lobby. */
+  organization: z.object({ name: z.string(), logoUrl: z.string().nullable() }),
 });
 export type JoinInfo = z.infer<typeof joinInfoSchema>;
 
@@ -378,3 +389,115 @@ export const outboxDetailSchema = outboxItemSchema.extend({
   sms: z.object({ text: z.string() }).nullable(),
 });
 export type OutboxDetail = z.infer<typeof outboxDetailSchema>;
+
+// ---- settings (admins) ------------------------------------------------------------------------
+
+// The limits live in a module without zod, which the web app imports for its form checks.
+export { SETTINGS_LIMITS, type LimitedSetting } from './settings-limits.js';
+
+export const settingsSchema = z.object({
+  /** Digits of a generated meeting password. */
+  meetingPasswordLength: z.number().int(),
+  /** The lobby opens this long before a scheduled start... */
+  joinOpensMinutesBefore: z.number().int(),
+  /** ...and closes this long after its end. */
+  joinClosesMinutesAfter: z.number().int(),
+  /** Most people in one peer-to-peer room. */
+  p2pRoomCap: z.number().int(),
+  /** ISO 3166-1 alpha-2 region of phone numbers typed without +country. */
+  defaultPhoneRegion: z.string(),
+  /** Shown in invitations and the lobby. */
+  organizationName: z.string(),
+  /** Public path of the logo (PNG), or null when none is uploaded. */
+  organizationLogoUrl: z.string().nullable(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const SETTING_NAMES = [
+  'meetingPasswordLength',
+  'joinOpensMinutesBefore',
+  'joinClosesMinutesAfter',
+  'p2pRoomCap',
+  'defaultPhoneRegion',
+  'organizationName',
+] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+export const adminSettingsReply = z.object({
+  settings: settingsSchema,
+  /** What each setting is when not set here: the server's configuration. */
+  defaults: settingsSchema.omit({ organizationLogoUrl: true }),
+  /** The settings stored in the database; the others follow `defaults`. */
+  overridden: z.array(z.enum(SETTING_NAMES)),
+});
+export type AdminSettings = z.infer<typeof adminSettingsReply>;
+
+/**
+ * PATCH /api/admin/settings: a new value per field, or null to go back to the default. Types are
+ * checked here (400 VALIDATION); ranges and the region by the service (400 SETTING_OUT_OF_RANGE
+ * with details.issues [{field, message, min, max}], 400 UNKNOWN_REGION).
+ */
+export const updateSettingsBody = z
+  .object({
+    meetingPasswordLength: z.number().int().nullable().optional(),
+    joinOpensMinutesBefore: z.number().int().nullable().optional(),
+    joinClosesMinutesAfter: z.number().int().nullable().optional(),
+    p2pRoomCap: z.number().int().nullable().optional(),
+    defaultPhoneRegion: z.string().trim().toUpperCase().max(8).nullable().optional(),
+    organizationName: z.string().trim().max(400).nullable().optional(),
+  })
+  .strict();
+export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
+
+/** One field refused by PATCH /api/admin/settings (details.issues). */
+export interface SettingIssue {
+  field: SettingName;
+  message: string;
+  min?: number;
+  max?: number;
+}
+
+// ---- audit log (admins) -----------------------------------------------------------------------
+
+// Without zod, so that the web app can list them (the audit page's filter).
+export { AUDIT_ACTIONS, type AuditAction } from './audit-actions.js';
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  /** When it happened; for an aggregated row (count > 1), the first occurrence. */
+  at: z.string(),
+  /** The last occurrence of an aggregated row; equal to `at` otherwise. */
+  lastAt: z.string(),
+  /** How many times it happened in this row (wrong meeting passwords are aggregated). */
+  count: z.number().int(),
+  /** The member who acted; null id for anonymous requests (failed logins, guests). */
+  actor: z.object({ id: z.string().nullable(), label: z.string() }),
+  action: z.enum(AUDIT_ACTIONS),
+  target: z.object({ kind: z.string(), id: z.string(), label: z.string() }).nullable(),
+  details: z.record(z.string(), z.unknown()),
+  /** The request's source address (an IPv6 /64 for lobby password bursts). */
+  source: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const AUDIT_PAGE_SIZE_MAX = 200;
+
+export const auditQuery = z.object({
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  /** Part of the actor's email, in any case. */
+  actor: z.string().trim().max(254).optional(),
+  /** Entries with activity at or after this instant (ISO 8601). */
+  since: z.iso.datetime({ offset: true }).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(AUDIT_PAGE_SIZE_MAX).default(50),
+});
+export type AuditQuery = z.infer<typeof auditQuery>;
+
+export const auditListReply = z.object({
+  entries: z.array(auditEntrySchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** True when a next page exists. */
+  hasMore: z.boolean(),
+});
+export type AuditList = z.infer<typeof auditListReply>;

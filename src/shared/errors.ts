@@ -25,6 +25,15 @@ export const ERROR_CATALOG = {
     status: 413,
     message: 'The CSV file is too large (at most 1 MB and 1,000 rows).',
   },
+  SETTING_OUT_OF_RANGE: {
+    status: 400,
+    message: 'A setting is outside its allowed range.',
+  },
+  UNKNOWN_REGION: {
+    status: 400,
+    message: 'This is not a country code with phone numbers (ISO 3166-1, such as ES or US).',
+  },
+  CURRENT_PASSWORD_WRONG: { status: 400, message: 'Your current password is not right.' },
   UNAUTHENTICATED: { status: 401, message: 'Please log in first.' },
   BAD_CREDENTIALS: { status: 401, message: 'The email or password is not right.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },

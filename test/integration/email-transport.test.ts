@@ -35,6 +35,7 @@ function invitation(overrides: Partial<InvitationContent> = {}): InvitationConte
     organizer: { displayName: 'Ana Gómez', email: 'ana@example.com' },
     attendeeEmails: ['bob@example.org'],
     domain: 'meet.example.com',
+    organization: { name: 'Tertulia', logoUrl: null },
     ...overrides,
   };
 }

@@ -110,6 +110,7 @@ describe.concurrent.each(databaseKinds)('join API (%s)', (kind) => {
       'kind',
       'name',
       'opensAt',
+      'organization',
       'organizer',
       'passwordRequired',
       'serverTime',
@@ -134,6 +135,7 @@ describe.concurrent.each(databaseKinds)('join API (%s)', (kind) => {
       state: 'not_open_yet',
       serverTime: '2030-03-01T10:00:00.000Z',
       viewer: null,
+      organization: { name: 'Tertulia', logoUrl: null },
     });
   });
 

@@ -95,7 +95,7 @@ describe.each(databaseKinds)('outbox without transports (%s)', (kind) => {
     expect(preview.statusCode).toBe(200);
     expect(preview.headers['content-type']).toContain('text/html');
     expect(preview.headers['content-security-policy']).toBe(
-      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data: http://tertulia.test/logos/; sandbox; frame-ancestors 'self'",
     );
     expect(preview.body).toContain('Planning &lt;b&gt;Q3&lt;/b&gt;');
   });

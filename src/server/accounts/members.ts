@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
 import type { UsersTable } from '../storage/schema.js';
 import { newId } from '../tokens.js';
-import { generatePassword, hashPassword } from './passwords.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 
 export type UserRow = UsersTable;
 
@@ -151,6 +151,34 @@ export class MembersService {
       await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     });
     return password;
+  }
+
+  /**
+   * A member changing their own password; the current one must be right. Their other sessions
+   * end with the old password (one may be a stolen one); the session making the change stays.
+   */
+  async changeOwnPassword(
+    id: string,
+    change: { currentPassword: string; newPassword: string },
+    keepSessionHash: string,
+  ): Promise<void> {
+    const row = await this.get(id);
+    if (!(await verifyPassword(row.password_hash, change.currentPassword))) {
+      throw new AppError('CURRENT_PASSWORD_WRONG');
+    }
+    const passwordHash = await hashPassword(change.newPassword);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', id)
+        .execute();
+      await tx
+        .deleteFrom('sessions')
+        .where('user_id', '=', id)
+        .where('token_hash', '!=', keepSessionHash)
+        .execute();
+    });
   }
 
   async updateProfile(

@@ -19,6 +19,8 @@ export interface InvitationContent {
     password: string | null;
   };
   organizer: { displayName: string; email: string };
+  /** Who sends it (admin settings): named in every message; the logo heads the HTML email. */
+  organization: { name: string; /** Absolute http(s) URL of a PNG. */ logoUrl: string | null };
   /** Email addresses of every email-reachable participant, for ATTENDEE lines. */
   attendeeEmails: string[];
   /** Host part used in UIDs and Message-IDs, e.g. meet.example.com. */

@@ -26,7 +26,8 @@ export interface EmailText {
   linkFallback: string;
   passwordHint: string;
   calendarHint: Record<'REQUEST' | 'CANCEL', string>;
-  footer: (organizer: string) => string;
+  /** Names who sends it: the organization (admin settings) for the organizer. */
+  footer: (organizer: string, organization: string) => string;
 }
 
 const en: EmailText = {
@@ -52,7 +53,7 @@ const en: EmailText = {
     REQUEST: 'The attached invite.ics adds the meeting to your calendar.',
     CANCEL: 'The attached invite.ics removes the meeting from your calendar.',
   },
-  footer: (organizer) => `Sent by Tertulia on behalf of ${organizer}.`,
+  footer: (organizer, organization) => `Sent by ${organization} on behalf of ${organizer}.`,
 };
 
 const es: EmailText = {
@@ -79,7 +80,7 @@ const es: EmailText = {
     REQUEST: 'El archivo adjunto invite.ics añade la reunión a tu calendario.',
     CANCEL: 'El archivo adjunto invite.ics quita la reunión de tu calendario.',
   },
-  footer: (organizer) => `Enviado por Tertulia en nombre de ${organizer}.`,
+  footer: (organizer, organization) => `Enviado por ${organization} en nombre de ${organizer}.`,
 };
 
 const TEXTS: Record<EmailLanguage, EmailText> = { en, es };

@@ -26,6 +26,7 @@ function invitation(
     organizer: { displayName: 'Ana Gómez', email: 'ana@example.com' },
     attendeeEmails: ['bob@example.org', 'carla@example.net'],
     domain: 'meet.example.com',
+    organization: { name: 'Tertulia', logoUrl: null },
     ...rest,
   };
 }
@@ -68,7 +69,8 @@ describe('renderIcs', () => {
     expect(event.getFirstPropertyValue('summary')).toBe('Weekly sync');
     expect(event.getFirstPropertyValue('description')).toBe(
       'Organizer: Ana Gómez <ana@example.com>\n' +
-        'Join link: https://meet.example.com/j/abcdef?x=1&y=2',
+        'Join link: https://meet.example.com/j/abcdef?x=1&y=2\n' +
+        'Sent by Tertulia on behalf of Ana Gómez.',
     );
     expect(event.getFirstPropertyValue('url')).toBe('https://meet.example.com/j/abcdef?x=1&y=2');
     expect(event.getFirstPropertyValue('location')).toBe(
@@ -175,7 +177,8 @@ describe('renderIcs', () => {
     // A cancelled meeting's description no longer offers the way in.
     expect(event.getFirstPropertyValue('description')).toBe(
       'This meeting has been cancelled and will not take place.\n' +
-        'Organizer: Ana Gómez <ana@example.com>',
+        'Organizer: Ana Gómez <ana@example.com>\n' +
+        'Sent by Tertulia on behalf of Ana Gómez.',
     );
   });
 
@@ -186,7 +189,8 @@ describe('renderIcs', () => {
     expect(event.getFirstPropertyValue('description')).toBe(
       'Organiza: Ana Gómez <ana@example.com>\n' +
         'Enlace para unirse: https://meet.example.com/j/abcdef?x=1&y=2\n' +
-        'Contraseña: 04812345',
+        'Contraseña: 04812345\n' +
+        'Enviado por Tertulia en nombre de Ana Gómez.',
     );
   });
 

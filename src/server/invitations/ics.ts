@@ -68,7 +68,7 @@ export function renderIcs(
   return `${calendar.toString()}\r\n`;
 }
 
-/** DESCRIPTION in the organizer's language: who organizes, the link, and the password. */
+/** DESCRIPTION in the organizer's language: who organizes, the link, the password, who sends. */
 function describe(content: InvitationContent, method: IcsMethod): string {
   const t = emailText(content.language);
   const { meeting, organizer } = content;
@@ -78,6 +78,7 @@ function describe(content: InvitationContent, method: IcsMethod): string {
     lines.push(`${t.labels.link}: ${meeting.joinUrl}`);
     if (meeting.password) lines.push(`${t.labels.password}: ${meeting.password}`);
   }
+  lines.push(t.footer(organizer.displayName, content.organization.name));
   return lines.join('\n');
 }
 

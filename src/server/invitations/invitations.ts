@@ -36,6 +36,11 @@ export interface InvitationsOptions {
   channels: { email: boolean; sms: boolean };
   /** How long transient failures are retried before a row is marked failed. */
   retryWindowMs: number;
+  /**
+   * The organization's name and logo (absolute URL), from the admin settings, read for every
+   * change; called inside the change's transaction, which it must read through.
+   */
+  organization: (tx: Db) => Promise<InvitationContent['organization']>;
 }
 
 export class InvitationsService {
@@ -87,7 +92,8 @@ export class InvitationsService {
     const attendeeEmails = afterState.recipients
       .filter((r) => r.channel === 'email')
       .map((r) => r.to);
-    const render = this.renderer(after.meeting, organizer, attendeeEmails);
+    const organization = await this.options.organization(tx);
+    const render = this.renderer(after.meeting, organizer, attendeeEmails, organization);
     const rows = planned.map(({ recipient, kind }) =>
       this.buildRow(after.meeting, recipient, kind, render),
     );
@@ -116,6 +122,7 @@ export class InvitationsService {
       version.meeting.status === 'cancelled' || !recipient ? 'cancel' : 'invite';
     const target = recipient ?? rowRecipient(previous);
     const attendees = recipients.filter((r) => r.channel === 'email').map((r) => r.to);
+    const organization = await this.options.organization(tx);
     await tx
       .insertInto('outbox')
       .values(
@@ -123,7 +130,7 @@ export class InvitationsService {
           version.meeting,
           target,
           kind,
-          this.renderer(version.meeting, organizer, attendees),
+          this.renderer(version.meeting, organizer, attendees, organization),
         ),
       )
       .execute();
@@ -155,7 +162,12 @@ export class InvitationsService {
    * and ICS are the same for every recipient (a 50-person meeting rendered 50 identical ICS
    * files before, the bulk of its creation time in bench/invitations.ts).
    */
-  private renderer(meeting: MeetingRow, organizer: UserRow, attendeeEmails: string[]) {
+  private renderer(
+    meeting: MeetingRow,
+    organizer: UserRow,
+    attendeeEmails: string[],
+    organization: InvitationContent['organization'],
+  ) {
     const templates = new Map<string, OutboundMessage>();
     return (kind: InvitationKind, channel: 'email' | 'sms'): OutboundMessage => {
       const key = `${channel}:${kind}`;
@@ -175,6 +187,7 @@ export class InvitationsService {
             password: meeting.password,
           },
           organizer: { displayName: organizer.display_name, email: organizer.email },
+          organization,
           attendeeEmails,
           domain: this.domain,
         };

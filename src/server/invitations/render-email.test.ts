@@ -27,6 +27,7 @@ function invitation(
     organizer: { displayName: 'Ana Gómez', email: 'ana@example.com' },
     attendeeEmails: ['bob@example.org'],
     domain: 'meet.example.com',
+    organization: { name: 'Tertulia', logoUrl: null },
     ...rest,
   };
 }
@@ -219,6 +220,27 @@ describe('renderEmail', () => {
     expect(newYork.subject).toBe(
       'Invitación: Weekly sync — dom 10 mar 2030 01:30 (America/New_York)',
     );
+  });
+
+  it('names the organization in the footer and heads the HTML with its logo, or its name', () => {
+    const logoUrl = 'https://meet.example.com/logos/5d0c3d1e-0000-4000-8000-000000000001.png';
+    const withLogo = render(invitation({}, { organization: { name: 'Acme & Co', logoUrl } }));
+    expect(withLogo.text).toContain('-- \nSent by Acme & Co on behalf of Ana Gómez.\n');
+    expect(withLogo.html).toContain(
+      `<img src="${logoUrl}" width="180" height="60" alt="Acme &amp; Co"`,
+    );
+    const es = render(
+      invitation({}, { language: 'es', organization: { name: 'Acme', logoUrl: null } }),
+    );
+    expect(es.text).toContain('Enviado por Acme en nombre de Ana Gómez.');
+    expect(es.html).not.toContain('<img');
+    expect(es.html).toContain('font-weight:bold;color:#111827;">Acme</td>');
+  });
+
+  it('refuses a logo URL that is not http(s)', () => {
+    expect(() =>
+      render(invitation({}, { organization: { name: 'Acme', logoUrl: 'javascript:alert(1)' } })),
+    ).toThrow(RangeError);
   });
 
   it('refuses a join link that is not http(s)', () => {

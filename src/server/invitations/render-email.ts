@@ -28,6 +28,9 @@ interface Facts {
   joinUrl: string;
   password: string | null;
   footer: string;
+  organization: string;
+  /** Checked http(s) URL of the logo, or null. */
+  logoUrl: string | null;
 }
 
 export function renderEmail(
@@ -51,7 +54,9 @@ export function renderEmail(
     duration: formatDuration(meeting.durationMinutes, language),
     joinUrl: webLink(meeting.joinUrl),
     password: meeting.password,
-    footer: t.footer(organizer.displayName),
+    footer: t.footer(organizer.displayName, content.organization.name),
+    organization: content.organization.name,
+    logoUrl: content.organization.logoUrl === null ? null : webLink(content.organization.logoUrl),
   };
   // A line break in a meeting name must not reach a header; the body keeps the name as typed.
   const subjectName = meeting.name.replace(/\s+/g, ' ').trim();
@@ -69,11 +74,11 @@ export function renderEmail(
   };
 }
 
-/** Only http(s) links go into an href: anything else (javascript:, data:) is a bug upstream. */
+/** Only http(s) links go into an href or src: anything else (javascript:, data:) is a bug upstream. */
 function webLink(url: string): string {
   const parsed = new URL(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new RangeError(`Join link must be http(s), got ${parsed.protocol}`);
+    throw new RangeError(`Links must be http(s), got ${parsed.protocol}`);
   }
   return url;
 }
@@ -163,6 +168,19 @@ function joinBlock(facts: Facts): SafeHtml[] {
   return blocks;
 }
 
+/**
+ * The organization heads the email: its logo, or its name when it has none. Logos are stored as
+ * 600 x 200 PNGs (logo.ts), shown at 180 x 60 with both sizes set, as Outlook needs.
+ */
+function brandRow(facts: Facts): SafeHtml {
+  if (facts.logoUrl) {
+    return markup`<tr><td style="padding:24px 24px 0;"><img src="${facts.logoUrl}" width="180" height="60" alt="${facts.organization}" style="display:block;border:0;width:180px;height:60px;${FONT}font-size:16px;font-weight:bold;color:#111827;"></td></tr>
+`;
+  }
+  return markup`<tr><td style="padding:24px 24px 0;${FONT}font-size:16px;line-height:22px;font-weight:bold;color:#111827;">${facts.organization}</td></tr>
+`;
+}
+
 function renderHtml(facts: Facts, subject: string): string {
   const { t } = facts;
   const details = [
@@ -193,7 +211,7 @@ function renderHtml(facts: Facts, subject: string): string {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f3f4f6;">
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background-color:#ffffff;border-radius:8px;">
-<tr><td style="padding:24px 24px 8px;${TEXT}">${facts.heading}</td></tr>
+${brandRow(facts)}<tr><td style="padding:16px 24px 8px;${TEXT}">${facts.heading}</td></tr>
 ${notice}<tr><td style="padding:8px 24px;${FONT}font-size:22px;line-height:28px;font-weight:bold;color:#111827;${strike}">${facts.name}</td></tr>
 <tr><td style="padding:8px 24px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0">

@@ -11,6 +11,7 @@ function content(
     language?: 'en' | 'es';
     password?: string | null;
     organizer?: string;
+    organization?: string;
     timeZone?: string;
   } = {},
 ): InvitationContent {
@@ -30,6 +31,7 @@ function content(
     organizer: { displayName: overrides.organizer ?? 'Ana Lopez', email: 'ana@example.org' },
     attendeeEmails: [],
     domain: 'meet.example.com',
+    organization: { name: overrides.organization ?? 'Tertulia', logoUrl: null },
   };
 }
 
@@ -38,39 +40,42 @@ describe('renderSms', () => {
     [
       'en',
       'invite',
-      `Ana Lopez invites you to "Weekly sync" on Tue 5 Mar 2030, 10:00 (Europe/Madrid). Join: ${link}`,
+      `Tertulia: Ana Lopez invites you to "Weekly sync" on Tue 5 Mar 2030, 10:00 (Europe/Madrid). Join: ${link}`,
     ],
     [
       'en',
       'update',
-      `Updated: "Weekly sync" is now on Tue 5 Mar 2030, 10:00 (Europe/Madrid). Join: ${link}`,
+      `Tertulia: Updated: "Weekly sync" is now on Tue 5 Mar 2030, 10:00 (Europe/Madrid). Join: ${link}`,
     ],
     [
       'en',
       'cancel',
-      'Cancelled: "Weekly sync" on Tue 5 Mar 2030, 10:00 (Europe/Madrid) by Ana Lopez.',
+      'Tertulia: Cancelled: "Weekly sync" on Tue 5 Mar 2030, 10:00 (Europe/Madrid) by Ana Lopez.',
     ],
     [
       'es',
       'invite',
-      `Ana Lopez te invita a "Weekly sync" el mar 5 mar 2030, 10:00 (Europe/Madrid). Entra: ${link}`,
+      `Tertulia: Ana Lopez te invita a "Weekly sync" el mar 5 mar 2030, 10:00 (Europe/Madrid). Entra: ${link}`,
     ],
     [
       'es',
       'update',
-      `Cambio: "Weekly sync" pasa al mar 5 mar 2030, 10:00 (Europe/Madrid). Entra: ${link}`,
+      `Tertulia: Cambio: "Weekly sync" pasa al mar 5 mar 2030, 10:00 (Europe/Madrid). Entra: ${link}`,
     ],
     [
       'es',
       'cancel',
-      'Cancelada: "Weekly sync" del mar 5 mar 2030, 10:00 (Europe/Madrid), por Ana Lopez.',
+      'Tertulia: Cancelada: "Weekly sync" del mar 5 mar 2030, 10:00 (Europe/Madrid), por Ana Lopez.',
     ],
-  ] as const)('writes the %s %s in one GSM-7 segment', (language, kind, expected) => {
-    const message = renderSms(content({ language, kind }), '+34612345678');
-    expect(message).toEqual({ channel: 'sms', to: '+34612345678', text: expected });
-    expect(encodeSms(message.text).dataCoding).toBe(DATA_CODING_GSM7);
-    expect(countSegments(message.text)).toBe(1);
-  });
+  ] as const)(
+    'writes the %s %s in one GSM-7 segment, led by the organization',
+    (language, kind, expected) => {
+      const message = renderSms(content({ language, kind }), '+34612345678');
+      expect(message).toEqual({ channel: 'sms', to: '+34612345678', text: expected });
+      expect(encodeSms(message.text).dataCoding).toBe(DATA_CODING_GSM7);
+      expect(countSegments(message.text)).toBe(1);
+    },
+  );
 
   it.each([
     ['en', 'invite', '\nPassword: 48213907'],
@@ -102,8 +107,19 @@ describe('renderSms', () => {
 
   it('keeps an accented organizer name intact, which makes the text UCS-2', () => {
     const { text } = renderSms(content({ organizer: 'Ana García' }), '+34612345678');
-    expect(text.startsWith('Ana García invites you to "Weekly sync"')).toBe(true);
+    expect(text).toContain('Ana García invites you to "Weekly sync"');
     expect(encodeSms(text).dataCoding).toBe(0x08);
+  });
+
+  it("leads with the organization's name only when that costs no extra segment", () => {
+    const short = renderSms(content({ organization: 'Acme Ibérica' }), '+34612345678').text;
+    expect(short.startsWith('Acme Ibérica: Ana Lopez invites you')).toBe(true);
+    const long = renderSms(
+      content({ organization: 'A very long organization name, S.L.' }),
+      '+34612345678',
+    ).text;
+    expect(long.startsWith('Ana Lopez invites you')).toBe(true);
+    expect(countSegments(long)).toBe(1);
   });
 
   it('writes the time in the meeting zone and names that zone', () => {

@@ -1,5 +1,6 @@
 /**
- * The SMS an invitee receives, in the organizer's language. One short plain-text sentence with
+ * The SMS an invitee receives, in the organizer's language, led by the organization's name
+ * (admin settings) when it fits. One short plain-text sentence with
  * the date in the meeting's zone (zone spelled out), the link and the password when there is
  * one. The templates use only GSM 03.38 characters (straight quotes, no dashes, no "reunión")
  * so a typical invitation fits one 160-septet SMS; names with characters outside that alphabet
@@ -8,6 +9,7 @@
 import type { InvitationContent } from './content.js';
 import { shortDateParts } from './email-text.js';
 import type { SmsMessage } from './messages.js';
+import { countSegments } from './sms-encoding.js';
 
 type Language = InvitationContent['language'];
 
@@ -62,5 +64,9 @@ export function renderSms(content: InvitationContent, to: string): SmsMessage {
   if (meeting.password !== null && content.kind !== 'cancel') {
     text += `\n${texts.password}: ${meeting.password}`;
   }
+  // The organization first, as companies' texts do: the sender id (SMS_FROM, often a bare
+  // number) does not say who writes. But only when it costs no extra segment, as each is paid.
+  const branded = `${content.organization.name}: ${text}`;
+  if (countSegments(branded) <= countSegments(text)) text = branded;
   return { channel: 'sms', to, text };
 }

@@ -46,12 +46,17 @@ export interface MeetingInput extends PasswordChoice {
   timeZone: string;
 }
 
-export interface MeetingsOptions {
+/** What admins may change at run time (Settings): read afresh on every use. */
+export interface MeetingPolicy {
   /** Digits in a generated meeting password. */
   passwordLength: number;
-  publicUrl: string;
   defaultPhoneRegion: CountryCode;
+}
+
+export interface MeetingsOptions {
+  publicUrl: string;
   defaultTimeZone: string;
+  policy: () => Promise<MeetingPolicy>;
 }
 
 type ParticipantRow = Participant & { userId: string | null };
@@ -66,13 +71,15 @@ export class MeetingsService {
   ) {}
 
   async checkParticipants(inputs: string[]): Promise<Resolved[]> {
-    return resolveParticipants(inputs, this.options.defaultPhoneRegion, (names) =>
+    const { defaultPhoneRegion } = await this.options.policy();
+    return resolveParticipants(inputs, defaultPhoneRegion, (names) =>
       this.members.findActiveByUsernames(names),
     );
   }
 
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
-    const password = choosePassword(organizer, input, this.options.passwordLength) ?? null;
+    const { passwordLength } = await this.options.policy();
+    const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone);
     const startsAt = this.checkStart(input.startsAt);
     const participants = await this.resolveOrThrow(input.participants);
@@ -109,7 +116,8 @@ export class MeetingsService {
     organizer: UserRow,
     input: { name?: string | undefined; timeZone?: string | undefined } & PasswordChoice,
   ): Promise<Meeting> {
-    const password = choosePassword(organizer, input, this.options.passwordLength) ?? null;
+    const { passwordLength } = await this.options.policy();
+    const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone ?? this.options.defaultTimeZone);
     const now = this.clock.now();
     const id = newId();
@@ -195,7 +203,8 @@ export class MeetingsService {
   async update(viewer: UserRow, id: string, change: Partial<MeetingInput>): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status === 'cancelled') throw new AppError('MEETING_CANCELLED');
-    const password = choosePassword(viewer, change, this.options.passwordLength);
+    const { passwordLength } = await this.options.policy();
+    const password = choosePassword(viewer, change, passwordLength);
     const timeZone =
       change.timeZone === undefined ? current.time_zone : zoneOrThrow(change.timeZone);
     const startsAt =

@@ -50,6 +50,12 @@ export function Shell() {
               <NavLink to="/admin/outbox" className={linkClass}>
                 {t('nav.outbox')}
               </NavLink>
+              <NavLink to="/admin/settings" className={linkClass}>
+                {t('nav.settings')}
+              </NavLink>
+              <NavLink to="/admin/audit" className={linkClass}>
+                {t('nav.audit')}
+              </NavLink>
             </>
           ) : null}
           <NavLink to="/profile" className={linkClass}>

@@ -1,6 +1,9 @@
 /** Typed functions for every HTTP endpoint the web app uses; see src/shared/api.ts. */
 import type {
   AdminMeetingsFilter,
+  AdminSettings,
+  AuditAction,
+  AuditList,
   CreateMeetingBody,
   Delivery,
   DeliveryStatus,
@@ -17,6 +20,7 @@ import type {
   ParticipantSession,
   Role,
   UpdateMeetingBody,
+  UpdateSettingsBody,
 } from '../../shared/api.js';
 import { request } from './http.js';
 
@@ -50,6 +54,14 @@ export interface ProfileChanges {
   displayName?: string;
   avatarId?: string | null;
   language?: Language;
+}
+
+export interface AuditFilter {
+  page: number;
+  action?: AuditAction | undefined;
+  /** Part of the actor's email. */
+  actor?: string | undefined;
+  since?: string | undefined;
 }
 
 const json = (method: 'POST' | 'PATCH', body: unknown) => ({ method, body }) as const;
@@ -185,4 +197,30 @@ export const api = {
     });
     return reply.retried;
   },
+
+  /** Admins: settings in effect, their defaults, and which are set here. */
+  adminSettings: (signal?: AbortSignal) =>
+    request<AdminSettings>('/api/admin/settings', { signal }),
+  /** null puts a setting back to its default; 400 SETTING_OUT_OF_RANGE / UNKNOWN_REGION. */
+  updateSettings: (changes: UpdateSettingsBody) =>
+    request<AdminSettings>('/api/admin/settings', json('PATCH', changes)),
+  uploadLogo: (file: Blob, fileName: string) => {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    return request<AdminSettings>('/api/admin/settings/logo', { method: 'POST', body: form });
+  },
+  removeLogo: () => request<AdminSettings>('/api/admin/settings/logo', { method: 'DELETE' }),
+
+  /** Admins: the audit log, newest first; `since` is an ISO instant. */
+  auditLog: (filter: AuditFilter, signal?: AbortSignal) => {
+    const search = new URLSearchParams({ page: String(filter.page) });
+    if (filter.action) search.set('action', filter.action);
+    if (filter.actor?.trim()) search.set('actor', filter.actor.trim());
+    if (filter.since) search.set('since', filter.since);
+    return request<AuditList>(`/api/admin/audit?${search}`, { signal });
+  },
+
+  /** 400 CURRENT_PASSWORD_WRONG when the current password is not right. */
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('/api/me/password', json('POST', { currentPassword, newPassword })),
 };

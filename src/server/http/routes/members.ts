@@ -13,6 +13,7 @@ import {
 } from '../../../shared/api.js';
 import { importMembers } from '../../accounts/member-import.js';
 import { AppError } from '../../errors.js';
+import { auditActor } from '../audit-actor.js';
 import { memberOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
@@ -21,6 +22,12 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   { services, guards },
 ) => {
   app.addHook('onRequest', guards.requireAdmin);
+  const { audit } = services;
+  const memberTarget = (m: { id: string; email: string }) => ({
+    kind: 'member' as const,
+    id: m.id,
+    label: m.email,
+  });
 
   app.get(
     '/api/members',
@@ -52,7 +59,15 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 201: memberSchema, 400: errorBody, 403: errorBody, 409: errorBody },
       },
     },
-    async (request, reply) => reply.status(201).send(await services.members.create(request.body)),
+    async (request, reply) => {
+      const member = await services.members.create(request.body);
+      await audit.record(auditActor(request), {
+        action: 'member.create',
+        target: memberTarget(member),
+        details: { role: member.role },
+      });
+      return reply.status(201).send(member);
+    },
   );
 
   app.patch(
@@ -72,8 +87,25 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         },
       },
     },
-    async (request) =>
-      services.members.update(memberOf(request).id, request.params.id, request.body),
+    async (request) => {
+      const before = await services.members.get(request.params.id);
+      const member = await services.members.update(
+        memberOf(request).id,
+        request.params.id,
+        request.body,
+      );
+      const actor = auditActor(request);
+      const target = memberTarget(member);
+      if (member.disabled !== (before.disabled === 1)) {
+        const action = member.disabled ? 'member.disable' : 'member.enable';
+        await audit.record(actor, { action, target });
+      }
+      if (member.role !== before.role) {
+        const details = { from: before.role, to: member.role };
+        await audit.record(actor, { action: 'member.role_change', target, details });
+      }
+      return member;
+    },
   );
 
   app.post(
@@ -87,7 +119,15 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 200: resetPasswordReply, 401: errorBody, 403: errorBody, 404: errorBody },
       },
     },
-    async (request) => ({ password: await services.members.resetPassword(request.params.id) }),
+    async (request) => {
+      const password = await services.members.resetPassword(request.params.id);
+      const member = await services.members.get(request.params.id);
+      await audit.record(auditActor(request), {
+        action: 'member.password_reset',
+        target: memberTarget(member),
+      });
+      return { password };
+    },
   );
 
   app.post(
@@ -128,7 +168,17 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       }
       // toBuffer() stops at the limit and flags it instead of throwing in some versions.
       if (file.file.truncated) throw new AppError('CSV_TOO_LARGE');
-      return importMembers(services.members, bytes);
+      const report = await importMembers(services.members, bytes);
+      await audit.record(auditActor(request), {
+        action: 'member.import',
+        details: {
+          created: report.created,
+          refused: report.refused,
+          // Who was created, by email: what a later reader of the log will look for.
+          emails: report.rows.filter((r) => r.status === 'created').map((r) => r.email),
+        },
+      });
+      return report;
     },
   );
 };

@@ -12,12 +12,13 @@ import {
 import { AppError } from '../../errors.js';
 import type { EmailMessage, OutboundMessage } from '../../invitations/messages.js';
 import { toOutboxDetail, toOutboxItem } from '../../invitations/views.js';
+import { auditActor } from '../audit-actor.js';
 import type { RouteContext } from '../context.js';
 
 /** The Outbox: every rendered message and its delivery state, for admins. */
 export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
-  { services, guards },
+  { services, guards, config },
 ) => {
   app.addHook('onRequest', guards.requireAdmin);
 
@@ -72,7 +73,15 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 200: outboxItemSchema, ...errors, 409: errorBody },
       },
     },
-    async (request) => toOutboxItem(await services.invitations.retryFailed(request.params.id)),
+    async (request) => {
+      const row = await services.invitations.retryFailed(request.params.id);
+      await services.audit.record(auditActor(request), {
+        action: 'outbox.retry',
+        target: { kind: 'outbox', id: row.id, label: row.participant_address },
+        details: { channel: row.channel, meetingId: row.meeting_id },
+      });
+      return toOutboxItem(row);
+    },
   );
 
   app.post(
@@ -84,7 +93,14 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 200: outboxRetryAllReply, 401: errorBody, 403: errorBody },
       },
     },
-    async () => ({ retried: await services.invitations.retryAllFailed() }),
+    async (request) => {
+      const retried = await services.invitations.retryAllFailed();
+      await services.audit.record(auditActor(request), {
+        action: 'outbox.retry_all',
+        details: { retried },
+      });
+      return { retried };
+    },
   );
 
   app.get(
@@ -100,12 +116,13 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     async (request, reply) => {
       const message = await emailOf(request.params.id);
       // Email HTML is styled inline; this document alone may use inline styles, and nothing
-      // else: no scripts, no requests, framed only by our own pages, sandboxed.
+      // else: no scripts, no requests but the organization's logo, framed only by our own
+      // pages, sandboxed.
       return reply
         .type('text/html; charset=utf-8')
         .header(
           'content-security-policy',
-          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",
+          `default-src 'none'; style-src 'unsafe-inline'; img-src data: ${new URL(config.publicUrl).origin}/logos/; sandbox; frame-ancestors 'self'`,
         )
         .header('x-frame-options', 'SAMEORIGIN')
         .header('cache-control', 'no-store')

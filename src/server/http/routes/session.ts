@@ -1,7 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody, loginBody, memberSchema, updateMeBody } from '../../../shared/api.js';
-import { toMember } from '../../accounts/members.js';
+import {
+  changePasswordBody,
+  errorBody,
+  loginBody,
+  memberSchema,
+  updateMeBody,
+} from '../../../shared/api.js';
+import { toMember, type UserRow } from '../../accounts/members.js';
+import { AppError } from '../../errors.js';
+import { hashToken } from '../../tokens.js';
+import { auditActor } from '../audit-actor.js';
 import { memberOf, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
@@ -21,10 +30,24 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       config: { rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 } },
     },
     async (request, reply) => {
-      const { token, user } = await services.sessions.login(
-        request.body.email,
-        request.body.password,
-      );
+      let session: { token: string; user: UserRow };
+      try {
+        session = await services.sessions.login(request.body.email, request.body.password);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'BAD_CREDENTIALS') {
+          // Nobody is known: the actor is the email typed, to find a member's failed logins.
+          await services.audit.record(
+            { id: null, label: request.body.email, source: request.ip },
+            { action: 'session.login_failed' },
+          );
+        }
+        throw error;
+      }
+      const { token, user } = session;
+      await services.audit.record(auditActor(request, user), {
+        action: 'session.login',
+        target: { kind: 'member', id: user.id, label: user.email },
+      });
       reply.setCookie(
         SESSION_COOKIE,
         token,
@@ -56,6 +79,31 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       },
     },
     async (request) => toMember(memberOf(request)),
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      onRequest: guards.requireMember,
+      schema: {
+        tags: ['session'],
+        summary:
+          'Change own password (the current one is required); other sessions of the member end',
+        body: changePasswordBody,
+        response: { 204: z.null(), 400: errorBody, 401: errorBody },
+      },
+      config: { rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 } },
+    },
+    async (request, reply) => {
+      const member = memberOf(request);
+      const token = request.cookies[SESSION_COOKIE] ?? '';
+      await services.members.changeOwnPassword(member.id, request.body, hashToken(token));
+      await services.audit.record(auditActor(request), {
+        action: 'member.password_change',
+        target: { kind: 'member', id: member.id, label: member.email },
+      });
+      return reply.status(204).send(null);
+    },
   );
 
   app.patch(

@@ -11,6 +11,7 @@ import { Button } from '../../ui/Button.js';
 import { Field } from '../../ui/Field.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import styles from './account.module.css';
+import { ChangePasswordForm } from './ChangePasswordForm.js';
 import { usePictureChoice } from './use-picture-choice.js';
 
 const DISPLAY_NAME_MAX = 64;
@@ -155,6 +156,7 @@ export function ProfilePage() {
           {busy ? t('profile.saving') : t('profile.save')}
         </Button>
       </form>
+      <ChangePasswordForm />
     </div>
   );
 }

@@ -25,6 +25,7 @@ export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinT
 
   return (
     <section className={styles.summary} data-testid="join-info" aria-labelledby="meeting-name">
+      <Organization organization={info.organization} />
       <p className={styles.eyebrow}>{t('lobby.title')}</p>
       <h1 id="meeting-name" className={styles.name}>
         {info.name}
@@ -49,6 +50,25 @@ export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinT
       {timing.state === 'ended' ? <p className={styles.fact}>{t('lobby.endedBody')}</p> : null}
       <StateAnnouncer state={timing.state} />
     </section>
+  );
+}
+
+/** Who hosts the meeting (admin settings): its logo, whose text alternative is its name. */
+function Organization({ organization }: { organization: JoinInfo['organization'] }) {
+  return (
+    <p className={styles.organization} data-testid="join-organization">
+      {organization.logoUrl ? (
+        <img
+          className={styles.organizationLogo}
+          src={organization.logoUrl}
+          width={180}
+          height={60}
+          alt={organization.name}
+        />
+      ) : (
+        organization.name
+      )}
+    </p>
   );
 }
 

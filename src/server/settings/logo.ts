@@ -1,0 +1,94 @@
+/**
+ * The organization's logo. Like avatars, an upload is sniffed by content, decoded and
+ * re-encoded by sharp with its metadata dropped; unlike avatars it keeps its proportions and
+ * becomes a PNG, the format every email client shows (Outlook for Windows shows no WebP). Each upload
+ * gets a new id, so its URL can be cached for good and an email keeps the logo it was sent with
+ * until that logo is replaced.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import { AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS } from '../avatars/avatars.js';
+import { AppError } from '../errors.js';
+import { newId } from '../tokens.js';
+
+export const LOGO_MAX_BYTES = AVATAR_MAX_BYTES;
+/**
+ * Every logo becomes this canvas, the logo scaled into it against the left edge on a
+ * transparent background, so emails can give Outlook fixed sizes (it needs both) without
+ * knowing the logo's shape. Shown at 180 x 60: sharp on high-density screens.
+ */
+export const LOGO_CANVAS_PX = { width: 600, height: 200 };
+const ACCEPTED_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
+const ID_PATTERN = /^[0-9a-f-]{36}$/;
+
+export function logoUrl(id: string | null): string | null {
+  return id ? `/logos/${id}.png` : null;
+}
+
+export class LogoFiles {
+  private readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, 'logos');
+  }
+
+  /** Checks and re-encodes an upload, stores it, and answers its new id. */
+  async store(bytes: Buffer): Promise<string> {
+    if (bytes.length > LOGO_MAX_BYTES) throw new AppError('IMAGE_TOO_LARGE');
+    const type = await fileTypeFromBuffer(bytes);
+    if (!type || !ACCEPTED_MIME.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
+    const png = await reencode(bytes);
+    const id = newId();
+    await fs.mkdir(this.dir, { recursive: true });
+    // A temporary name first, so a crash never leaves a half-written logo under its real name.
+    const temporary = path.join(this.dir, `${id}.tmp`);
+    await fs.writeFile(temporary, png);
+    await fs.rename(temporary, this.file(id));
+    return id;
+  }
+
+  async read(id: string): Promise<Buffer | undefined> {
+    if (!ID_PATTERN.test(id)) return undefined;
+    try {
+      return await fs.readFile(this.file(id));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    if (ID_PATTERN.test(id)) await fs.rm(this.file(id), { force: true });
+  }
+
+  private file(id: string): string {
+    return path.join(this.dir, `${id}.png`);
+  }
+}
+
+async function reencode(bytes: Buffer): Promise<Buffer> {
+  try {
+    const image = sharp(bytes, { limitInputPixels: AVATAR_MAX_PIXELS, pages: 1, failOn: 'error' });
+    const { width = 0, height = 0 } = await image.metadata();
+    if (width * height > AVATAR_MAX_PIXELS) throw new AppError('IMAGE_TOO_MANY_PIXELS');
+    return await image
+      .rotate() // apply EXIF orientation before the metadata is dropped
+      .resize({
+        ...LOGO_CANVAS_PX,
+        fit: 'contain',
+        position: 'left',
+        background: { r: 0, g: 0, b: 0, alpha: 0 },
+      })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const message = error instanceof Error ? error.message : '';
+    if (/pixel limit/i.test(message)) throw new AppError('IMAGE_TOO_MANY_PIXELS', { cause: error });
+    throw new AppError('UNSUPPORTED_IMAGE', {
+      message: 'The picture could not be read; it may be damaged.',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * Settings admins change at run time (Settings page), stored in the one row of `settings`.
+ * A setting never set there, or reset (null), follows the configuration (environment), so a
+ * fresh install behaves exactly as configured.
+ *
+ * Reads are served from a cache kept CACHE_TTL_MS and dropped on every change made through this
+ * process, so a change takes effect at once here. With several app nodes, the others see it
+ * within CACHE_TTL_MS: a few seconds' delay is acceptable for these settings, and it spares the
+ * database a query on every lobby visit and meeting creation.
+ */
+import {
+  SETTINGS_LIMITS,
+  SETTING_NAMES,
+  cleanDisplayName,
+  type AdminSettings,
+  type LimitedSetting,
+  type SettingIssue,
+  type SettingName,
+  type Settings,
+  type UpdateSettingsBody,
+} from '../../shared/api.js';
+import type { AuditActor, AuditService } from '../audit/audit.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { isValidCountry } from '../meetings/zones.js';
+import type { Db } from '../storage/database.js';
+import type { SettingsTable } from '../storage/schema.js';
+import { logoUrl, type LogoFiles } from './logo.js';
+
+export const CACHE_TTL_MS = 5_000;
+const ROW_ID = 1;
+
+export type SettingsDefaults = Omit<Settings, 'organizationLogoUrl'>;
+
+/** What each setting is when the database does not say: the configuration. */
+export function settingsDefaults(config: Config): SettingsDefaults {
+  return {
+    meetingPasswordLength: config.meetingPasswordLength,
+    joinOpensMinutesBefore: Math.round(config.joinWindow.opensBeforeMs / 60_000),
+    joinClosesMinutesAfter: Math.round(config.joinWindow.closesAfterMs / 60_000),
+    p2pRoomCap: config.p2pRoomCap,
+    defaultPhoneRegion: config.defaultPhoneRegion,
+    organizationName: config.organizationName,
+  };
+}
+
+type StoredValues = Omit<SettingsTable, 'id' | 'updated_at' | 'organization_logo_id'>;
+
+const COLUMNS = {
+  meetingPasswordLength: 'meeting_password_length',
+  joinOpensMinutesBefore: 'join_opens_minutes_before',
+  joinClosesMinutesAfter: 'join_closes_minutes_after',
+  p2pRoomCap: 'p2p_room_cap',
+  defaultPhoneRegion: 'default_phone_region',
+  organizationName: 'organization_name',
+} as const satisfies Record<SettingName, keyof StoredValues>;
+
+const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
+  meeting_password_length: null,
+  join_opens_minutes_before: null,
+  join_closes_minutes_after: null,
+  p2p_room_cap: null,
+  default_phone_region: null,
+  organization_name: null,
+  organization_logo_id: null,
+  updated_at: '',
+};
+
+export class SettingsService {
+  private cache: { value: Settings; expiresAtMs: number } | undefined;
+  /** Bumped on every change, so a read that began before it cannot cache the old values. */
+  private generation = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly logos: LogoFiles,
+    private readonly defaults: SettingsDefaults,
+  ) {}
+
+  /**
+   * The settings in effect. Inside a transaction pass it as `executor`: SQLite has a single
+   * connection, which the transaction holds until it ends.
+   */
+  async get(executor: Db = this.db): Promise<Settings> {
+    if (this.cache && this.cache.expiresAtMs > performance.now()) return this.cache.value;
+    const generation = this.generation;
+    const value = this.effective(await this.row(executor));
+    if (generation === this.generation) {
+      this.cache = { value, expiresAtMs: performance.now() + CACHE_TTL_MS };
+    }
+    return value;
+  }
+
+  /** For the Settings page: values in effect, the defaults, and which are set here. */
+  async forAdmin(): Promise<AdminSettings> {
+    const row = await this.row(this.db);
+    return {
+      settings: this.effective(row),
+      defaults: this.defaults,
+      overridden: SETTING_NAMES.filter((name) => row[COLUMNS[name]] !== null),
+    };
+  }
+
+  /**
+   * Applies a change (null puts a setting back to its default) and records it in the audit
+   * log in the same transaction. Out-of-range values refuse the whole change.
+   */
+  async update(patch: UpdateSettingsBody, actor: AuditActor): Promise<AdminSettings> {
+    const values = validate(patch);
+    await this.db.transaction().execute(async (tx) => {
+      const before = await this.row(tx);
+      const after = { ...before, ...values };
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const [was, is] = [this.effective(before), this.effective(after)];
+      for (const name of SETTING_NAMES) {
+        if (before[COLUMNS[name]] !== after[COLUMNS[name]]) {
+          changes[name] = { from: was[name], to: is[name] };
+        }
+      }
+      if (Object.keys(changes).length === 0) return;
+      await this.write(tx, values);
+      await this.audit.record(actor, { action: 'settings.update', details: { changes } }, tx);
+    });
+    this.invalidate();
+    return this.forAdmin();
+  }
+
+  /** Stores a new logo (checked and re-encoded) in place of the current one. */
+  async setLogo(bytes: Buffer, actor: AuditActor): Promise<AdminSettings> {
+    const id = await this.logos.store(bytes);
+    const previous = await this.db.transaction().execute(async (tx) => {
+      const { organization_logo_id: old } = await this.row(tx);
+      await this.write(tx, { organization_logo_id: id });
+      await this.audit.record(
+        actor,
+        { action: 'settings.logo_upload', details: { logoId: id } },
+        tx,
+      );
+      return old;
+    });
+    this.invalidate();
+    if (previous) await this.logos.remove(previous);
+    return this.forAdmin();
+  }
+
+  async removeLogo(actor: AuditActor): Promise<AdminSettings> {
+    const previous = await this.db.transaction().execute(async (tx) => {
+      const { organization_logo_id: old } = await this.row(tx);
+      if (!old) return null;
+      await this.write(tx, { organization_logo_id: null });
+      await this.audit.record(
+        actor,
+        { action: 'settings.logo_delete', details: { logoId: old } },
+        tx,
+      );
+      return old;
+    });
+    this.invalidate();
+    if (previous) await this.logos.remove(previous);
+    return this.forAdmin();
+  }
+
+  /** The PNG of a logo id, current or not yet replaced; undefined when there is none. */
+  async readLogo(id: string): Promise<Buffer | undefined> {
+    return this.logos.read(id);
+  }
+
+  private invalidate(): void {
+    this.generation += 1;
+    this.cache = undefined;
+  }
+
+  private effective(row: Omit<SettingsTable, 'id'>): Settings {
+    const d = this.defaults;
+    return {
+      meetingPasswordLength: row.meeting_password_length ?? d.meetingPasswordLength,
+      joinOpensMinutesBefore: row.join_opens_minutes_before ?? d.joinOpensMinutesBefore,
+      joinClosesMinutesAfter: row.join_closes_minutes_after ?? d.joinClosesMinutesAfter,
+      p2pRoomCap: row.p2p_room_cap ?? d.p2pRoomCap,
+      defaultPhoneRegion: row.default_phone_region ?? d.defaultPhoneRegion,
+      organizationName: row.organization_name ?? d.organizationName,
+      organizationLogoUrl: logoUrl(row.organization_logo_id),
+    };
+  }
+
+  private async row(executor: Db): Promise<Omit<SettingsTable, 'id'>> {
+    const row = await executor
+      .selectFrom('settings')
+      .selectAll()
+      .where('id', '=', ROW_ID)
+      .executeTakeFirst();
+    return row ?? EMPTY_ROW;
+  }
+
+  /** An upsert: the migration creates the row, but a restored or hand-edited database may not. */
+  private async write(executor: Db, values: Partial<Omit<SettingsTable, 'id'>>): Promise<void> {
+    const set = { ...values, updated_at: this.clock.now().toISOString() };
+    await executor
+      .insertInto('settings')
+      .values({ ...EMPTY_ROW, ...set, id: ROW_ID })
+      .onConflict((oc) => oc.column('id').doUpdateSet(set))
+      .execute();
+  }
+}
+
+/** Checks ranges and the region; answers the columns to write. */
+function validate(patch: UpdateSettingsBody): Partial<StoredValues> {
+  const values: Partial<StoredValues> = {};
+  const issues: SettingIssue[] = [];
+  const numeric = [
+    'meetingPasswordLength',
+    'joinOpensMinutesBefore',
+    'joinClosesMinutesAfter',
+    'p2pRoomCap',
+  ] as const;
+  for (const name of numeric) {
+    const value = patch[name];
+    if (value === undefined) continue;
+    if (value !== null && !inRange(name, value)) issues.push(rangeIssue(name));
+    values[COLUMNS[name]] = value;
+  }
+  if (patch.organizationName !== undefined) {
+    const name = patch.organizationName === null ? null : cleanDisplayName(patch.organizationName);
+    if (name !== null && !inRange('organizationName', [...name].length)) {
+      issues.push(rangeIssue('organizationName'));
+    }
+    values.organization_name = name;
+  }
+  if (issues.length > 0) {
+    const [first] = issues;
+    throw new AppError('SETTING_OUT_OF_RANGE', {
+      message: first ? `${first.field}: ${first.message}` : undefined,
+      details: { issues },
+    });
+  }
+  if (patch.defaultPhoneRegion !== undefined) {
+    const region = patch.defaultPhoneRegion;
+    if (region !== null && !isValidCountry(region)) {
+      throw new AppError('UNKNOWN_REGION', {
+        details: { issues: [{ field: 'defaultPhoneRegion', message: 'unknown region' }] },
+      });
+    }
+    values.default_phone_region = region;
+  }
+  return values;
+}
+
+function inRange(name: LimitedSetting, value: number): boolean {
+  const { min, max } = SETTINGS_LIMITS[name];
+  return value >= min && value <= max;
+}
+
+function rangeIssue(name: LimitedSetting): SettingIssue {
+  const { min, max } = SETTINGS_LIMITS[name];
+  const unit = name === 'organizationName' ? ' characters' : '';
+  return { field: name, message: `must be from ${min} to ${max}${unit}`, min, max };
+}
