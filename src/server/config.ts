@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { IceServerConfig } from '../shared/signaling.js';
+import { parseIceServers } from './media/ice-servers.js';
 import { isValidCountry, isValidTimeZone } from './meetings/zones.js';
 
 const envSchema = z.object({
@@ -51,6 +53,14 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(240),
   MEETING_PASSWORD_LENGTH: z.coerce.number().int().min(6).max(12).default(8),
+  P2P_ROOM_CAP: z.coerce.number().int().min(2).max(50).default(6),
+  ORGANIZATION_NAME: z.string().trim().min(1).max(80).default('Tertulia'),
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 365)
+    .default(365),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -75,6 +85,42 @@ const envSchema = z.object({
     .max(24 * 14)
     .default(24),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  ICE_SERVERS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseIceServers(value);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a JSON array of ICE servers or comma-separated stun:/turn: URLs (${String(error)})`,
+        });
+        return z.NEVER;
+      }
+    }),
+  TURN_SECRET: z.string().min(16, 'must have at least 16 characters').optional(),
+  TURN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(12 * 3_600),
+  ROOM_RECONNECT_GRACE_SECONDS: z.coerce.number().min(1).max(600).default(32),
+  ROOM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  MEDIA: z.enum(['auto', 'p2p', 'janus']).default('auto'),
+  JANUS_URLS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^wss?:\/\/\S+$/, 'must be ws:// or wss:// URLs'))),
+  JANUS_API_SECRET: z.string().min(1).optional(),
+  JANUS_ROOM_CAP: z.coerce.number().int().min(2).max(1000).default(50),
   NODE_ENV: z.string().optional(),
 });
 
@@ -100,6 +146,34 @@ export type Config = Readonly<{
   meetingPasswordLength: number;
   /** Joining opens this long before a scheduled start and closes this long after its end. */
   joinWindow: { opensBeforeMs: number; closesAfterMs: number };
+  /** Most people in one peer-to-peer room (2 to 50); admins may change it in Settings. */
+  p2pRoomCap: number;
+  /** Shown in invitations and the lobby unless an admin sets another in Settings. */
+  organizationName: string;
+  /** Audit log entries older than this are deleted by the hourly purge. */
+  auditRetentionMs: number;
+  room: {
+    /** STUN/TURN servers for browsers; TURN ones get HMAC credentials when turnSecret is set. */
+    iceServers: IceServerConfig[];
+    turnSecret: string | undefined;
+    turnTtlSeconds: number;
+    /** How long a dropped participant keeps their place (from their last frame). */
+    reconnectGraceMs: number;
+    heartbeatMs: number;
+  };
+  /** Where room media flows: a browser mesh (p2p) or Janus VideoRoom (an SFU). */
+  media:
+    | { backend: 'p2p' }
+    | {
+        backend: 'janus';
+        /** Janus WebSocket API endpoints; each room is placed on one of them. None: this node
+         *  starts and supervises a local Janus (Debian's `janus` binary) on loopback. */
+        urls: string[];
+        /** Janus's `api_secret`; sent to Janus only, never logged nor given to browsers. */
+        apiSecret: string | undefined;
+        /** Most people in one Janus room. */
+        roomCap: number;
+      };
   delivery: {
     /** nodemailer URL; undefined keeps email in the outbox for admins to read. */
     smtpUrl: string | undefined;
@@ -125,6 +199,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const dataDir = path.resolve(e.DATA_DIR);
+  const media: Config['media'] =
+    e.MEDIA === 'p2p' || (e.MEDIA === 'auto' && e.JANUS_URLS.length === 0)
+      ? { backend: 'p2p' }
+      : {
+          backend: 'janus',
+          urls: e.JANUS_URLS,
+          apiSecret: e.JANUS_API_SECRET,
+          roomCap: e.JANUS_ROOM_CAP,
+        };
   const database: Config['database'] =
     e.DATABASE_URL && !e.DATABASE_URL.startsWith('sqlite:')
       ? { kind: 'postgres', url: e.DATABASE_URL }
@@ -154,6 +237,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       opensBeforeMs: e.JOIN_OPENS_MINUTES_BEFORE * 60_000,
       closesAfterMs: e.JOIN_CLOSES_MINUTES_AFTER * 60_000,
     },
+    p2pRoomCap: e.P2P_ROOM_CAP,
+    organizationName: e.ORGANIZATION_NAME,
+    auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
+    room: {
+      iceServers: e.ICE_SERVERS,
+      turnSecret: e.TURN_SECRET,
+      turnTtlSeconds: e.TURN_TTL_SECONDS,
+      reconnectGraceMs: e.ROOM_RECONNECT_GRACE_SECONDS * 1000,
+      heartbeatMs: e.ROOM_HEARTBEAT_MS,
+    },
+    media,
     delivery: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM ?? `Tertulia <meetings@${new URL(publicUrl).hostname}>`,

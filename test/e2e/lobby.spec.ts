@@ -51,7 +51,7 @@ test('a guest from a ?username= link sets a picture and media choices, joins, an
   await page.getByRole('button', { name: 'Join meeting' }).click();
 
   await expect(page).toHaveURL(new RegExp(`/m/${token}/room$`));
-  const self = page.getByTestId('room-self');
+  const self = page.locator('[data-testid="tile"][data-self="true"]');
   await expect(self).toContainText('Bob Smith');
   const avatar = self.locator('img');
   await expect(avatar).toHaveAttribute('src', /\/avatars\/[0-9a-f-]+\.webp$/);
@@ -66,7 +66,9 @@ test('a name from ?username= is text, never markup', async ({ page, playwright, 
   await page.goto(`/m/${token}?username=%3Cscript%3Ealert(1)%3C%2Fscript%3E`);
   await expect(page.getByLabel('Your name')).toHaveValue('<script>alert(1)</script>');
   await page.getByRole('button', { name: 'Join meeting' }).click();
-  await expect(page.getByTestId('room-self')).toContainText('<script>alert(1)</script>');
+  await expect(page.locator('[data-testid="tile"][data-self="true"]')).toContainText(
+    '<script>alert(1)</script>',
+  );
   expect(await page.locator('script:text("alert(1)")').count()).toBe(0);
   await api.dispose();
 });
@@ -85,8 +87,13 @@ test('a logged-in member opening the link skips the lobby', async ({
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   await page.goto(`/m/${token}`);
   await expect(page).toHaveURL(new RegExp(`/m/${token}/room$`));
-  await expect(page.getByTestId('room-self')).toContainText('Administrator');
-  await expect(page.getByTestId('room-self')).toHaveAttribute('data-kind', 'member');
+  await expect(page.locator('[data-testid="tile"][data-self="true"]')).toContainText(
+    'Administrator',
+  );
+  await expect(page.locator('[data-testid="tile"][data-self="true"]')).toHaveAttribute(
+    'data-kind',
+    'member',
+  );
   await api.dispose();
 });
 
@@ -107,7 +114,7 @@ test.describe('on a phone-sized screen', () => {
     await join.scrollIntoViewIfNeeded();
     await expect(join).toBeInViewport();
     await join.click();
-    await expect(page.getByTestId('room-self')).toContainText('Ana');
+    await expect(page.locator('[data-testid="tile"][data-self="true"]')).toContainText('Ana');
     await noHorizontalScroll(page);
     await api.dispose();
   });

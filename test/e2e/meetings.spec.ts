@@ -88,7 +88,9 @@ test('a quick conference gives a link; the logged-in member who opens it goes st
   await page.goto(joinUrl);
   // A logged-in member skips the lobby (the manual's rule) and is in the room as themselves.
   await expect(page).toHaveURL(/\/room$/);
-  await expect(page.getByTestId('room-self')).toContainText('Administrator');
+  await expect(page.locator('[data-testid="tile"][data-self="true"]')).toContainText(
+    'Administrator',
+  );
 });
 
 test('an unknown link gets a clear page', async ({ page }) => {

@@ -81,7 +81,9 @@ test.describe('with SMTP and SMPP configured', () => {
     await field.fill(password);
     await guest.getByRole('button', { name: 'Join meeting' }).click();
     await expect(guest).toHaveURL(`${link}/room`);
-    await expect(guest.getByTestId('room-self')).toContainText('Gina Guest');
+    await expect(guest.locator('[data-testid="tile"][data-self="true"]')).toContainText(
+      'Gina Guest',
+    );
     await guestContext.close();
   });
 });

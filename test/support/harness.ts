@@ -167,6 +167,16 @@ async function createPostgresDatabase(): Promise<{ url: string; drop: () => Prom
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
+      // pg's pool.end() resolves before its sockets have closed; dropping WITH (FORCE) at that
+      // moment made PostgreSQL kill them, an uncaught error in the test process. Wait for them.
+      for (let i = 0; i < 100; i += 1) {
+        const { rows } = await client.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (rows[0]?.n === '0') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },

@@ -9,6 +9,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import { MAX_FRAME_BYTES } from '../../shared/signaling.js';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -21,6 +23,8 @@ import type { RouteContext, Services } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
+import { adminSettingsRoutes } from './routes/admin-settings.js';
+import { auditRoutes } from './routes/audit.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
@@ -28,6 +32,7 @@ import { joinRoutes } from './routes/join.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { memberRoutes } from './routes/members.js';
 import { outboxRoutes } from './routes/outbox.js';
+import { roomRoutes } from './routes/room.js';
 import { sessionRoutes } from './routes/session.js';
 import { registerWeb } from './web.js';
 
@@ -78,6 +83,13 @@ export async function buildApp({
   await app.register(fastifyMultipart, {
     limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
   });
+  // Frames over MAX_FRAME_BYTES get an error frame from the room; ws only drops far larger ones.
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 16 * MAX_FRAME_BYTES },
+    // Instead of the plugin's plain close: the hub says "going away" (1001) so browsers
+    // reconnect (to another node, if there is one) and keep their place.
+    preClose: async () => services.rooms.close(),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -103,6 +115,9 @@ export async function buildApp({
   await app.register(outboxRoutes, context);
   await app.register(joinRoutes, context);
   await app.register(avatarRoutes, context);
+  await app.register(roomRoutes, context);
+  await app.register(adminSettingsRoutes, context);
+  await app.register(auditRoutes, context);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWeb(app, webDir ?? defaultWebDir);
   return app;

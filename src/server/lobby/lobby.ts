@@ -9,6 +9,7 @@ import type { Selectable } from 'kysely';
 import type { JoinInfo, ParticipantSession } from '../../shared/api.js';
 import { avatarUrl, type UserRow } from '../accounts/members.js';
 import type { Clock } from '../clock.js';
+import type { AuditService } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
@@ -31,18 +32,37 @@ export interface Joined {
   expiresAt: Date;
 }
 
+export interface RoomEntry {
+  meetingId: string;
+  meetingName: string;
+  /** When the join window closes: connections end then. */
+  closesAt: Date;
+  identity: string;
+  session: ParticipantSession;
+}
+
+/** What admins may change at run time (Settings) that the lobby uses. */
+export interface LobbySettings {
+  joinWindow: JoinWindowRules;
+  organization: { name: string; logoUrl: string | null };
+}
+
 export class LobbyService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly attempts: PasswordAttempts,
-    private readonly rules: JoinWindowRules,
+    /** Read on every use, so a change in Settings applies without a restart. */
+    private readonly settings: () => Promise<LobbySettings>,
+    /** Wrong passwords go to the audit log, aggregated per meeting and source. */
+    private readonly audit: Pick<AuditService, 'recordWrongPassword'>,
   ) {}
 
   async info(token: string, viewer: UserRow | null): Promise<JoinInfo> {
     const meeting = await this.meetingByToken(token);
     const now = this.clock.now();
-    const window = joinWindow(meeting, this.rules, now);
+    const settings = await this.settings();
+    const window = joinWindow(meeting, settings.joinWindow, now);
     return {
       name: meeting.name,
       kind: meeting.kind,
@@ -60,6 +80,7 @@ export class LobbyService {
       viewer: viewer
         ? { displayName: viewer.display_name, avatarUrl: avatarUrl(viewer.avatar_id) }
         : null,
+      organization: settings.organization,
     };
   }
 
@@ -70,7 +91,7 @@ export class LobbyService {
     source: string,
   ): Promise<Joined> {
     const meeting = await this.meetingByToken(token);
-    const window = joinWindow(meeting, this.rules, this.clock.now());
+    const window = await this.windowOf(meeting);
     if (window.state === 'cancelled') throw new AppError('MEETING_CANCELLED');
     if (window.state === 'not_open_yet') {
       throw new AppError('JOIN_NOT_OPEN_YET', {
@@ -78,11 +99,12 @@ export class LobbyService {
       });
     }
     if (window.state === 'ended') throw new AppError('MEETING_ENDED');
-    if (meeting.password !== null && !(member && (await this.isInsider(meeting, member)))) {
-      this.checkPassword(meeting.id, meeting.password, input.password, source);
+    const insider = member !== null && (await this.isInsider(meeting, member));
+    if (meeting.password !== null && !insider) {
+      await this.checkPassword(meeting, meeting.password, input.password, source);
     }
 
-    if (member) {
+    if (member && (insider || meeting.password === null)) {
       return {
         session: {
           kind: 'member',
@@ -95,17 +117,24 @@ export class LobbyService {
         expiresAt: window.closesAt,
       };
     }
-    if (!input.displayName) {
+    // A member not invited to a protected meeting passed the password like a guest: they get a
+    // guest session under their own name, which is what lets them into the room.
+    const displayName = member ? member.display_name : input.displayName;
+    if (!displayName) {
       throw new AppError('VALIDATION', { message: 'Please type your name.' });
     }
-    const avatarId = input.avatarId ? await this.guestAvatar(meeting.id, input.avatarId) : null;
+    const avatarId = member
+      ? member.avatar_id
+      : input.avatarId
+        ? await this.guestAvatar(meeting.id, input.avatarId)
+        : null;
     const guestToken = newToken();
     await this.db
       .insertInto('guest_sessions')
       .values({
         token_hash: hashToken(guestToken),
         meeting_id: meeting.id,
-        display_name: input.displayName,
+        display_name: displayName,
         avatar_id: avatarId,
         created_at: this.clock.now().toISOString(),
         expires_at: window.closesAt.toISOString(),
@@ -114,7 +143,7 @@ export class LobbyService {
     return {
       session: {
         kind: 'guest',
-        displayName: input.displayName,
+        displayName,
         avatarUrl: avatarUrl(avatarId),
         meeting: { name: meeting.name },
         expiresAt: window.closesAt.toISOString(),
@@ -130,33 +159,63 @@ export class LobbyService {
     guestToken: string | undefined,
     member: UserRow | null,
   ): Promise<ParticipantSession> {
+    return (await this.roomEntry(token, guestToken, member, { requireOpen: false })).session;
+  }
+
+  /**
+   * Who may enter the room, for the signaling connection: a guest session of this meeting, or
+   * a member (one not invited to a protected meeting must have passed the lobby's password,
+   * which gave them a guest session). `identity` is stable per session, never shown to others.
+   */
+  async roomEntry(
+    token: string,
+    guestToken: string | undefined,
+    member: UserRow | null,
+    { requireOpen = true } = {},
+  ): Promise<RoomEntry> {
     const meeting = await this.meetingByToken(token);
+    const window = await this.windowOf(meeting);
+    if (requireOpen && window.state === 'cancelled') throw new AppError('MEETING_CANCELLED');
+    if (requireOpen && window.state === 'not_open_yet') throw new AppError('JOIN_NOT_OPEN_YET');
+    if (requireOpen && window.state === 'ended') throw new AppError('MEETING_ENDED');
+    const room = { meetingId: meeting.id, meetingName: meeting.name, closesAt: window.closesAt };
     if (guestToken) {
+      const tokenHash = hashToken(guestToken);
       const guest = await this.db
         .selectFrom('guest_sessions')
         .selectAll()
-        .where('token_hash', '=', hashToken(guestToken))
+        .where('token_hash', '=', tokenHash)
         .where('meeting_id', '=', meeting.id)
         .where('expires_at', '>', this.clock.now().toISOString())
         .executeTakeFirst();
       if (guest) {
         return {
-          kind: 'guest',
-          displayName: guest.display_name,
-          avatarUrl: avatarUrl(guest.avatar_id),
-          meeting: { name: meeting.name },
-          expiresAt: guest.expires_at,
+          ...room,
+          identity: `guest:${tokenHash}`,
+          session: {
+            kind: 'guest',
+            displayName: guest.display_name,
+            avatarUrl: avatarUrl(guest.avatar_id),
+            meeting: { name: meeting.name },
+            expiresAt: guest.expires_at,
+          },
         };
       }
     }
     if (member) {
-      const window = joinWindow(meeting, this.rules, this.clock.now());
+      if (meeting.password !== null && !(await this.isInsider(meeting, member))) {
+        throw new AppError('PASSWORD_REQUIRED');
+      }
       return {
-        kind: 'member',
-        displayName: member.display_name,
-        avatarUrl: avatarUrl(member.avatar_id),
-        meeting: { name: meeting.name },
-        expiresAt: window.closesAt.toISOString(),
+        ...room,
+        identity: `member:${member.id}`,
+        session: {
+          kind: 'member',
+          displayName: member.display_name,
+          avatarUrl: avatarUrl(member.avatar_id),
+          meeting: { name: meeting.name },
+          expiresAt: window.closesAt.toISOString(),
+        },
       };
     }
     throw new AppError('UNAUTHENTICATED');
@@ -165,7 +224,7 @@ export class LobbyService {
   /** The meeting a guest may upload a lobby picture for: any not cancelled nor over. */
   async meetingForUpload(token: string): Promise<string> {
     const meeting = await this.meetingByToken(token).catch(() => undefined);
-    const state = meeting && joinWindow(meeting, this.rules, this.clock.now()).state;
+    const state = meeting && (await this.windowOf(meeting)).state;
     if (!meeting || state === 'cancelled' || state === 'ended')
       throw new AppError('UNAUTHENTICATED');
     return meeting.id;
@@ -178,20 +237,25 @@ export class LobbyService {
       .execute();
   }
 
-  private checkPassword(
-    meetingId: string,
+  private async windowOf(meeting: MeetingRow) {
+    return joinWindow(meeting, (await this.settings()).joinWindow, this.clock.now());
+  }
+
+  private async checkPassword(
+    meeting: MeetingRow,
     expected: string,
     given: string | undefined,
     source: string,
-  ) {
-    const waitMs = this.attempts.waitMs(meetingId, source);
+  ): Promise<void> {
+    const waitMs = this.attempts.waitMs(meeting.id, source);
     if (waitMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { details: { retryAfterMs: waitMs } });
     if (!given) throw new AppError('PASSWORD_REQUIRED');
     if (!sameSecret(expected, given)) {
-      this.attempts.recordFailure(meetingId, source);
+      this.attempts.recordFailure(meeting.id, source);
+      await this.audit.recordWrongPassword(meeting, source);
       throw new AppError('PASSWORD_WRONG');
     }
-    this.attempts.recordSuccess(meetingId, source);
+    this.attempts.recordSuccess(meeting.id, source);
   }
 
   /** The organizer and member invitees are never asked for the password. */

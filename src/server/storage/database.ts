@@ -18,6 +18,8 @@ import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as outbox from './migrations/002-outbox.js';
 import * as lobby from './migrations/003-lobby.js';
+import * as settingsAudit from './migrations/004-settings-audit.js';
+import * as roomChat from './migrations/004-room-chat.js';
 
 export type Db = Kysely<Database>;
 
@@ -28,6 +30,8 @@ const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-outbox': outbox,
   '003-lobby': lobby,
+  '004-settings-audit': settingsAudit,
+  '004-room-chat': roomChat,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

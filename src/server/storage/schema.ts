@@ -98,7 +98,56 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+export interface ChatMessagesTable {
+  id: string;
+  meeting_id: string;
+  /** The sender's room peer id at the time (ids are per connection, not per person). */
+  peer_id: string;
+  display_name: string;
+  text: string;
+  sent_at: string;
+}
+
+/** The single row (id 1) of settings admins change at run time; null = the config's value. */
+export interface SettingsTable {
+  id: number;
+  meeting_password_length: number | null;
+  join_opens_minutes_before: number | null;
+  join_closes_minutes_after: number | null;
+  p2p_room_cap: number | null;
+  default_phone_region: string | null;
+  organization_name: string | null;
+  /** Names the logo file (`logos/<id>.png` in DATA_DIR); a new upload gets a new id. */
+  organization_logo_id: string | null;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  /** First occurrence. */
+  at: string;
+  /** Last occurrence; differs from `at` only on aggregated rows. */
+  last_at: string;
+  count: Generated<number>;
+  actor_id: string | null;
+  /** The actor's email when the row was written (members can change later), or '' if anonymous. */
+  actor_label: string;
+  /** One of AUDIT_ACTIONS in src/shared/api.ts. */
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  /** JSON object. */
+  details: string;
+  source: string | null;
+  /** Key of an aggregated row (meeting, source, window); null for single events. */
+  burst_key: string | null;
+}
+
 export interface Database {
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+  chat_messages: ChatMessagesTable;
   guest_sessions: GuestSessionsTable;
   outbox: OutboxTable;
   users: UsersTable;

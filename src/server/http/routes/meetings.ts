@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   checkParticipantsBody,
@@ -9,8 +10,11 @@ import {
   meetingListReply,
   meetingSchema,
   quickMeetingBody,
+  type Meeting,
   updateMeetingBody,
 } from '../../../shared/api.js';
+import type { AuditEvent } from '../../audit/audit.js';
+import { auditActor } from '../audit-actor.js';
 import { memberOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
@@ -20,6 +24,19 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
 ) => {
   const { meetings } = services;
   app.addHook('onRequest', guards.requireMember);
+
+  /** Meeting actions by admins go to the audit log (members' own meetings do not). */
+  async function auditAdmin(
+    request: FastifyRequest,
+    meeting: Meeting,
+    events: Omit<AuditEvent, 'target'>[],
+  ): Promise<void> {
+    if (memberOf(request).role !== 'admin') return;
+    const target = { kind: 'meeting' as const, id: meeting.id, label: meeting.name };
+    for (const event of events) {
+      await services.audit.record(auditActor(request), { ...event, target });
+    }
+  }
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
   app.post(
@@ -61,8 +78,20 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 201: meetingSchema, ...errors },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await meetings.create(memberOf(request), request.body)),
+    async (request, reply) => {
+      const meeting = await meetings.create(memberOf(request), request.body);
+      await auditAdmin(request, meeting, [
+        {
+          action: 'meeting.create',
+          details: {
+            kind: meeting.kind,
+            passwordProtected: meeting.passwordProtected,
+            participants: meeting.participants.length,
+          },
+        },
+      ]);
+      return reply.status(201).send(meeting);
+    },
   );
 
   app.post(
@@ -75,8 +104,16 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 201: meetingSchema, ...errors },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await meetings.createQuick(memberOf(request), request.body ?? {})),
+    async (request, reply) => {
+      const meeting = await meetings.createQuick(memberOf(request), request.body ?? {});
+      await auditAdmin(request, meeting, [
+        {
+          action: 'meeting.create',
+          details: { kind: meeting.kind, passwordProtected: meeting.passwordProtected },
+        },
+      ]);
+      return reply.status(201).send(meeting);
+    },
   );
 
   app.get(
@@ -116,7 +153,25 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 200: meetingSchema, ...errors },
       },
     },
-    async (request) => meetings.update(memberOf(request), request.params.id, request.body),
+    async (request) => {
+      const { password, passwordProtected, ...rest } = request.body;
+      const meeting = await meetings.update(memberOf(request), request.params.id, request.body);
+      const fields = Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined);
+      const events: Omit<AuditEvent, 'target'>[] = [];
+      if (fields.length > 0) events.push({ action: 'meeting.update', details: { fields } });
+      // Never the digits themselves: only that the password changed and how.
+      if (password !== undefined || passwordProtected !== undefined) {
+        events.push({
+          action: 'meeting.password_change',
+          details: {
+            passwordProtected: meeting.passwordProtected,
+            how: password !== undefined ? 'typed' : passwordProtected ? 'generated' : 'removed',
+          },
+        });
+      }
+      await auditAdmin(request, meeting, events);
+      return meeting;
+    },
   );
 
   app.delete(
@@ -129,6 +184,11 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         response: { 200: meetingSchema, ...errors },
       },
     },
-    async (request) => meetings.cancel(memberOf(request), request.params.id),
+    async (request) => {
+      const meeting = await meetings.cancel(memberOf(request), request.params.id);
+      await services.rooms.closeRoom(meeting.id);
+      await auditAdmin(request, meeting, [{ action: 'meeting.cancel' }]);
+      return meeting;
+    },
   );
 };

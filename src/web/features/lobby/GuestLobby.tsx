@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import type { JoinInfo } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
+import { handOffStream } from '../../lib/media-handoff.js';
 import { api } from '../../lib/api.js';
 import { isApiError } from '../../lib/api-error.js';
 import {
@@ -100,6 +101,7 @@ export function GuestLobby({ token, info, timing, onStale }: GuestLobbyProps) {
         ...(info.passwordRequired ? { password } : {}),
       });
       saveMediaPreferences(token, preferences);
+      if (media.stream) handOffStream(token, media.stream);
       void navigate(`/m/${encodeURIComponent(token)}/room`);
     } catch (error) {
       setBusy(false);

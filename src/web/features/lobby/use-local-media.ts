@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { levelOf } from '../../lib/audio-level.js';
+import { isHandedOff } from '../../lib/media-handoff.js';
 import {
   openCapture,
   stopStream,
@@ -36,7 +37,8 @@ export function useLocalMedia(wish: CaptureWish): LocalMedia {
     });
     return () => {
       active = false;
-      stopStream(opened);
+      // Joining hands the stream to the room instead: it keeps running.
+      if (!isHandedOff(opened)) stopStream(opened);
     };
   }, [video, cameraId, microphoneId]);
 

@@ -1,23 +1,23 @@
-import { useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
+import type { ParticipantSession } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
 import { isApiError } from '../../lib/api-error.js';
-import { devicesOfKind } from '../../lib/media-devices.js';
-import { loadMediaPreferences, saveMediaPreferences } from '../../lib/media-preferences.js';
-import { Alert, Notice } from '../../ui/Alert.js';
-import { Avatar } from '../../ui/Avatar.js';
-import { DeviceSelect } from '../../ui/DeviceSelect.js';
+import { loadMediaPreferences } from '../../lib/media-preferences.js';
+import { Alert } from '../../ui/Alert.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
-import { useMediaDevices } from '../../ui/use-media-devices.js';
+import { Room } from './Room.js';
+import { RoomClosed } from './RoomClosed.js';
+import { RoomSession } from './room-session.js';
 import styles from './room.module.css';
 
 /**
- * `/m/:token/room`, a placeholder until the real room: it confirms who the server let in, under
- * which name and picture. Without a guest or member session it sends the visitor to the lobby.
+ * `/m/:token/room`: checks who the server lets in (guest session or member login), then runs
+ * the room. Without a session the visitor goes to the lobby.
  */
 export function RoomPage() {
   const { t } = useTranslation();
@@ -33,66 +33,68 @@ export function RoomPage() {
       return <Navigate to={lobbyPath} replace />;
     }
     return (
-      <section className={styles.card}>
+      <section className={styles.closed}>
         <Alert>{errorText(t, loaded.error)}</Alert>
-        <Link to={lobbyPath}>{t('room.leave')}</Link>
+        <Link to={lobbyPath}>{t('room.backToLobby')}</Link>
       </section>
     );
   }
   if (!session) return null;
+  return <RoomRun token={token} session={session} lobbyPath={lobbyPath} />;
+}
+
+interface RoomRunProps {
+  token: string;
+  session: ParticipantSession;
+  lobbyPath: string;
+}
+
+/** One RoomSession per attempt: "Rejoin" and "Try again" start a fresh one. */
+function RoomRun({ token, session, lobbyPath }: RoomRunProps) {
+  const [attempt, setAttempt] = useState(0);
+  const [room, setRoom] = useState<RoomSession | null>(null);
+
+  useEffect(() => {
+    const started = new RoomSession(token, loadMediaPreferences(token));
+    setRoom(started);
+    started.start();
+    return () => started.dispose();
+  }, [token, attempt]);
+
+  if (!room) return <Loading />;
   return (
-    <section className={styles.card} data-testid="room" aria-labelledby="room-title">
-      <h1 id="room-title" className={styles.title}>
-        {t('room.title', { name: session.meeting.name })}
-      </h1>
-      <p className={styles.label}>{t('room.you')}</p>
-      <div className={styles.self} data-testid="room-self" data-kind={session.kind}>
-        <Avatar name={session.displayName} url={session.avatarUrl} size="large" />
-        <span className={styles.selfName}>{session.displayName}</span>
-      </div>
-      <p className={styles.note}>{t('room.videoLater')}</p>
-      <DeviceSettings token={token} />
-      {/* A member back in the lobby would be let straight in again: their way out is their list. */}
-      <Link to={session.kind === 'member' ? '/meetings' : lobbyPath} data-testid="room-leave">
-        {t('room.leave')}
-      </Link>
-    </section>
+    <RoomScreen
+      key={attempt}
+      room={room}
+      token={token}
+      session={session}
+      lobbyPath={lobbyPath}
+      onRetry={() => {
+        setRoom(null);
+        setAttempt((n) => n + 1);
+      }}
+    />
   );
 }
 
-function DeviceSettings({ token }: { token: string }) {
-  const { t } = useTranslation();
-  const devices = useMediaDevices();
-  const [preferences, setPreferences] = useState(() => loadMediaPreferences(token));
-  const [saved, setSaved] = useState(false);
+interface RoomScreenProps extends RoomRunProps {
+  room: RoomSession;
+  onRetry: () => void;
+}
 
-  function change(changes: Partial<typeof preferences>) {
-    const next = { ...preferences, ...changes };
-    setPreferences(next);
-    saveMediaPreferences(token, next);
-    setSaved(true);
+function RoomScreen({ room, token, session, lobbyPath, onRetry }: RoomScreenProps) {
+  const state = useSyncExternalStore(room.subscribe, room.getState);
+  if (state.status === 'refused') return <Navigate to={lobbyPath} replace />;
+  if (state.status === 'full' || state.status === 'closed' || state.status === 'left') {
+    return (
+      <RoomClosed
+        status={state.status}
+        because={state.closedBecause}
+        lobbyPath={lobbyPath}
+        homePath={session.kind === 'member' ? '/meetings' : null}
+        onRetry={onRetry}
+      />
+    );
   }
-
-  return (
-    <section className={styles.settings} aria-labelledby="device-settings-title">
-      <h2 id="device-settings-title">{t('room.deviceSettings')}</h2>
-      <DeviceSelect
-        label={t('media.camera')}
-        devices={devicesOfKind(devices, 'videoinput', (n) => t('media.cameraN', { n }))}
-        value={preferences.cameraId}
-        onChange={(cameraId) => change({ cameraId })}
-        noneLabel={t('media.noCamera')}
-        testId="room-camera-select"
-      />
-      <DeviceSelect
-        label={t('media.microphone')}
-        devices={devicesOfKind(devices, 'audioinput', (n) => t('media.microphoneN', { n }))}
-        value={preferences.microphoneId}
-        onChange={(microphoneId) => change({ microphoneId })}
-        noneLabel={t('media.noMicrophone')}
-        testId="room-microphone-select"
-      />
-      <Notice>{saved ? t('room.saved') : ''}</Notice>
-    </section>
-  );
+  return <Room room={room} state={state} token={token} meetingName={session.meeting.name} />;
 }

@@ -1,0 +1,122 @@
+/**
+ * One round of bench/join.ts in the app: guests in their own browser contexts go through the
+ * lobby of a fresh quick conference and join; the last one is measured by the join probe
+ * (bench/support/join-probe.ts), every time on its page's clock, from its click on Join.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { quickConference } from './app-process.js';
+import { joinProbeScript, type PageTimeline, type PeerTimeline } from './join-probe.js';
+
+/** The camera's transceiver in the app's mesh (audio, camera, screen). */
+const CAMERA_INDEX = 1;
+const JOIN = '[data-testid="lobby-join"]';
+
+/** A guest in its own context, in the lobby with the camera preview playing. */
+async function inLobby(browser: Browser, url: string, timeoutMs: number) {
+  const context = await browser.newContext();
+  await context.addInitScript({ content: joinProbeScript(CAMERA_INDEX) });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__joinProbe?.previewReady());
+  await page.waitForSelector(`${JOIN}:enabled`);
+  return { context, page };
+}
+
+async function showsCameras(page: Page, others: number): Promise<void> {
+  if (others === 0) {
+    await page.waitForSelector('[data-testid="room"][data-status="connected"]');
+    return;
+  }
+  await page.waitForFunction((n) => (window.__joinProbe?.framesFrom() ?? 0) >= n, others, {
+    polling: 50,
+  });
+}
+
+/** Milliseconds after the click; null when the page did not see it happen. */
+export type Phases = Record<(typeof PHASES)[number]['key'], number | null>;
+
+export const PHASES = [
+  { key: 'joinAnswered', label: 'POST /api/join answered' },
+  { key: 'roomChunkRequested', label: 'room chunk (RoomPage-*.js) requested' },
+  { key: 'roomChunk', label: 'room chunk loaded' },
+  { key: 'sessionRequested', label: 'GET /api/join/:token/me sent' },
+  { key: 'sessionAnswered', label: 'GET /api/join/:token/me answered' },
+  { key: 'socket', label: 'signaling WebSocket created' },
+  { key: 'welcome', label: 'welcome received' },
+  { key: 'created', label: 'RTCPeerConnection created (first)' },
+  { key: 'offer', label: 'offer started (first peer)' },
+  { key: 'answer', label: 'answer applied (last peer)' },
+  { key: 'connected', label: 'ICE+DTLS connected (last peer)' },
+  { key: 'track', label: 'camera track event (last peer)' },
+  { key: 'received', label: 'first frame received (last peer)' },
+  { key: 'total', label: 'first frame shown, every peer' },
+] as const;
+
+function phasesOf(t: PageTimeline, others: number): Phases {
+  const click = t.clickAt ?? NaN;
+  const since = (at: number | null) => (at === null ? null : at - click);
+  const last = (pick: (p: PeerTimeline) => number | null) => {
+    const values = t.peers.map(pick);
+    if (values.length < others || values.some((v) => v === null)) return null;
+    return since(Math.max(...(values as number[])));
+  };
+  const first = (values: (number | null)[]) => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length ? since(Math.min(...known)) : null;
+  };
+  return {
+    joinAnswered: since(t.joinAnsweredAt),
+    roomChunkRequested: since(t.roomChunkRequestedAt),
+    roomChunk: since(t.roomChunkAt),
+    sessionRequested: since(t.sessionRequestedAt),
+    sessionAnswered: since(t.sessionAnsweredAt),
+    socket: since(t.socketAt),
+    welcome: since(t.welcomeAt),
+    created: first(t.peers.map((p) => p.createdAt)),
+    offer: first(t.peers.map((p) => p.offerAt)),
+    answer: last((p) => p.answerAt),
+    connected: last((p) => p.connectedAt),
+    track: last((p) => p.trackAt),
+    received: last((p) => p.receiveAt),
+    total: last((p) => p.firstFrameAt),
+  };
+}
+
+/**
+ * A fresh quick conference; `joiner - 1` guests join one after another, each once it shows the
+ * cameras of those before it; then the measured guest clicks Join. Its phases.
+ */
+export async function joinRound(
+  browser: Browser,
+  appUrl: string,
+  cookie: string,
+  joiner: number,
+  timeoutMs: number,
+): Promise<Phases> {
+  const token = await quickConference(appUrl, cookie, `Bench join ${joiner}`);
+  const lobby = (n: number) => `${appUrl}/m/${token}?username=${encodeURIComponent(`Guest ${n}`)}`;
+  const contexts: BrowserContext[] = [];
+  try {
+    const earlier: Page[] = [];
+    for (let i = 0; i < joiner - 1; i += 1) {
+      const { context, page } = await inLobby(browser, lobby(i + 1), timeoutMs);
+      contexts.push(context);
+      await page.click(JOIN);
+      await showsCameras(page, i);
+      earlier.push(page);
+    }
+    for (const page of earlier) await showsCameras(page, joiner - 2);
+    const { context, page } = await inLobby(browser, lobby(joiner), timeoutMs);
+    contexts.push(context);
+    await page.click(JOIN);
+    await showsCameras(page, joiner - 1);
+    const timeline = await page.evaluate(() => window.__joinProbe?.timeline());
+    if (!timeline?.clickAt) throw new Error('the page saw no click on Join');
+    const phases = phasesOf(timeline, joiner - 1);
+    if (phases.total === null) throw new Error('no first frame time from every peer');
+    return phases;
+  } finally {
+    for (const context of contexts.reverse()) await context.close();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * One browser's signaling socket: reads frames (size cap, JSON, zod schema, rate cap) and hands
+ * valid ones to the hub; writes frames back. A bad frame earns an `error` frame and the socket
+ * stays up; only a flood closes it, and only this one.
+ */
+import type { WebSocket, RawData } from 'ws';
+import {
+  CLOSE_CODES,
+  MAX_FRAME_BYTES,
+  RATE_LIMIT,
+  SIGNALING_ERRORS,
+  clientFrameSchema,
+  type ClientFrame,
+  type ServerFrame,
+  type SignalingErrorCode,
+} from '../../shared/signaling.js';
+
+export interface FrameHandler {
+  frame(connection: RoomConnection, frame: ClientFrame): Promise<void>;
+  closed(connection: RoomConnection): void;
+}
+
+export class RoomConnection {
+  /** Set once the hub has placed this connection in the room. */
+  peerId: string | null = null;
+  /** Whether the hub has sent `welcome`; frames for it wait in `pending` until then. */
+  private live = false;
+  private pending: ServerFrame[] = [];
+  lastFrameAt: number;
+  /** The hub closed it on purpose (left, replaced): no reconnect grace. */
+  ended = false;
+  private tokens: number = RATE_LIMIT.burst;
+  private refilledAt: number;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly handler: FrameHandler,
+    // Real time, not the injected clock: heartbeats and grace are about the network.
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastFrameAt = now();
+    this.refilledAt = this.lastFrameAt;
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('close', () => handler.closed(this));
+    socket.on('error', () => socket.terminate());
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /** A room event or relayed signal: sent now, or kept until `welcome` has gone out. */
+  deliver(frame: ServerFrame): void {
+    if (this.live) this.send(frame);
+    else this.pending.push(frame);
+  }
+
+  /** After `welcome` (room state as of `seq`): sends what arrived meanwhile and is newer. */
+  goLive(seq: number, kept: ServerFrame[]): void {
+    this.live = true;
+    for (const frame of [...kept, ...this.pending]) {
+      if (!('seq' in frame) || frame.seq > seq) this.send(frame);
+    }
+    this.pending = [];
+  }
+
+  sendError(code: SignalingErrorCode, message: string = SIGNALING_ERRORS[code]): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  /** Ends the connection on purpose, after a last error frame when there is one. */
+  end(code: number, error?: SignalingErrorCode): void {
+    this.ended = true;
+    if (error) this.sendError(error);
+    this.socket.close(code, error ?? 'bye');
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.lastFrameAt = this.now();
+    if (!this.takeToken()) {
+      // Closed as a drop, not `end()`ed: the hub then holds the place for the grace time and
+      // removes it (`left`, timeout) unless it is resumed. An ended connection was never
+      // removed by anyone, leaving a participant in everyone's roster for good.
+      this.sendError('RATE_LIMITED');
+      this.socket.close(CLOSE_CODES.RATE_LIMITED, 'RATE_LIMITED');
+      return;
+    }
+    const bytes = Array.isArray(data)
+      ? data.reduce((sum, part) => sum + part.length, 0)
+      : data.byteLength;
+    if (bytes > MAX_FRAME_BYTES) return this.sendError('FRAME_TOO_LARGE');
+    if (isBinary) return this.sendError('BAD_FRAME', 'Frames are JSON text, not binary.');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return this.sendError('BAD_FRAME', 'The frame is not valid JSON.');
+    }
+    const parsed = clientFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+      return this.sendError('BAD_FRAME', `${issue?.message ?? 'Invalid frame'}${where}.`);
+    }
+    // Frames are handled one after another, so a slow hello never races the frames after it.
+    this.queue = this.queue
+      .then(() => this.handler.frame(this, parsed.data))
+      .catch(() => this.sendError('BAD_FRAME', 'The frame could not be handled.'));
+  }
+
+  /** Token bucket: `perSecond` sustained with a `burst` allowance (join sends many candidates). */
+  private takeToken(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(
+      RATE_LIMIT.burst,
+      this.tokens + ((now - this.refilledAt) / 1000) * RATE_LIMIT.perSecond,
+    );
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The room's signaling protocol: every JSON frame a browser and the server exchange over
+ * `GET /api/rooms/:token/ws`, as zod schemas (a discriminated union on `type` each way).
+ * `docs/protocol.md` explains the conversation; this file is its contract.
+ */
+import { z } from 'zod';
+
+/** Largest frame the server reads; an SDP with simulcast stays well under 16 KiB. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Longest chat message, in characters. */
+export const MAX_CHAT_CHARS = 2000;
+
+export const SIGNALING_ERRORS = {
+  BAD_FRAME: 'The frame is not valid JSON or does not match the protocol.',
+  FRAME_TOO_LARGE: 'The frame is larger than 64 KiB.',
+  NOT_JOINED: 'Send hello before anything else.',
+  ALREADY_JOINED: 'This connection has already joined.',
+  UNKNOWN_PEER: 'No participant with that id is in the room.',
+  RATE_LIMITED: 'Too many messages; this connection is closed.',
+  ROOM_FULL: 'This meeting is full.',
+  UNAUTHENTICATED: 'This connection has no session for this meeting.',
+  MEETING_NOT_OPEN: 'This meeting is not open for joining now.',
+  REPLACED: 'This participant connected again from elsewhere.',
+  MEDIA_ERROR: 'The media server refused this request.',
+} as const;
+export type SignalingErrorCode = keyof typeof SIGNALING_ERRORS;
+
+/** WebSocket close codes (4000-4999 are the application's). */
+export const CLOSE_CODES = {
+  LEFT: 4000,
+  RATE_LIMITED: 4008,
+  ROOM_FULL: 4009,
+  UNAUTHENTICATED: 4001,
+  MEETING_NOT_OPEN: 4003,
+  REPLACED: 4010,
+  TIMED_OUT: 4011,
+} as const;
+
+const peerId = z.string().min(1).max(64);
+
+export const mediaStateSchema = z.object({
+  audio: z.boolean(),
+  video: z.boolean(),
+  screen: z.boolean(),
+});
+export type MediaState = z.infer<typeof mediaStateSchema>;
+
+export const participantSchema = z.object({
+  peerId,
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  kind: z.enum(['guest', 'member']),
+  /** Server time of (first) joining; the default main video is the latest one. */
+  joinedAt: z.string(),
+  media: mediaStateSchema,
+  /** True while the participant's signaling is dropped and may come back (the grace time). */
+  reconnecting: z.boolean(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const chatMessageSchema = z.object({
+  id: z.string(),
+  peerId,
+  displayName: z.string(),
+  text: z.string(),
+  sentAt: z.string(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const iceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServerConfig = z.infer<typeof iceServerSchema>;
+
+const descriptionSchema = z.object({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().max(MAX_FRAME_BYTES),
+});
+const candidateSchema = z.object({
+  candidate: z.string().max(2048),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+/**
+ * With an SFU backend (`welcome.media.backend` other than `p2p`), browsers negotiate with the
+ * media server through this pseudo-peer: `signal` frames go `to` it and come `from` it. Never a
+ * participant's id (those have 12 characters).
+ */
+export const MEDIA_PEER_ID = 'media';
+
+/** SFU only: which of the browser's two connections a message is about. */
+export const sfuConnectionSchema = z.enum(['publish', 'subscribe']);
+export type SfuConnectionKind = z.infer<typeof sfuConnectionSchema>;
+
+/** SFU only, in a subscriber offer: the m-line (`mid`) carrying one participant's audio or video. */
+export const sfuStreamSchema = z.object({
+  mid: z.string().max(64),
+  peerId,
+  slot: z.enum(['audio', 'camera', 'screen']),
+});
+export type SfuStream = z.infer<typeof sfuStreamSchema>;
+
+/** Negotiation payload: a description, or a trickled ICE candidate (null: end of candidates). */
+export const signalPayloadSchema = z.union([
+  z.object({
+    description: descriptionSchema,
+    connection: sfuConnectionSchema.optional(),
+    streams: z.array(sfuStreamSchema).max(1024).optional(),
+  }),
+  z.object({ candidate: candidateSchema.nullable(), connection: sfuConnectionSchema.optional() }),
+]);
+export type SignalPayload = z.infer<typeof signalPayloadSchema>;
+
+// ---- browser -> server --------------------------------------------------------------------------
+
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    media: mediaStateSchema,
+    /** After a dropped socket: take the same place back and get the events missed since `lastSeq`. */
+    resume: z
+      .object({ peerId, resumeToken: z.string().min(1).max(128), lastSeq: z.number().int() })
+      .optional(),
+  }),
+  z.object({ type: z.literal('media'), media: mediaStateSchema }),
+  z.object({ type: z.literal('signal'), to: peerId, payload: signalPayloadSchema }),
+  z.object({
+    type: z.literal('chat'),
+    text: z.string().trim().min(1).max(MAX_CHAT_CHARS),
+  }),
+  z.object({ type: z.literal('ping'), at: z.number().optional() }),
+  z.object({ type: z.literal('leave') }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+// ---- server -> browser --------------------------------------------------------------------------
+
+/** Room events: numbered per room (`seq`), kept for replay after a reconnect. */
+export const roomEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('joined'), seq: z.number(), participant: participantSchema }),
+  z.object({ type: z.literal('updated'), seq: z.number(), participant: participantSchema }),
+  z.object({
+    type: z.literal('left'),
+    seq: z.number(),
+    peerId,
+    reason: z.enum(['left', 'timeout', 'replaced']),
+  }),
+  z.object({ type: z.literal('chat'), seq: z.number(), message: chatMessageSchema }),
+]);
+export type RoomEvent = z.infer<typeof roomEventSchema>;
+
+export const welcomeSchema = z.object({
+  type: z.literal('welcome'),
+  peerId,
+  /** Secret to present with `resume` after a dropped socket. */
+  resumeToken: z.string(),
+  /** The room's last event number; events after it arrive as frames. */
+  seq: z.number(),
+  /** True when this welcome took back an earlier place; missed events follow it. */
+  resumed: z.boolean(),
+  participants: z.array(participantSchema),
+  chat: z.array(chatMessageSchema),
+  media: z.object({
+    backend: z.string(),
+    iceServers: z.array(iceServerSchema),
+    roomCap: z.number(),
+  }),
+  /** Send a ping at least this often; the server drops a silent connection after 3 periods. */
+  heartbeatMs: z.number(),
+});
+export type Welcome = z.infer<typeof welcomeSchema>;
+
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  welcomeSchema,
+  ...roomEventSchema.options,
+  z.object({ type: z.literal('signal'), from: peerId, payload: signalPayloadSchema }),
+  z.object({ type: z.literal('pong'), at: z.number().optional() }),
+  z.object({
+    type: z.literal('error'),
+    code: z.enum(Object.keys(SIGNALING_ERRORS) as [SignalingErrorCode, ...SignalingErrorCode[]]),
+    message: z.string(),
+  }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+/** Messages per second a connection may send (a burst allowance on top); more closes it. */
+export const RATE_LIMIT = { perSecond: 50, burst: 200 } as const;

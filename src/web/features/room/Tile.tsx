@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next';
+import type { Participant } from '../../../shared/signaling.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { RoomIcon } from './RoomIcons.js';
+import { VideoView } from './VideoView.js';
+import styles from './room.module.css';
+
+export interface TileProps {
+  participant: Participant;
+  /** The camera to show; null shows the avatar (camera off, audio-only, nothing yet). */
+  video: MediaStream | null;
+  self: boolean;
+  main: boolean;
+  onSelect: () => void;
+}
+
+/** A thumbnail: a button that makes this participant the main view, for this viewer only. */
+export function Tile({ participant, video, self, main, onSelect }: TileProps) {
+  const { t } = useTranslation();
+  const name = self
+    ? t('room.youName', { name: participant.displayName })
+    : participant.displayName;
+  const showVideo = video !== null && participant.media.video;
+  return (
+    <li className={styles.tileItem}>
+      <button
+        type="button"
+        className={`${styles.tile} ${main ? styles.tileMain : ''}`}
+        onClick={onSelect}
+        aria-pressed={main}
+        aria-label={t('room.showMain', { name })}
+        data-testid="tile"
+        data-peer-id={participant.peerId}
+        data-name={participant.displayName}
+        data-self={self}
+        data-kind={participant.kind}
+        data-video={showVideo ? 'on' : 'off'}
+        data-muted={!participant.media.audio}
+        data-main={main}
+      >
+        {showVideo ? (
+          <VideoView stream={video} className={styles.tileVideo} mirrored={self} />
+        ) : (
+          <span className={styles.tileAvatar} data-testid="tile-avatar">
+            <Avatar name={participant.displayName} url={participant.avatarUrl} size="medium" />
+          </span>
+        )}
+        <span className={styles.tileLabel}>
+          {!participant.media.audio && (
+            <span className={styles.mutedMark} title={t('room.muted')}>
+              <RoomIcon name="micOff" />
+              <span className="visually-hidden">{t('room.muted')}</span>
+            </span>
+          )}
+          <span className={styles.tileName}>{name}</span>
+          {participant.kind === 'member' && (
+            <span className={styles.memberBadge} data-testid="member-badge">
+              {t('room.member')}
+            </span>
+          )}
+          {participant.reconnecting && (
+            <span className={styles.reconnectingMark}>{t('room.reconnectingShort')}</span>
+          )}
+        </span>
+      </button>
+    </li>
+  );
+}

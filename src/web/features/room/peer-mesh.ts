@@ -1,0 +1,245 @@
+/**
+ * The p2p media mesh: one RTCPeerConnection per other participant. Every connection carries
+ * three transceivers in a fixed order (audio, camera, screen), so turning the camera off or
+ * sharing the screen only swaps a sender's track and never renegotiates. Negotiation follows
+ * the "perfect negotiation" pattern (W3C WebRTC examples): the newcomer offers; later offers
+ * (ICE restarts) may come from either side, and the polite side yields on a collision.
+ */
+import type { IceServerConfig, SignalPayload } from '../../../shared/signaling.js';
+
+export const SLOTS = ['audio', 'camera', 'screen'] as const;
+export type Slot = (typeof SLOTS)[number];
+
+export interface MeshListener {
+  /** A remote track for a slot arrived (or was replaced). */
+  track(peerId: string, slot: Slot, stream: MediaStream): void;
+  connection(peerId: string, state: RTCPeerConnectionState): void;
+}
+
+interface Peer {
+  pc: RTCPeerConnection;
+  polite: boolean;
+  makingOffer: boolean;
+  ignoreOffer: boolean;
+  /** Messages are handled one at a time: a candidate must wait for its description. */
+  queue: Promise<void>;
+  restartTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/**
+ * In a mesh each browser uploads its camera once per peer, so the upload is shared out: one
+ * peer gets 720p at up to 1.5 Mbit/s, three or more get 360p at 500-800 kbit/s each (the
+ * choice of p2p products; it also keeps encoding within a laptop's CPU).
+ */
+export function cameraEncodingFor(peers: number): {
+  maxBitrate: number;
+  scaleResolutionDownBy: number;
+} {
+  if (peers <= 1) return { maxBitrate: 1_500_000, scaleResolutionDownBy: 1 };
+  if (peers <= 3) return { maxBitrate: 800_000, scaleResolutionDownBy: 2 };
+  return { maxBitrate: 500_000, scaleResolutionDownBy: 2 };
+}
+
+/** A "disconnected" connection often heals by itself; after this long it gets an ICE restart. */
+const DISCONNECTED_GRACE_MS = 2000;
+
+export class PeerMesh {
+  private readonly peers = new Map<string, Peer>();
+  private readonly local: Record<Slot, MediaStreamTrack | null> = {
+    audio: null,
+    camera: null,
+    screen: null,
+  };
+
+  constructor(
+    private readonly selfId: string,
+    private readonly iceServers: IceServerConfig[],
+    private readonly send: (to: string, payload: SignalPayload) => void,
+    private readonly listener: MeshListener,
+    /** Audio-only: no video sent and none received. */
+    private readonly audioOnly: boolean,
+  ) {}
+
+  /** As the newcomer: open a connection to someone already in the room and offer. */
+  call(peerId: string): void {
+    if (this.peers.has(peerId)) return;
+    const peer = this.open(peerId);
+    for (const slot of SLOTS) {
+      const transceiver = peer.pc.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
+        direction: this.directionFor(slot),
+      });
+      void transceiver.sender.replaceTrack(this.local[slot]);
+    }
+  }
+
+  handle(from: string, payload: SignalPayload): void {
+    const peer = this.peers.get(from) ?? this.open(from);
+    peer.queue = peer.queue.then(() => this.apply(peer, payload)).catch(() => {});
+  }
+
+  /** Sends `track` in `slot` to everyone (null stops sending it). */
+  setTrack(slot: Slot, track: MediaStreamTrack | null): void {
+    this.local[slot] = track;
+    for (const peer of this.peers.values()) {
+      const transceiver = peer.pc.getTransceivers()[SLOTS.indexOf(slot)];
+      void transceiver?.sender.replaceTrack(track).catch(() => {});
+    }
+  }
+
+  remove(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    if (peer.restartTimer) clearTimeout(peer.restartTimer);
+    peer.pc.close();
+    this.peers.delete(peerId);
+    this.shareUpload();
+  }
+
+  has(peerId: string): boolean {
+    return this.peers.has(peerId);
+  }
+
+  /** After our signaling came back: restart ICE where media stopped flowing meanwhile. */
+  restartBroken(): void {
+    for (const peer of this.peers.values()) {
+      const state = peer.pc.iceConnectionState;
+      if (state === 'disconnected' || state === 'failed') peer.pc.restartIce();
+    }
+  }
+
+  close(): void {
+    for (const peerId of [...this.peers.keys()]) this.remove(peerId);
+  }
+
+  /** The peer connections, for the stats a test or a diagnostics panel reads. */
+  connections(): RTCPeerConnection[] {
+    return [...this.peers.values()].map((peer) => peer.pc);
+  }
+
+  private open(peerId: string): Peer {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const peer: Peer = {
+      pc,
+      // Either order works as long as both sides agree; comparing ids needs no extra message.
+      polite: this.selfId < peerId,
+      makingOffer: false,
+      ignoreOffer: false,
+      queue: Promise.resolve(),
+      restartTimer: null,
+    };
+    this.peers.set(peerId, peer);
+
+    pc.onnegotiationneeded = async () => {
+      try {
+        peer.makingOffer = true;
+        await pc.setLocalDescription();
+        if (pc.localDescription) this.send(peerId, { description: descriptionOf(pc) });
+      } catch {
+        // The connection closed meanwhile, or a collision the other side resolves.
+      } finally {
+        peer.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) =>
+      this.send(peerId, { candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
+    pc.ontrack = ({ transceiver, track }) => {
+      const slot = SLOTS[pc.getTransceivers().indexOf(transceiver)];
+      if (slot) this.listener.track(peerId, slot, new MediaStream([track]));
+    };
+    pc.onconnectionstatechange = () => {
+      // Encodings exist once negotiated: the peer count may have changed meanwhile.
+      if (pc.connectionState === 'connected') this.shareUpload();
+      this.listener.connection(peerId, pc.connectionState);
+    };
+    pc.oniceconnectionstatechange = () => this.watchIce(peer);
+    return peer;
+  }
+
+  private async apply(peer: Peer, payload: SignalPayload): Promise<void> {
+    const { pc } = peer;
+    if ('description' in payload) {
+      const description = payload.description;
+      const collision =
+        description.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
+      peer.ignoreOffer = !peer.polite && collision;
+      if (peer.ignoreOffer) return;
+      await pc.setRemoteDescription(description);
+      if (description.type === 'offer') {
+        await this.answerWithOurTracks(pc);
+        await pc.setLocalDescription();
+        this.send(this.idOf(peer), { description: descriptionOf(pc) });
+      }
+      return;
+    }
+    if (!payload.candidate) return;
+    try {
+      await pc.addIceCandidate(payload.candidate);
+    } catch (error) {
+      if (!peer.ignoreOffer) throw error;
+    }
+  }
+
+  /** The answering side's transceivers come from the offer: give them our tracks and direction. */
+  private async answerWithOurTracks(pc: RTCPeerConnection): Promise<void> {
+    const transceivers = pc.getTransceivers();
+    await Promise.all(
+      SLOTS.map(async (slot, index) => {
+        const transceiver = transceivers[index];
+        if (!transceiver || transceiver.currentDirection === 'stopped') return;
+        transceiver.direction = this.directionFor(slot);
+        if (transceiver.sender.track !== this.local[slot]) {
+          await transceiver.sender.replaceTrack(this.local[slot]);
+        }
+      }),
+    );
+  }
+
+  /** Applies cameraEncodingFor(peer count) to every camera sender. */
+  private shareUpload(): void {
+    const wanted = cameraEncodingFor(this.peers.size);
+    for (const peer of this.peers.values()) {
+      const sender = peer.pc.getTransceivers()[SLOTS.indexOf('camera')]?.sender;
+      const parameters = sender?.getParameters();
+      const encoding = parameters?.encodings[0];
+      if (!sender || !parameters || !encoding) continue;
+      if (
+        encoding.maxBitrate === wanted.maxBitrate &&
+        encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy
+      ) {
+        continue;
+      }
+      Object.assign(encoding, wanted);
+      sender.setParameters(parameters).catch(() => {});
+    }
+  }
+
+  private directionFor(slot: Slot): RTCRtpTransceiverDirection {
+    return this.audioOnly && slot !== 'audio' ? 'inactive' : 'sendrecv';
+  }
+
+  private watchIce(peer: Peer): void {
+    const state = peer.pc.iceConnectionState;
+    if (peer.restartTimer) clearTimeout(peer.restartTimer);
+    peer.restartTimer = null;
+    if (state === 'failed') peer.pc.restartIce();
+    if (state === 'disconnected') {
+      peer.restartTimer = setTimeout(() => {
+        peer.restartTimer = null;
+        if (peer.pc.iceConnectionState === 'disconnected') peer.pc.restartIce();
+      }, DISCONNECTED_GRACE_MS);
+    }
+  }
+
+  private idOf(peer: Peer): string {
+    for (const [id, candidate] of this.peers) if (candidate === peer) return id;
+    return '';
+  }
+}
+
+function descriptionOf(pc: RTCPeerConnection): { type: 'offer' | 'answer'; sdp: string } {
+  const description = pc.localDescription;
+  if (!description || (description.type !== 'offer' && description.type !== 'answer')) {
+    throw new Error('no local offer or answer');
+  }
+  return { type: description.type, sdp: description.sdp };
+}

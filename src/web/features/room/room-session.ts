@@ -1,0 +1,303 @@
+/**
+ * One person's time in a room, outside React: signaling, the peer mesh and local media put
+ * together into one immutable state the page renders (`subscribe` + `getState`, for
+ * useSyncExternalStore). Signaling starts at once, so a full room says so before any media.
+ */
+import type {
+  ChatMessage,
+  MediaState,
+  Participant,
+  RoomEvent,
+  SignalingErrorCode,
+  Welcome,
+} from '../../../shared/signaling.js';
+import type { MediaProblem } from '../../lib/media-devices.js';
+import { sendsVideo, type MediaPreferences } from '../../lib/media-preferences.js';
+import { LocalMedia } from './local-media.js';
+import { PeerMesh, type Slot } from './peer-mesh.js';
+import { SfuConnection } from './sfu-connection.js';
+import { SignalingClient, roomSocketUrl, type SignalingStatus } from './signaling-client.js';
+
+export type RoomStatus = SignalingStatus | 'left';
+
+export interface RemoteMedia {
+  audio?: MediaStream;
+  camera?: MediaStream;
+  screen?: MediaStream;
+}
+
+export interface RoomState {
+  status: RoomStatus;
+  /** Why the room closed (full, meeting over, opened elsewhere, no session). */
+  closedBecause: SignalingErrorCode | 'upgrade' | null;
+  selfId: string | null;
+  /** In the order they connected. */
+  participants: Participant[];
+  chat: ChatMessage[];
+  remote: Record<string, RemoteMedia>;
+  local: { mic: boolean; camera: MediaStream | null; screen: MediaStream | null };
+  pinnedId: string | null;
+  latestSharerId: string | null;
+  mediaProblem: MediaProblem | null;
+  /** Whether the last chat message could not be sent (offline); cleared by the next try. */
+  chatFailed: boolean;
+}
+
+export class RoomSession {
+  private state: RoomState = {
+    status: 'connecting',
+    closedBecause: null,
+    selfId: null,
+    participants: [],
+    chat: [],
+    remote: {},
+    local: { mic: false, camera: null, screen: null },
+    pinnedId: null,
+    latestSharerId: null,
+    mediaProblem: null,
+    chatFailed: false,
+  };
+  private readonly listeners = new Set<() => void>();
+  private readonly media: LocalMedia;
+  private readonly signaling: SignalingClient;
+  /** The media: a p2p mesh, or two connections to an SFU; the welcome says which. */
+  private mesh: PeerMesh | SfuConnection | null = null;
+  private mediaReady: Promise<void> = Promise.resolve();
+  private ended = false;
+
+  constructor(
+    private readonly token: string,
+    private readonly preferences: MediaPreferences,
+  ) {
+    this.media = new LocalMedia(preferences);
+    this.signaling = new SignalingClient(roomSocketUrl(token), this.mediaState(), {
+      status: (status, detail) => this.onStatus(status, detail),
+      welcome: (welcome) => this.onWelcome(welcome),
+      event: (event) => this.onEvent(event),
+      signal: (from, payload) => this.mesh?.handle(from, payload),
+      error: () => {},
+    });
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): RoomState => this.state;
+
+  start(): void {
+    this.signaling.start();
+    this.mediaReady = this.media.open(this.token).then(() => {
+      if (this.ended) return this.media.stopAll();
+      this.mesh?.setTrack('audio', this.media.audio);
+      this.mesh?.setTrack('camera', this.media.camera);
+      this.set({ mediaProblem: this.media.problem, local: this.localView() });
+      this.signaling.setMedia(this.mediaState());
+    });
+  }
+
+  leave(): void {
+    this.signaling.leave();
+    this.shutDown('left', null);
+  }
+
+  /** The page closed without leaving (reload, navigation): others see us drop. */
+  dispose(): void {
+    if (this.ended) return;
+    this.signaling.stop();
+    this.shutDown('closed', null);
+  }
+
+  toggleMic(): void {
+    this.media.setMic(!this.media.micOn);
+    this.publishLocal();
+  }
+
+  async toggleCamera(): Promise<void> {
+    await this.mediaReady;
+    const track = await this.media.setCamera(!this.media.camera).catch(() => null);
+    this.mesh?.setTrack('camera', track);
+    this.publishLocal();
+  }
+
+  async toggleScreen(): Promise<void> {
+    if (this.media.screen) {
+      this.media.stopScreen();
+      this.mesh?.setTrack('screen', null);
+      return this.publishLocal();
+    }
+    const track = await this.media.startScreen(() => {
+      this.media.screen = null;
+      this.mesh?.setTrack('screen', null);
+      this.publishLocal();
+    });
+    if (!track) return;
+    this.mesh?.setTrack('screen', track);
+    this.publishLocal();
+  }
+
+  async switchDevice(kind: 'camera' | 'microphone', deviceId: string | null): Promise<void> {
+    await this.mediaReady;
+    if (kind === 'camera') {
+      const track = await this.media.switchCamera(deviceId);
+      if (track) this.mesh?.setTrack('camera', track);
+    } else {
+      const track = await this.media.switchMicrophone(deviceId);
+      this.mesh?.setTrack('audio', track);
+    }
+    this.publishLocal();
+  }
+
+  sendChat(text: string): boolean {
+    const sent = this.signaling.sendChat(text);
+    this.set({ chatFailed: !sent });
+    return sent;
+  }
+
+  /** Shows this participant in the main area for this viewer only (null: back to automatic). */
+  pin(peerId: string | null): void {
+    this.set({ pinnedId: peerId });
+  }
+
+  /** The peer connections, for stats (diagnostics and end-to-end tests). */
+  peerConnections(): RTCPeerConnection[] {
+    return this.mesh?.connections() ?? [];
+  }
+
+  private onWelcome(welcome: Welcome): void {
+    if (!welcome.resumed || !this.mesh) {
+      // A fresh place: whatever we had (an expired one) is gone for everyone else too.
+      this.mesh?.close();
+      const Media = welcome.media.backend === 'janus' ? SfuConnection : PeerMesh;
+      this.mesh = new Media(
+        welcome.peerId,
+        welcome.media.iceServers,
+        (to, payload) => this.signaling.sendSignal(to, payload),
+        {
+          track: (peerId, slot, stream) => this.onTrack(peerId, slot, stream),
+          connection: () => {},
+        },
+        this.preferences.audioOnly,
+      );
+      this.mesh.setTrack('audio', this.media.audio);
+      this.mesh.setTrack('camera', this.media.camera);
+      this.mesh.setTrack('screen', this.media.screen);
+      for (const participant of welcome.participants) {
+        if (participant.peerId !== welcome.peerId) this.mesh.call(participant.peerId);
+      }
+      this.set({
+        selfId: welcome.peerId,
+        participants: welcome.participants,
+        chat: welcome.chat,
+        remote: {},
+      });
+      return;
+    }
+    const present = new Set(welcome.participants.map((p) => p.peerId));
+    for (const participant of this.state.participants) {
+      if (!present.has(participant.peerId)) this.mesh.remove(participant.peerId);
+    }
+    this.mesh.restartBroken();
+    this.set({ participants: welcome.participants, chat: welcome.chat });
+  }
+
+  private onEvent(event: RoomEvent): void {
+    switch (event.type) {
+      case 'joined':
+      case 'updated': {
+        const previous = this.state.participants.find((p) => p.peerId === event.participant.peerId);
+        const startedSharing = event.participant.media.screen && !previous?.media.screen;
+        const participants = previous
+          ? this.state.participants.map((p) => (p === previous ? event.participant : p))
+          : [...this.state.participants, event.participant];
+        this.set({
+          participants,
+          // A new share is everyone's main view, over an earlier click.
+          ...(startedSharing ? { latestSharerId: event.participant.peerId, pinnedId: null } : {}),
+        });
+        return;
+      }
+      case 'left': {
+        this.mesh?.remove(event.peerId);
+        const remote = { ...this.state.remote };
+        delete remote[event.peerId];
+        this.set({
+          participants: this.state.participants.filter((p) => p.peerId !== event.peerId),
+          remote,
+        });
+        return;
+      }
+      case 'chat':
+        this.set({ chat: mergeChat(this.state.chat, [event.message]) });
+        return;
+    }
+  }
+
+  private onTrack(peerId: string, slot: Slot, stream: MediaStream): void {
+    const current = this.state.remote[peerId] ?? {};
+    this.set({ remote: { ...this.state.remote, [peerId]: { ...current, [slot]: stream } } });
+  }
+
+  private onStatus(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void {
+    if (status === 'full' || status === 'closed' || status === 'refused') {
+      return this.shutDown(status, detail ?? null);
+    }
+    this.set({ status });
+  }
+
+  private shutDown(status: RoomStatus, because: SignalingErrorCode | 'upgrade' | null): void {
+    this.ended = true;
+    this.mesh?.close();
+    this.mesh = null;
+    this.media.stopAll();
+    this.set({ status, closedBecause: because, remote: {}, local: this.localView() });
+  }
+
+  private publishLocal(): void {
+    this.set({ local: this.localView() });
+    this.signaling.setMedia(this.mediaState());
+  }
+
+  private mediaState(): MediaState {
+    const started = this.media.audio !== null || this.media.camera !== null;
+    return {
+      audio: started ? this.media.micOn : !this.preferences.muted,
+      video: started ? this.media.camera !== null : sendsVideo(this.preferences),
+      screen: this.media.screen !== null,
+    };
+  }
+
+  private localView(): RoomState['local'] {
+    const current = this.state.local;
+    const cameraTrack = this.media.camera;
+    const screenTrack = this.media.screen;
+    return {
+      mic: this.media.micOn,
+      camera: sameTrack(current.camera, cameraTrack) ?? streamOf(cameraTrack),
+      screen: sameTrack(current.screen, screenTrack) ?? streamOf(screenTrack),
+    };
+  }
+
+  private set(changes: Partial<RoomState>): void {
+    this.state = { ...this.state, ...changes };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/** Chat by id, in sending order: a replayed or echoed message never shows twice. */
+function mergeChat(current: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  const seen = new Set(current.map((m) => m.id));
+  const added = incoming.filter((m) => !seen.has(m.id));
+  return added.length ? [...current, ...added] : current;
+}
+
+function streamOf(track: MediaStreamTrack | null): MediaStream | null {
+  return track ? new MediaStream([track]) : null;
+}
+
+/** The current stream when it still holds this track (keeps video elements from reloading). */
+function sameTrack(stream: MediaStream | null, track: MediaStreamTrack | null) {
+  if (!track) return null;
+  return stream?.getTracks()[0] === track ? stream : undefined;
+}

@@ -1,0 +1,218 @@
+/**
+ * The browser end of the room's signaling WebSocket (docs/protocol.md): joins, keeps the
+ * connection alive with pings, and when it drops, reconnects by itself and takes the same place
+ * back (`resume`), so a Wi-Fi blip never sends anyone back to the lobby.
+ */
+import {
+  CLOSE_CODES,
+  serverFrameSchema,
+  type ClientFrame,
+  type MediaState,
+  type RoomEvent,
+  type ServerFrame,
+  type SignalPayload,
+  type SignalingErrorCode,
+  type Welcome,
+} from '../../../shared/signaling.js';
+
+export type SignalingStatus =
+  'connecting' | 'connected' | 'reconnecting' | 'full' | 'closed' | 'refused';
+
+export interface SignalingListener {
+  status(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void;
+  welcome(welcome: Welcome): void;
+  event(event: RoomEvent): void;
+  signal(from: string, payload: SignalPayload): void;
+  error(code: SignalingErrorCode, message: string): void;
+}
+
+/** Waits between reconnection attempts: quick at first (a blip), then every few seconds. */
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+/** Upgrades refused this many times in a row are taken as "no session here" (lobby). */
+const REFUSALS_BEFORE_GIVING_UP = 3;
+
+export class SignalingClient {
+  private socket: WebSocket | null = null;
+  private seq = 0;
+  private place: { peerId: string; resumeToken: string } | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private attempts = 0;
+  private refusals = 0;
+  private lastPongAt = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly url: string,
+    private media: MediaState,
+    private readonly listener: SignalingListener,
+  ) {}
+
+  start(): void {
+    this.connect();
+    globalThis.addEventListener?.('online', this.reconnectNow);
+    globalThis.addEventListener?.('offline', this.dropNow);
+  }
+
+  /** Ends for good: tells the room (when connected) and stops reconnecting. */
+  leave(): void {
+    this.send({ type: 'leave' });
+    this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    globalThis.removeEventListener?.('online', this.reconnectNow);
+    globalThis.removeEventListener?.('offline', this.dropNow);
+    this.clearTimers();
+    this.socket?.close(1000, 'bye');
+    this.socket = null;
+  }
+
+  setMedia(media: MediaState): void {
+    this.media = media;
+    this.send({ type: 'media', media });
+  }
+
+  sendSignal(to: string, payload: SignalPayload): void {
+    this.send({ type: 'signal', to, payload });
+  }
+
+  sendChat(text: string): boolean {
+    return this.send({ type: 'chat', text });
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN && this.place !== null;
+  }
+
+  private send(frame: ClientFrame): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.listener.status(this.place ? 'reconnecting' : 'connecting');
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      this.refusals = 0;
+      const resume = this.place ? { ...this.place, lastSeq: this.seq } : undefined;
+      socket.send(JSON.stringify({ type: 'hello', media: this.media, resume }));
+    };
+    socket.onmessage = (message) => this.receive(message.data);
+    socket.onclose = (close) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.clearTimers();
+      if (this.stopped) return;
+      if (close.code === CLOSE_CODES.ROOM_FULL) return this.end('full', 'ROOM_FULL');
+      if (close.code === CLOSE_CODES.MEETING_NOT_OPEN)
+        return this.end('closed', 'MEETING_NOT_OPEN');
+      if (close.code === CLOSE_CODES.REPLACED) return this.end('closed', 'REPLACED');
+      if (close.code === CLOSE_CODES.LEFT) return this.end('closed');
+      // A refused upgrade (no session, meeting over) closes before opening, like a dead network;
+      // several in a row while the page is online mean the server says no.
+      if (!opened && globalThis.navigator?.onLine !== false) this.refusals += 1;
+      if (this.refusals >= REFUSALS_BEFORE_GIVING_UP) return this.end('refused', 'upgrade');
+      this.scheduleReconnect();
+    };
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let frame: ServerFrame;
+    try {
+      frame = serverFrameSchema.parse(JSON.parse(data));
+    } catch {
+      return; // a newer server's frame this page does not know: ignore rather than break
+    }
+    this.lastPongAt = Date.now();
+    switch (frame.type) {
+      case 'welcome':
+        this.place = { peerId: frame.peerId, resumeToken: frame.resumeToken };
+        this.seq = frame.seq;
+        this.attempts = 0;
+        this.startHeartbeat(frame.heartbeatMs);
+        this.listener.welcome(frame);
+        this.listener.status('connected');
+        return;
+      case 'signal':
+        return this.listener.signal(frame.from, frame.payload);
+      case 'pong':
+        return;
+      case 'error':
+        return this.listener.error(frame.code, frame.message);
+      default:
+        if (frame.seq > this.seq) this.seq = frame.seq;
+        this.listener.event(frame);
+    }
+  }
+
+  /**
+   * Pings at the server's pace; a server silent for three periods is taken as gone (a dead
+   * network does not always close the socket) and the client reconnects.
+   */
+  private startHeartbeat(periodMs: number): void {
+    this.clearTimers();
+    this.lastPongAt = Date.now();
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastPongAt > 3 * periodMs) return this.dropNow();
+      this.send({ type: 'ping', at: Date.now() });
+    }, periodMs);
+  }
+
+  /**
+   * The connection is taken as dead (a silent server, or the browser saying it went offline:
+   * a dropped Wi-Fi can leave a socket looking open for minutes): close it and reconnect.
+   */
+  private readonly dropNow = () => {
+    if (this.stopped) return;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.clearTimers();
+    this.scheduleReconnect();
+  };
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retry) return;
+    this.listener.status('reconnecting');
+    const delay = RETRY_DELAYS_MS[Math.min(this.attempts, RETRY_DELAYS_MS.length - 1)] ?? 3000;
+    this.attempts += 1;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect();
+    }, delay);
+  }
+
+  /** Back online: try now rather than at the next scheduled attempt. */
+  private readonly reconnectNow = () => {
+    if (this.stopped || this.socket) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.connect();
+  };
+
+  private end(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.listener.status(status, detail);
+  }
+
+  private clearTimers(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+}
+
+export function roomSocketUrl(token: string, location: Location = globalThis.location): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/rooms/${encodeURIComponent(token)}/ws`;
+}

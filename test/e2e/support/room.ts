@@ -1,0 +1,101 @@
+/**
+ * Helpers for room tests: participants in their own browser contexts, and what their pages
+ * really receive (RTCPeerConnection stats, read through a wrapper installed before any script).
+ */
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { e2eAdmin } from '../fixtures.js';
+
+declare global {
+  interface Window {
+    __peerConnections?: RTCPeerConnection[];
+  }
+}
+
+/** Records every RTCPeerConnection the page creates (closed ones are skipped when read). */
+export const recordPeerConnections = () => {
+  const Native = window.RTCPeerConnection;
+  window.__peerConnections = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      window.__peerConnections?.push(this);
+    }
+  } as typeof RTCPeerConnection;
+};
+
+/** A quick conference (open at once) created by the admin; its join token. */
+export async function quickMeeting(request: APIRequestContext, name: string): Promise<string> {
+  const login = await request.post('/api/session', { data: e2eAdmin });
+  expect(login.ok()).toBe(true);
+  const created = await request.post('/api/meetings/quick', { data: { name } });
+  expect(created.status()).toBe(201);
+  const { joinUrl } = (await created.json()) as { joinUrl: string };
+  return new URL(joinUrl).pathname.split('/m/')[1]!;
+}
+
+export async function newParticipantPage(browser: Browser, baseURL: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  await context.addInitScript(recordPeerConnections);
+  return context.newPage();
+}
+
+/** A guest through the lobby, with the fake camera and microphone. */
+export async function joinAsGuest(page: Page, token: string, name: string): Promise<void> {
+  await page.goto(`/m/${token}?username=${encodeURIComponent(name)}`);
+  await expect(page.getByTestId('lobby-camera-preview')).toBeVisible();
+  await page.getByTestId('lobby-join').click();
+  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'connected');
+}
+
+/** The e2e admin, logged in, straight into the room (members skip the lobby). */
+export async function joinAsMember(page: Page, token: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(e2eAdmin.email);
+  await page.getByLabel('Password').fill(e2eAdmin.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await page.goto(`/m/${token}`);
+  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'connected');
+}
+
+/** Frames decoded so far on each open connection's camera stream (the second transceiver). */
+export async function cameraFramesDecoded(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const open = (window.__peerConnections ?? []).filter((pc) => pc.connectionState !== 'closed');
+    return Promise.all(
+      open.map(async (pc) => {
+        const camera = pc.getTransceivers()[1];
+        if (!camera?.receiver) return 0;
+        let frames = 0;
+        (await camera.receiver.getStats()).forEach(
+          (report: { type: string; framesDecoded?: number }) => {
+            if (report.type === 'inbound-rtp') frames = report.framesDecoded ?? 0;
+          },
+        );
+        return frames;
+      }),
+    );
+  });
+}
+
+/** Waits until `count` incoming camera streams decode frames and keep decoding. */
+export async function expectDecodingFrom(page: Page, count: number): Promise<void> {
+  await expect
+    .poll(async () => (await cameraFramesDecoded(page)).filter((n) => n > 0).length, {
+      timeout: 20_000,
+    })
+    .toBe(count);
+  const before = await cameraFramesDecoded(page);
+  await page.waitForTimeout(1000);
+  const after = await cameraFramesDecoded(page);
+  const rising = after.filter((n, i) => n > (before[i] ?? 0)).length;
+  expect(rising).toBe(count);
+}
+
+export function tileOf(page: Page, name: string) {
+  return page.locator(`[data-testid="tile"][data-name="${name}"]`);
+}
+
+export function mainVideo(page: Page) {
+  return page.getByTestId('main-video');
+}
