@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunch } from './test/support/chromium.js';
 import { appPort as port, e2eAdmin, mailboxPort, transportsPort } from './test/e2e/fixtures.js';
+import { janusAppPort } from './test/e2e/support/janus.js';
 
 // End-to-end tests drive Debian's Chromium (browser downloads are not used) against the built
 // app started on its own port with a fresh data folder.
@@ -54,6 +55,19 @@ export default defineConfig({
         DATA_DIR: `${dataDir}-transports`,
         DELIVERY_RETRY_BASE_MS: '500',
         E2E_MAILBOX_PORT: String(mailboxPort),
+      },
+    },
+    {
+      // The app with MEDIA=janus and its own loopback Janus (p2p when janus is not installed).
+      command: `rm -rf ${dataDir}-janus && npx tsx test/e2e/servers/with-janus.ts`,
+      url: `http://localhost:${janusAppPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...serverEnv,
+        PORT: String(janusAppPort),
+        PUBLIC_URL: `http://localhost:${janusAppPort}`,
+        DATA_DIR: `${dataDir}-janus`,
       },
     },
   ],

@@ -1,0 +1,245 @@
+/**
+ * The SFU backend: Janus VideoRoom driven through janode. Each of our rooms is one private
+ * Janus room on one instance (the least loaded when it opens). Each participant has two
+ * connections: a publisher (their camera and microphone, sent once) and a subscriber carrying
+ * everyone else's feeds. Browsers negotiate with the `media` pseudo-peer over our signaling;
+ * Janus's room ids, feed ids and secrets stay on this server.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Jsep } from 'janode';
+import type { VideoRoomHandle } from 'janode/plugins/videoroom';
+import {
+  MEDIA_PEER_ID,
+  type IceServerConfig,
+  type SfuConnectionKind,
+  type SfuStream,
+  type SignalPayload,
+} from '../../../shared/signaling.js';
+import type { MediaBackend, SignalSink } from '../media-backend.js';
+import { JanusInstance, withTimeout, type JanusLog } from './janus-instance.js';
+import { Publisher } from './publisher.js';
+import { pickInstance } from './room-placement.js';
+import { sdpForBrowser } from './sdp.js';
+import { Subscriber } from './subscriber.js';
+
+export interface JanusSettings {
+  urls: string[];
+  apiSecret: string | undefined;
+  roomCap: number;
+}
+
+/** A Janus this node runs itself (local-janus.ts), used when `urls` is empty. */
+export interface OwnJanus {
+  url: Promise<string>;
+  apiSecret: string;
+  stop(): Promise<void>;
+}
+
+interface Member {
+  publisher: Publisher | null;
+  /** What each mid of the publish connection carries, as the browser's offer said. */
+  slots: Map<string, SfuStream['slot']>;
+  subscriber: Subscriber | null;
+  /** Set at Janus's `webrtcup` for the publisher: others may subscribe from then on. */
+  liveFeed: number | null;
+}
+
+interface JanusRoom {
+  instance: JanusInstance;
+  /** Janus's room number and its secret (needed to destroy it). */
+  id: number;
+  secret: string;
+  admin: VideoRoomHandle;
+  members: Map<string, Member>;
+}
+
+/** A request of the browser that Janus refused or that makes no sense for the SFU. */
+export class MediaRequestError extends Error {}
+
+export class JanusBackend implements MediaBackend {
+  readonly name = 'janus';
+  /** Known at once from JANUS_URLS, or once the local Janus answers. */
+  private readonly instances: Promise<JanusInstance[]>;
+  private readonly rooms = new Map<string, Promise<JanusRoom>>();
+
+  constructor(
+    private readonly settings: JanusSettings,
+    private readonly sink: SignalSink,
+    private readonly ice: (peerId: string) => IceServerConfig[],
+    private readonly log: JanusLog,
+    private readonly own?: OwnJanus,
+  ) {
+    this.instances = own
+      ? own.url.then((url) => [new JanusInstance(url, own.apiSecret, log)])
+      : Promise.resolve(
+          settings.urls.map((url) => new JanusInstance(url, settings.apiSecret, log)),
+        );
+    this.instances.catch(() => {});
+  }
+
+  roomCap(): Promise<number> {
+    return Promise.resolve(this.settings.roomCap);
+  }
+
+  iceServers(peerId: string): IceServerConfig[] {
+    return this.ice(peerId);
+  }
+
+  async signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void> {
+    if (to !== MEDIA_PEER_ID) throw new MediaRequestError('With an SFU, signal the media server.');
+    const kind: SfuConnectionKind | undefined = payload.connection;
+    if (!kind) throw new MediaRequestError('Say which connection: publish or subscribe.');
+    if ('description' in payload) {
+      const { type, sdp } = payload.description;
+      if (kind === 'publish' && type === 'offer') {
+        return this.publish(roomId, from, { type, sdp }, payload.streams ?? []);
+      }
+      if (kind === 'subscribe' && type === 'answer') {
+        const member = (await this.rooms.get(roomId))?.members.get(from);
+        if (!member?.subscriber?.answer({ type, sdp })) {
+          throw new MediaRequestError('No subscriber offer is waiting for an answer.');
+        }
+        return;
+      }
+      throw new MediaRequestError(`A ${kind} connection takes no ${type} from the browser.`);
+    }
+    const member = (await this.rooms.get(roomId))?.members.get(from);
+    const target = kind === 'publish' ? member?.publisher : member?.subscriber;
+    await target?.trickle(payload.candidate);
+  }
+
+  async left(roomId: string, peerId: string): Promise<void> {
+    const pending = this.rooms.get(roomId);
+    const room = await pending?.catch(() => undefined);
+    const member = room?.members.get(peerId);
+    if (!room || !member) return;
+    room.members.delete(peerId);
+    if (member.liveFeed !== null) {
+      for (const other of room.members.values()) other.subscriber?.drop(member.liveFeed);
+    }
+    if (member.publisher) room.instance.publishers -= 1;
+    await Promise.all([member.publisher?.close(), member.subscriber?.close()]);
+    if (room.members.size === 0 && this.rooms.get(roomId) === pending) {
+      this.rooms.delete(roomId);
+      await withTimeout(room.admin.destroy({ room: room.id, secret: room.secret }), 'destroy')
+        .then(() => room.admin.detach())
+        .catch((error: unknown) =>
+          this.log.warn({ err: error, roomId }, 'Janus room not destroyed'),
+        );
+    }
+  }
+
+  /** Ends every Janus session, and the local Janus if this node runs one (server shutdown). */
+  async close(): Promise<void> {
+    const instances = await this.instances.catch(() => []);
+    await Promise.all(instances.map((instance) => instance.close()));
+    await this.own?.stop();
+  }
+
+  private async publish(
+    roomId: string,
+    peerId: string,
+    offer: Jsep,
+    streams: SfuStream[],
+  ): Promise<void> {
+    const room = await this.room(roomId);
+    const member = this.memberOf(room, roomId, peerId);
+    member.slots = new Map(streams.map((stream) => [stream.mid, stream.slot]));
+    if (!member.publisher) {
+      member.publisher = new Publisher(
+        await room.instance.attach(),
+        room.id,
+        (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
+        (feed) => this.live(room, peerId, feed),
+      );
+      room.instance.publishers += 1;
+    }
+    let answer: Jsep;
+    try {
+      answer = await member.publisher.offer(offer);
+    } catch (error) {
+      this.log.warn({ err: error, roomId, peerId }, 'Janus refused a publisher offer');
+      throw new MediaRequestError('The media server refused this offer.');
+    }
+    await this.sink(roomId, peerId, MEDIA_PEER_ID, {
+      connection: 'publish',
+      description: { type: 'answer', sdp: sdpForBrowser(answer.sdp) },
+    });
+  }
+
+  /** A publisher's media is up: everyone else subscribes to it. */
+  private live(room: JanusRoom, peerId: string, feed: number): void {
+    const member = room.members.get(peerId);
+    if (!member || member.liveFeed === feed) return;
+    member.liveFeed = feed;
+    for (const [otherId, other] of room.members) {
+      if (otherId !== peerId) other.subscriber?.want(feed);
+    }
+  }
+
+  private memberOf(room: JanusRoom, roomId: string, peerId: string): Member {
+    let member = room.members.get(peerId);
+    if (!member) {
+      member = { publisher: null, slots: new Map(), subscriber: null, liveFeed: null };
+      member.subscriber = new Subscriber(
+        () => room.instance.attach(),
+        room.id,
+        (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
+        (feed, feedMid) => {
+          const found = [...room.members].find(([, m]) => m.liveFeed === feed);
+          if (!found) return undefined;
+          const [sourceId, source] = found;
+          return { peerId: sourceId, slot: feedMid ? source.slots.get(feedMid) : undefined };
+        },
+        this.log,
+      );
+      room.members.set(peerId, member);
+      // Receiving does not wait for our own publishing (which may fail, or be slow).
+      for (const other of room.members.values()) {
+        if (other !== member && other.liveFeed !== null) member.subscriber.want(other.liveFeed);
+      }
+    }
+    return member;
+  }
+
+  private room(roomId: string): Promise<JanusRoom> {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = this.openRoom(roomId);
+      this.rooms.set(roomId, room);
+      room.catch(() => {
+        if (this.rooms.get(roomId) === room) this.rooms.delete(roomId);
+      });
+    }
+    return room;
+  }
+
+  private async openRoom(roomId: string): Promise<JanusRoom> {
+    let instance: JanusInstance | undefined;
+    try {
+      const instances = await this.instances;
+      instance = pickInstance(instances) ?? instances[0];
+      if (!instance) throw new Error('no Janus instance is configured');
+      const admin = await instance.attach();
+      const id = randomInt(1, 2 ** 47);
+      const secret = randomBytes(18).toString('base64url');
+      await withTimeout(
+        admin.create({
+          room: id,
+          description: `tertulia ${roomId}`,
+          max_publishers: this.settings.roomCap,
+          is_private: true,
+          secret,
+          audiocodec: 'opus',
+          videocodec: 'vp8',
+          notify_joining: false,
+        }),
+        'create room',
+      );
+      return { instance, id, secret, admin, members: new Map() };
+    } catch (error) {
+      this.log.warn({ err: error, janus: instance?.url, roomId }, 'Janus room not created');
+      throw new MediaRequestError('The media server is not available.');
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * A participant's publishing connection on Janus: one VideoRoom publisher handle that answers
+ * the browser's offers (the first joins the room and publishes; later ones, such as an ICE
+ * restart, reconfigure) and reports when media is up, which is when others may subscribe (a
+ * subscription before Janus's `webrtcup` fails with 428 "No such feed").
+ */
+import Janode, { type Jsep } from 'janode';
+import type { VideoRoomHandle } from 'janode/plugins/videoroom';
+import type { SignalPayload } from '../../../shared/signaling.js';
+import { janusCandidate, toBrowserCandidate, type BrowserCandidate } from './candidates.js';
+import { withTimeout } from './janus-instance.js';
+
+export class Publisher {
+  /** Janus's id for this feed; known to our server only. */
+  feed: number | null = null;
+
+  constructor(
+    private readonly handle: VideoRoomHandle,
+    private readonly janusRoom: number,
+    send: (payload: SignalPayload) => void,
+    onLive: (feed: number) => void,
+  ) {
+    handle.on(Janode.EVENT.HANDLE_WEBRTCUP, () => {
+      if (this.feed !== null) onLive(this.feed);
+    });
+    handle.on(Janode.EVENT.HANDLE_TRICKLE, (candidate: object) =>
+      send({ connection: 'publish', candidate: toBrowserCandidate(candidate) }),
+    );
+  }
+
+  /** The browser's offer in, Janus's answer out. */
+  async offer(jsep: Jsep): Promise<Jsep> {
+    const result =
+      this.feed === null
+        ? await withTimeout(
+            this.handle.joinConfigurePublisher({ room: this.janusRoom, jsep }),
+            'publish',
+          )
+        : await withTimeout(this.handle.configure({ jsep }), 'configure');
+    if ('feed' in result && typeof result.feed === 'number') this.feed = result.feed;
+    if (!result.jsep) throw new Error('Janus answered the publisher offer without SDP');
+    return result.jsep;
+  }
+
+  trickle(candidate: BrowserCandidate | null): Promise<void> {
+    return withTimeout(this.handle.trickle(janusCandidate(candidate)), 'trickle');
+  }
+
+  async close(): Promise<void> {
+    await withTimeout(this.handle.detach(), 'detach').catch(() => {});
+  }
+}

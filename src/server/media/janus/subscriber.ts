@@ -1,0 +1,164 @@
+/**
+ * A participant's subscribing connection on Janus: one VideoRoom subscriber handle carrying
+ * every other participant's feed (the multistream `streams` join, then `update`), so a newcomer
+ * adds streams, not connections. Janus offers, the browser answers. One negotiation runs at a
+ * time: changes asked for meanwhile are folded into the next one.
+ */
+import Janode, { type Jsep } from 'janode';
+import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
+import type { SfuStream, SignalPayload } from '../../../shared/signaling.js';
+import { janusCandidate, toBrowserCandidate, type BrowserCandidate } from './candidates.js';
+import { withTimeout, type JanusLog } from './janus-instance.js';
+import { sdpForBrowser } from './sdp.js';
+
+/** Who sends a stream: the participant, and the slot when their publish offer named it. */
+export interface Source {
+  peerId: string;
+  slot: SfuStream['slot'] | undefined;
+}
+
+export class Subscriber {
+  private handle: VideoRoomHandle | null = null;
+  private joined = false;
+  private running = false;
+  private dirty = false;
+  private closed = false;
+  private readonly wanted = new Set<number>();
+  private current = new Set<number>();
+  /**
+   * Resolves the offer in flight: with the browser's answer, or null when this subscriber
+   * closes. No timeout: a participant whose socket dropped gets the offer when they come back
+   * (the hub keeps it for them), and one who never does leaves, which closes this.
+   */
+  private awaitingAnswer: ((jsep: Jsep | null) => void) | null = null;
+
+  constructor(
+    private readonly attach: () => Promise<VideoRoomHandle>,
+    private readonly janusRoom: number,
+    private readonly send: (payload: SignalPayload) => void,
+    /** Our participant behind a Janus feed, and the slot their publisher's mid carries. */
+    private readonly describe: (feed: number, feedMid: string | undefined) => Source | undefined,
+    private readonly log: JanusLog,
+  ) {}
+
+  want(feed: number): void {
+    this.wanted.add(feed);
+    this.kick();
+  }
+
+  drop(feed: number): void {
+    this.wanted.delete(feed);
+    this.kick();
+  }
+
+  /** The browser's answer to the offer it was sent; false when none was waiting. */
+  answer(jsep: Jsep): boolean {
+    const waiting = this.awaitingAnswer;
+    this.awaitingAnswer = null;
+    waiting?.(jsep);
+    return waiting !== null;
+  }
+
+  async trickle(candidate: BrowserCandidate | null): Promise<void> {
+    if (this.handle) await withTimeout(this.handle.trickle(janusCandidate(candidate)), 'trickle');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.awaitingAnswer?.(null);
+    this.awaitingAnswer = null;
+    if (this.handle) await withTimeout(this.handle.detach(), 'detach').catch(() => {});
+  }
+
+  private kick(): void {
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    this.running = true;
+    void this.run().finally(() => {
+      this.running = false;
+    });
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.dirty = false;
+      const subscribe = [...this.wanted].filter((feed) => !this.current.has(feed));
+      const unsubscribe = [...this.current].filter((feed) => !this.wanted.has(feed));
+      if (this.closed || (subscribe.length === 0 && unsubscribe.length === 0)) return;
+      // Whatever happens, these are settled: a failed change is logged, not retried forever.
+      this.current = new Set(this.wanted);
+      try {
+        await this.negotiate(subscribe, unsubscribe);
+      } catch (error) {
+        this.log.warn(
+          { err: error, subscribe: subscribe.length, unsubscribe: unsubscribe.length },
+          'Janus subscription change failed',
+        );
+      }
+    } while (this.dirty);
+  }
+
+  private async negotiate(subscribe: number[], unsubscribe: number[]): Promise<void> {
+    const handle = await this.ensureHandle();
+    let offer: { streams?: SubscriberStream[]; jsep?: Jsep };
+    if (!this.joined) {
+      if (subscribe.length === 0) return;
+      offer = await withTimeout(
+        handle.joinSubscriber({
+          room: this.janusRoom,
+          streams: subscribe.map((feed) => ({ feed })),
+          autoupdate: false,
+        }),
+        'subscribe',
+      );
+      this.joined = true;
+    } else {
+      // Janus 1.1 refuses an empty list ("430 Empty unsubscription list"): send only non-empty ones.
+      offer = await withTimeout(
+        handle.update({
+          ...(subscribe.length ? { subscribe: subscribe.map((feed) => ({ feed })) } : {}),
+          ...(unsubscribe.length ? { unsubscribe: unsubscribe.map((feed) => ({ feed })) } : {}),
+        }),
+        'update',
+      );
+    }
+    if (!offer.jsep || this.closed) return;
+    const answer = new Promise<Jsep | null>((resolve) => {
+      this.awaitingAnswer = resolve;
+    });
+    this.send({
+      connection: 'subscribe',
+      description: { type: 'offer', sdp: sdpForBrowser(offer.jsep.sdp) },
+      streams: this.streamsOf(offer.streams ?? []),
+    });
+    const jsep = await answer;
+    if (jsep && !this.closed) await withTimeout(handle.start({ jsep }), 'start');
+  }
+
+  private async ensureHandle(): Promise<VideoRoomHandle> {
+    if (this.handle) return this.handle;
+    const handle = await this.attach();
+    handle.on(Janode.EVENT.HANDLE_TRICKLE, (event: Parameters<typeof toBrowserCandidate>[0]) =>
+      this.send({ connection: 'subscribe', candidate: toBrowserCandidate(event) }),
+    );
+    this.handle = handle;
+    return handle;
+  }
+
+  /** Janus's streams as the browser may see them: mid -> participant and slot, no feed ids. */
+  private streamsOf(streams: SubscriberStream[]): SfuStream[] {
+    const result: SfuStream[] = [];
+    for (const stream of streams) {
+      if (stream.active === false || stream.feed_id === undefined || stream.type === 'data') {
+        continue;
+      }
+      const source = this.describe(stream.feed_id, stream.feed_mid);
+      if (!source) continue;
+      const slot = source.slot ?? (stream.type === 'audio' ? 'audio' : 'camera');
+      result.push({ mid: stream.mid, peerId: source.peerId, slot });
+    }
+    return result;
+  }
+}

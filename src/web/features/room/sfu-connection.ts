@@ -1,0 +1,181 @@
+/**
+ * Media through an SFU (the `janus` backend): the same role as PeerMesh, with two
+ * RTCPeerConnections whatever the room's size. The **publish** connection sends this
+ * participant's microphone, camera and shared screen once, to the media server (the screen's
+ * transceiver idles until a share starts); the **subscribe** connection
+ * receives everyone else's, one m-line each, as the server offers them (it offers again when
+ * someone starts or stops publishing, and says which mid is whose). Both negotiate with the
+ * `media` pseudo-peer over our signaling; the browser never talks to the media server's API.
+ */
+import {
+  MEDIA_PEER_ID,
+  type IceServerConfig,
+  type SfuConnectionKind,
+  type SfuStream,
+  type SignalPayload,
+} from '../../../shared/signaling.js';
+import type { MeshListener, Slot } from './peer-mesh.js';
+
+/** The publish connection's transceivers, in this order (audio-only: the first one only). */
+const PUBLISHED: readonly Slot[] = ['audio', 'camera', 'screen'];
+
+export class SfuConnection {
+  private readonly publisher: RTCPeerConnection;
+  private subscriber: RTCPeerConnection | null = null;
+  private readonly queues: Record<SfuConnectionKind, Promise<void>> = {
+    publish: Promise.resolve(),
+    subscribe: Promise.resolve(),
+  };
+  /** mid -> whose stream the subscribe connection carries there. */
+  private streams = new Map<string, SfuStream>();
+  /** mid -> "peerId/slot" last handed to the listener, so a re-offer does not reload videos. */
+  private readonly shown = new Map<string, string>();
+  private closed = false;
+
+  constructor(
+    private readonly selfId: string,
+    private readonly iceServers: IceServerConfig[],
+    private readonly send: (to: string, payload: SignalPayload) => void,
+    private readonly listener: MeshListener,
+    /** Audio-only: no video sent and none received. */
+    private readonly audioOnly: boolean,
+  ) {
+    this.publisher = this.open('publish');
+    for (const slot of PUBLISHED) {
+      if (slot !== 'audio' && audioOnly) continue;
+      this.publisher.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
+        direction: 'sendonly',
+      });
+    }
+    this.publisher.onnegotiationneeded = () => void this.offerToPublish();
+  }
+
+  /** Nothing to do per participant: the server subscribes us to whoever publishes. */
+  call(): void {}
+
+  handle(from: string, payload: SignalPayload): void {
+    if (from !== MEDIA_PEER_ID || !payload.connection) return;
+    const kind = payload.connection;
+    this.queues[kind] = this.queues[kind].then(() => this.apply(kind, payload)).catch(() => {});
+  }
+
+  /** Sends `track` in `slot` (null stops sending it); never renegotiates. */
+  setTrack(slot: Slot, track: MediaStreamTrack | null): void {
+    const index = PUBLISHED.indexOf(slot);
+    const transceiver = index < 0 ? undefined : this.publisher.getTransceivers()[index];
+    if (transceiver && transceiver.receiver.track.kind === (slot === 'audio' ? 'audio' : 'video')) {
+      void transceiver.sender.replaceTrack(track).catch(() => {});
+    }
+  }
+
+  /** Someone left: forget their streams (the server's next offer drops their m-lines). */
+  remove(peerId: string): void {
+    for (const [mid, stream] of this.streams) {
+      if (stream.peerId === peerId) {
+        this.streams.delete(mid);
+        this.shown.delete(mid);
+      }
+    }
+  }
+
+  /** After our signaling came back: restart ICE on the publish connection if it broke. */
+  restartBroken(): void {
+    const state = this.publisher.iceConnectionState;
+    if (state === 'disconnected' || state === 'failed') this.publisher.restartIce();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.publisher.close();
+    this.subscriber?.close();
+  }
+
+  /** The publish and subscribe connections, for stats. */
+  connections(): RTCPeerConnection[] {
+    return this.subscriber ? [this.publisher, this.subscriber] : [this.publisher];
+  }
+
+  private open(kind: SfuConnectionKind): RTCPeerConnection {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    pc.onicecandidate = ({ candidate }) =>
+      this.send(MEDIA_PEER_ID, {
+        connection: kind,
+        candidate: candidate ? candidate.toJSON() : null,
+      } as SignalPayload);
+    if (kind === 'publish') {
+      pc.oniceconnectionstatechange = () => {
+        if (pc.iceConnectionState === 'failed') pc.restartIce();
+      };
+    }
+    return pc;
+  }
+
+  private async offerToPublish(): Promise<void> {
+    if (this.closed) return;
+    await this.publisher.setLocalDescription();
+    const offer = this.publisher.localDescription;
+    if (offer?.type !== 'offer') return;
+    // Which mid carries what, so the server can tell others which stream is the screen.
+    const streams: SfuStream[] = [];
+    this.publisher.getTransceivers().forEach((transceiver, index) => {
+      const slot = PUBLISHED[index];
+      if (slot && transceiver.mid !== null) {
+        streams.push({ mid: transceiver.mid, peerId: this.selfId, slot });
+      }
+    });
+    this.send(MEDIA_PEER_ID, {
+      connection: 'publish',
+      description: { type: 'offer', sdp: offer.sdp },
+      streams,
+    });
+  }
+
+  private async apply(kind: SfuConnectionKind, payload: SignalPayload): Promise<void> {
+    if (this.closed) return;
+    if ('candidate' in payload) {
+      const pc = kind === 'publish' ? this.publisher : this.subscriber;
+      if (payload.candidate && pc) await pc.addIceCandidate(payload.candidate);
+      return;
+    }
+    const { description } = payload;
+    if (kind === 'publish') {
+      if (description.type === 'answer') await this.publisher.setRemoteDescription(description);
+      return;
+    }
+    if (description.type !== 'offer') return;
+    const pc = (this.subscriber ??= this.open('subscribe'));
+    await pc.setRemoteDescription(description);
+    for (const transceiver of pc.getTransceivers()) {
+      const video = transceiver.receiver.track.kind === 'video';
+      if (transceiver.currentDirection !== 'stopped') {
+        transceiver.direction = this.audioOnly && video ? 'inactive' : 'recvonly';
+      }
+    }
+    await pc.setLocalDescription();
+    const answer = pc.localDescription;
+    if (answer?.type !== 'answer') return;
+    this.send(MEDIA_PEER_ID, {
+      connection: 'subscribe',
+      description: { type: 'answer', sdp: answer.sdp },
+    });
+    this.showStreams(pc, payload.streams ?? []);
+  }
+
+  /** Hands each new or re-assigned remote stream to the listener, by participant and slot. */
+  private showStreams(pc: RTCPeerConnection, streams: SfuStream[]): void {
+    this.streams = new Map(streams.map((stream) => [stream.mid, stream]));
+    for (const mid of [...this.shown.keys()]) if (!this.streams.has(mid)) this.shown.delete(mid);
+    for (const transceiver of pc.getTransceivers()) {
+      const stream = transceiver.mid === null ? undefined : this.streams.get(transceiver.mid);
+      if (!stream || transceiver.mid === null) continue;
+      const key = `${stream.peerId}/${stream.slot}`;
+      if (this.shown.get(transceiver.mid) === key) continue;
+      this.shown.set(transceiver.mid, key);
+      this.listener.track(
+        stream.peerId,
+        stream.slot,
+        new MediaStream([transceiver.receiver.track]),
+      );
+    }
+  }
+}

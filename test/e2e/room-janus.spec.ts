@@ -1,0 +1,214 @@
+import { expect, test, type Page } from '@playwright/test';
+import { JANUS_MISSING, janusAppPort, janusBinary } from './support/janus.js';
+import {
+  joinAsGuest,
+  joinAsMember,
+  mainVideo,
+  newParticipantPage,
+  quickMeeting,
+  tileOf,
+} from './support/room.js';
+
+// The same room, with media through Janus VideoRoom (MEDIA=janus): each page publishes once and
+// receives everyone else on a single subscribing connection.
+test.skip(!janusBinary(), JANUS_MISSING);
+test.use({ baseURL: `http://localhost:${janusAppPort}` });
+test.describe.configure({ mode: 'serial' });
+
+/** The page's open RTCPeerConnections by role: sending only (publish) or receiving (subscribe). */
+async function connectionRoles(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (window.__peerConnections ?? [])
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) =>
+        pc.getTransceivers().every((t) => t.direction === 'sendonly') ? 'publish' : 'subscribe',
+      )
+      .sort(),
+  );
+}
+
+/** Frames decoded so far on each incoming video stream of the subscribing connection. */
+async function videoFramesDecoded(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const frames: Record<string, number> = {};
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach(
+        (report: { type: string; kind?: string; mid?: string; framesDecoded?: number }) => {
+          if (report.type === 'inbound-rtp' && report.kind === 'video') {
+            frames[report.mid ?? '?'] = report.framesDecoded ?? 0;
+          }
+        },
+      );
+    }
+    return frames;
+  });
+}
+
+/**
+ * Waits until exactly `count` incoming videos keep decoding (frames rising over one second; a
+ * stream unsubscribed after someone left keeps its last count and does not rise).
+ */
+async function expectDecodingFrom(page: Page, count: number): Promise<void> {
+  const rising = async () => {
+    const before = await videoFramesDecoded(page);
+    await page.waitForTimeout(1000);
+    const after = await videoFramesDecoded(page);
+    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
+  };
+  await expect.poll(rising, { timeout: 20_000 }).toBe(count);
+}
+
+test('three participants meet through Janus: one publishing and one subscribing connection each', async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const api = await playwright.request.newContext({ baseURL });
+  const token = await quickMeeting(api, 'Janus day');
+
+  const ana = await newParticipantPage(browser, baseURL!);
+  const ben = await newParticipantPage(browser, baseURL!);
+  const admin = await newParticipantPage(browser, baseURL!);
+  await joinAsGuest(ana, token, 'Ana');
+  await joinAsGuest(ben, token, 'Ben');
+  await joinAsMember(admin, token);
+
+  for (const page of [ana, ben, admin]) {
+    await expect(page.getByTestId('tile')).toHaveCount(3);
+    await expectDecodingFrom(page, 2);
+    expect(await connectionRoles(page)).toEqual(['publish', 'subscribe']);
+    // Janus's room id (its SDP session name) never reaches the page.
+    const sdps = await page.evaluate(() =>
+      (window.__peerConnections ?? []).map((pc) => pc.remoteDescription?.sdp ?? ''),
+    );
+    expect(sdps.join('\n')).not.toMatch(/VideoRoom/);
+  }
+  await expect(tileOf(ana, 'Administrator').getByTestId('member-badge')).toBeVisible();
+
+  // The last one in is the main video for the first two, and it plays.
+  await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Administrator');
+  await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Administrator');
+  await expect(mainVideo(ana)).toHaveAttribute('data-showing', 'camera');
+  await expect
+    .poll(() =>
+      mainVideo(ana)
+        .locator('video')
+        .evaluate((v: HTMLVideoElement) => v.videoWidth),
+    )
+    .toBeGreaterThan(0);
+
+  // A click changes the main video for this viewer only.
+  await tileOf(ana, 'Ben').click();
+  await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Ben');
+  await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Administrator');
+
+  // Camera off: everyone else sees Ben's avatar instead of his video; back on, video again.
+  await ben.getByTestId('room-camera').click();
+  for (const page of [ana, admin]) {
+    await expect(tileOf(page, 'Ben')).toHaveAttribute('data-video', 'off', { timeout: 1500 });
+  }
+  await expect(mainVideo(ana)).toHaveAttribute('data-showing', 'avatar');
+  await ben.getByTestId('room-camera').click();
+  await expect(tileOf(ana, 'Ben')).toHaveAttribute('data-video', 'on');
+  await expectDecodingFrom(ana, 2);
+
+  // A shared screen reaches the others through Janus and becomes their main view.
+  await ana.getByTestId('room-screen').click();
+  for (const page of [ben, admin]) {
+    await expect(mainVideo(page)).toHaveAttribute('data-name', 'Ana');
+    await expect(mainVideo(page)).toHaveAttribute('data-showing', 'screen');
+    await expect
+      .poll(() =>
+        mainVideo(page)
+          .locator('video')
+          .evaluate((v: HTMLVideoElement) => v.videoWidth),
+      )
+      .toBeGreaterThan(0);
+  }
+  await ana.getByTestId('room-screen').click();
+  await expect(mainVideo(ben)).toHaveAttribute('data-showing', 'camera');
+  // Still two connections each: sharing never adds one.
+  expect(await connectionRoles(ana)).toEqual(['publish', 'subscribe']);
+
+  // Chat reaches everyone.
+  await ben.getByTestId('room-chat-toggle').click();
+  await ben.getByTestId('room-chat-input').fill('Through the SFU');
+  await ben.getByTestId('room-chat-send').click();
+  for (const page of [ana, admin]) {
+    await page.getByTestId('room-chat-toggle').click();
+    await expect(page.getByTestId('chat-message')).toContainText(['Through the SFU']);
+  }
+
+  // Leaving removes the tile for the others within 2 s; the others keep decoding each other.
+  await ben.getByTestId('room-leave').click();
+  await expect(ben.getByTestId('room-left')).toBeVisible();
+  for (const page of [ana, admin]) {
+    await expect(tileOf(page, 'Ben')).toHaveCount(0, { timeout: 2000 });
+  }
+  await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Administrator');
+  for (const page of [ana, admin]) {
+    await expectDecodingFrom(page, 1);
+    expect(await connectionRoles(page)).toEqual(['publish', 'subscribe']);
+  }
+
+  for (const page of [ana, ben, admin]) await page.context().close();
+  await api.dispose();
+});
+
+test('through Janus, a dropped signaling connection and a spell offline both heal without the lobby', async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const api = await playwright.request.newContext({ baseURL });
+  const token = await quickMeeting(api, 'Flaky Wi-Fi, SFU');
+  const ana = await newParticipantPage(browser, baseURL!);
+  const ben = await newParticipantPage(browser, baseURL!);
+
+  // Ben's signaling goes through a route the test can cut, as a server or proxy would.
+  let cut: (() => Promise<void>) | null = null;
+  await ben.routeWebSocket(/\/api\/rooms\//, (ws) => {
+    const server = ws.connectToServer();
+    cut = async () => {
+      await ws.close({ code: 1006, reason: 'cut' }).catch(() => {});
+      await server.close().catch(() => {});
+    };
+  });
+  await joinAsGuest(ana, token, 'Ana');
+  await joinAsGuest(ben, token, 'Ben');
+  await expectDecodingFrom(ana, 1);
+  await expectDecodingFrom(ben, 1);
+  const benUrl = ben.url();
+
+  // The media connections do not depend on signaling: video keeps flowing across the cut.
+  await cut!();
+  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting');
+  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
+    timeout: 15_000,
+  });
+  await expect(tileOf(ana, 'Ben')).toHaveCount(1);
+  await expectDecodingFrom(ben, 1);
+  await expectDecodingFrom(ana, 1);
+
+  // Five seconds offline: the page comes back, and video decodes again both ways.
+  await ben.context().setOffline(true);
+  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting', {
+    timeout: 5000,
+  });
+  await ben.waitForTimeout(2000);
+  await ben.context().setOffline(false);
+  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
+    timeout: 15_000,
+  });
+  await expect(ben.getByTestId('tile')).toHaveCount(2);
+  await expectDecodingFrom(ben, 1);
+  await expectDecodingFrom(ana, 1);
+  expect(await connectionRoles(ben)).toEqual(['publish', 'subscribe']);
+  expect(ben.url()).toBe(benUrl);
+
+  for (const page of [ana, ben]) await page.context().close();
+  await api.dispose();
+});
