@@ -6,15 +6,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
 import { newId } from '../tokens.js';
+import { reencodeImage } from './reencode.js';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
-/** Decoding more than this is refused before any pixel is allocated (pixel-flood defence). */
-export const AVATAR_MAX_PIXELS = 40_000_000;
 const AVATAR_SIZE_PX = 256;
 const ACCEPTED_MIME = new Set([
   'image/jpeg',
@@ -113,30 +111,10 @@ export class AvatarsService {
   }
 }
 
-async function reencode(bytes: Buffer): Promise<Buffer> {
-  try {
-    const image = sharp(bytes, { limitInputPixels: AVATAR_MAX_PIXELS, pages: 1, failOn: 'error' });
-    const { width = 0, height = 0 } = await image.metadata();
-    if (width * height > AVATAR_MAX_PIXELS) throw new AppError('IMAGE_TOO_MANY_PIXELS');
-    return await image
-      .rotate() // apply EXIF orientation before the metadata is dropped
+function reencode(bytes: Buffer): Promise<Buffer> {
+  return reencodeImage(bytes, (image) =>
+    image
       .resize(AVATAR_SIZE_PX, AVATAR_SIZE_PX, { fit: 'cover', position: 'attention' })
-      .webp({ quality: 82 })
-      .toBuffer();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const message = error instanceof Error ? error.message : '';
-    if (/pixel limit/i.test(message)) throw new AppError('IMAGE_TOO_MANY_PIXELS', { cause: error });
-    // sharp's prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); say so plainly.
-    if (/heif|hevc/i.test(message)) {
-      throw new AppError('UNSUPPORTED_IMAGE', {
-        message: 'HEIC pictures cannot be read here; please choose a JPEG or PNG picture.',
-        cause: error,
-      });
-    }
-    throw new AppError('UNSUPPORTED_IMAGE', {
-      message: 'The picture could not be read; it may be damaged.',
-      cause: error,
-    });
-  }
+      .webp({ quality: 82 }),
+  );
 }

@@ -8,8 +8,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
-import { AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS } from '../avatars/avatars.js';
+import { AVATAR_MAX_BYTES } from '../avatars/avatars.js';
+import { reencodeImage } from '../avatars/reencode.js';
 import { AppError } from '../errors.js';
 import { newId } from '../tokens.js';
 
@@ -67,28 +67,15 @@ export class LogoFiles {
   }
 }
 
-async function reencode(bytes: Buffer): Promise<Buffer> {
-  try {
-    const image = sharp(bytes, { limitInputPixels: AVATAR_MAX_PIXELS, pages: 1, failOn: 'error' });
-    const { width = 0, height = 0 } = await image.metadata();
-    if (width * height > AVATAR_MAX_PIXELS) throw new AppError('IMAGE_TOO_MANY_PIXELS');
-    return await image
-      .rotate() // apply EXIF orientation before the metadata is dropped
+function reencode(bytes: Buffer): Promise<Buffer> {
+  return reencodeImage(bytes, (image) =>
+    image
       .resize({
         ...LOGO_CANVAS_PX,
         fit: 'contain',
         position: 'left',
         background: { r: 0, g: 0, b: 0, alpha: 0 },
       })
-      .png({ compressionLevel: 9 })
-      .toBuffer();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const message = error instanceof Error ? error.message : '';
-    if (/pixel limit/i.test(message)) throw new AppError('IMAGE_TOO_MANY_PIXELS', { cause: error });
-    throw new AppError('UNSUPPORTED_IMAGE', {
-      message: 'The picture could not be read; it may be damaged.',
-      cause: error,
-    });
-  }
+      .png({ compressionLevel: 9 }),
+  );
 }
