@@ -46,8 +46,9 @@ export class RoomConnection {
     socket.on('error', () => socket.terminate());
   }
 
-  send(frame: ServerFrame): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  /** `text` is the frame already serialized, when the same frame goes to a whole room. */
+  send(frame: ServerFrame, text: string = JSON.stringify(frame)): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
   get isLive(): boolean {
@@ -55,8 +56,8 @@ export class RoomConnection {
   }
 
   /** A room event or relayed signal: sent now, or kept until `welcome` has gone out. */
-  deliver(frame: ServerFrame): void {
-    if (this.live) this.send(frame);
+  deliver(frame: ServerFrame, text?: string): void {
+    if (this.live) this.send(frame, text);
     else this.pending.push(frame);
   }
 

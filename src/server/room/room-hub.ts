@@ -308,7 +308,9 @@ export class RoomHub implements FrameHandler {
       return;
     }
     if (message.kind === 'event') {
-      for (const connection of connections.values()) connection.deliver(message.event);
+      // Serialized once for the whole room, not once per recipient.
+      const text = JSON.stringify(message.event);
+      for (const connection of connections.values()) connection.deliver(message.event, text);
       return;
     }
     const frame: ServerFrame = { type: 'signal', from: message.from, payload: message.payload };
