@@ -61,12 +61,18 @@ export class PeerMesh {
   ) {}
 
   /** As the newcomer: open a connection to someone already in the room and offer. */
-  call(peerId: string): void {
+  /**
+   * `expectedPeers`: how many connections the newcomer is opening in all. The camera's encoding
+   * is set for that count from the start: changing it once media flows reconfigures the encoder
+   * and the first frame then waits for a new keyframe (about a second, bench/join.ts).
+   */
+  call(peerId: string, expectedPeers = this.peers.size + 1): void {
     if (this.peers.has(peerId)) return;
     const peer = this.open(peerId);
     for (const slot of SLOTS) {
       const transceiver = peer.pc.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
         direction: this.directionFor(slot),
+        ...(slot === 'camera' ? { sendEncodings: [cameraEncodingFor(expectedPeers)] } : {}),
       });
       void transceiver.sender.replaceTrack(this.local[slot]);
     }
@@ -166,6 +172,8 @@ export class PeerMesh {
       await pc.setRemoteDescription(description);
       if (description.type === 'offer') {
         await this.answerWithOurTracks(pc);
+        // Before media flows (see call()): the encoder starts with its final settings.
+        this.shareUpload();
         await pc.setLocalDescription();
         this.send(this.idOf(peer), { description: descriptionOf(pc) });
       }

@@ -184,7 +184,9 @@ export class RoomSession {
       this.mesh.setTrack('camera', this.media.camera);
       this.mesh.setTrack('screen', this.media.screen);
       for (const participant of welcome.participants) {
-        if (participant.peerId !== welcome.peerId) this.mesh.call(participant.peerId);
+        if (participant.peerId !== welcome.peerId) {
+          this.mesh.call(participant.peerId, welcome.participants.length - 1);
+        }
       }
       this.set({
         selfId: welcome.peerId,
