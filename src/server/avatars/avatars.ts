@@ -5,12 +5,10 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
 import { newId } from '../tokens.js';
-import { reencodeImage } from './reencode.js';
+import { reencodeUpload, writeFileAtomically } from './reencode.js';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 const AVATAR_SIZE_PX = 256;
@@ -40,16 +38,9 @@ export class AvatarsService {
     bytes: Buffer,
     owner: { ownerUserId: string | null; meetingId: string | null },
   ): Promise<{ id: string; url: string }> {
-    if (bytes.length > AVATAR_MAX_BYTES) throw new AppError('IMAGE_TOO_LARGE');
-    const type = await fileTypeFromBuffer(bytes);
-    if (!type || !ACCEPTED_MIME.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
     const webp = await reencode(bytes);
     const id = newId();
-    await fs.mkdir(this.dir, { recursive: true });
-    // Write to a temporary name first so a crash never leaves a half-written picture in place.
-    const temporary = path.join(this.dir, `${id}.tmp`);
-    await fs.writeFile(temporary, webp);
-    await fs.rename(temporary, this.file(id));
+    await writeFileAtomically(this.file(id), webp);
     await this.db
       .insertInto('avatars')
       .values({
@@ -112,7 +103,7 @@ export class AvatarsService {
 }
 
 function reencode(bytes: Buffer): Promise<Buffer> {
-  return reencodeImage(bytes, (image) =>
+  return reencodeUpload(bytes, { maxBytes: AVATAR_MAX_BYTES, accepted: ACCEPTED_MIME }, (image) =>
     image
       .resize(AVATAR_SIZE_PX, AVATAR_SIZE_PX, { fit: 'cover', position: 'attention' })
       .webp({ quality: 82 }),

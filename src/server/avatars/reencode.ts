@@ -1,18 +1,44 @@
 /**
- * Reading an uploaded picture safely, for avatars and the organization logo: a pixel limit
- * before decoding, one frame only, EXIF orientation applied (metadata is then dropped), and
+ * Reading an uploaded picture safely, for avatars and the organization logo: a size cap and a
+ * sniffed type, a pixel limit before decoding, one frame only, EXIF orientation applied (metadata is then dropped), and
  * sharp's failures turned into the error codes people understand.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.js';
 
 /** Pictures larger than this (about a 40-megapixel photo) are refused before decoding. */
 export const MAX_IMAGE_PIXELS = 40_000_000;
 
-export async function reencodeImage(
+export interface UploadRules {
+  maxBytes: number;
+  /** Types recognised by their bytes (never the file name or the declared type). */
+  accepted: ReadonlySet<string>;
+}
+
+/** Size and sniffed type first, then the re-encoding `finish` describes. */
+export async function reencodeUpload(
   bytes: Buffer,
+  rules: UploadRules,
   finish: (image: Sharp) => Sharp,
 ): Promise<Buffer> {
+  if (bytes.length > rules.maxBytes) throw new AppError('IMAGE_TOO_LARGE');
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !rules.accepted.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
+  return reencodeImage(bytes, finish);
+}
+
+/** Writes under a temporary name first, so a crash never leaves a half-written file in place. */
+export async function writeFileAtomically(file: string, bytes: Buffer): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.tmp`;
+  await fs.writeFile(temporary, bytes);
+  await fs.rename(temporary, file);
+}
+
+async function reencodeImage(bytes: Buffer, finish: (image: Sharp) => Sharp): Promise<Buffer> {
   try {
     const image = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1, failOn: 'error' });
     const { width = 0, height = 0 } = await image.metadata();

@@ -7,10 +7,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
 import { AVATAR_MAX_BYTES } from '../avatars/avatars.js';
-import { reencodeImage } from '../avatars/reencode.js';
-import { AppError } from '../errors.js';
+import { reencodeUpload, writeFileAtomically } from '../avatars/reencode.js';
 import { newId } from '../tokens.js';
 
 export const LOGO_MAX_BYTES = AVATAR_MAX_BYTES;
@@ -36,16 +34,9 @@ export class LogoFiles {
 
   /** Checks and re-encodes an upload, stores it, and answers its new id. */
   async store(bytes: Buffer): Promise<string> {
-    if (bytes.length > LOGO_MAX_BYTES) throw new AppError('IMAGE_TOO_LARGE');
-    const type = await fileTypeFromBuffer(bytes);
-    if (!type || !ACCEPTED_MIME.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
     const png = await reencode(bytes);
     const id = newId();
-    await fs.mkdir(this.dir, { recursive: true });
-    // A temporary name first, so a crash never leaves a half-written logo under its real name.
-    const temporary = path.join(this.dir, `${id}.tmp`);
-    await fs.writeFile(temporary, png);
-    await fs.rename(temporary, this.file(id));
+    await writeFileAtomically(this.file(id), png);
     return id;
   }
 
@@ -68,7 +59,7 @@ export class LogoFiles {
 }
 
 function reencode(bytes: Buffer): Promise<Buffer> {
-  return reencodeImage(bytes, (image) =>
+  return reencodeUpload(bytes, { maxBytes: LOGO_MAX_BYTES, accepted: ACCEPTED_MIME }, (image) =>
     image
       .resize({
         ...LOGO_CANVAS_PX,
