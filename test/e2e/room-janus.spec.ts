@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { JANUS_MISSING, janusAppPort, janusBinary } from './support/janus.js';
 import {
+  cuttableSignaling,
+  expectReconnected,
+  goOffline,
   joinAsGuest,
   joinAsMember,
   mainVideo,
@@ -169,14 +172,7 @@ test('through Janus, a dropped signaling connection and a spell offline both hea
   const ben = await newParticipantPage(browser, baseURL!);
 
   // Ben's signaling goes through a route the test can cut, as a server or proxy would.
-  let cut: (() => Promise<void>) | null = null;
-  await ben.routeWebSocket(/\/api\/rooms\//, (ws) => {
-    const server = ws.connectToServer();
-    cut = async () => {
-      await ws.close({ code: 1006, reason: 'cut' }).catch(() => {});
-      await server.close().catch(() => {});
-    };
-  });
+  const cut = await cuttableSignaling(ben);
   await joinAsGuest(ana, token, 'Ana');
   await joinAsGuest(ben, token, 'Ben');
   await expectDecodingFrom(ana, 1);
@@ -184,22 +180,14 @@ test('through Janus, a dropped signaling connection and a spell offline both hea
   const benUrl = ben.url();
 
   // The media connections do not depend on signaling: video keeps flowing across the cut.
-  await cut!();
-  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting');
-  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
-    timeout: 15_000,
-  });
+  await cut();
+  await expectReconnected(ben);
   await expect(tileOf(ana, 'Ben')).toHaveCount(1);
   await expectDecodingFrom(ben, 1);
   await expectDecodingFrom(ana, 1);
 
   // Five seconds offline: the page comes back, and video decodes again both ways.
-  await ben.context().setOffline(true);
-  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting', {
-    timeout: 5000,
-  });
-  await ben.waitForTimeout(2000);
-  await ben.context().setOffline(false);
+  await goOffline(ben, 2000);
   await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
     timeout: 15_000,
   });

@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import {
+  cuttableSignaling,
   expectDecodingFrom,
+  expectReconnected,
+  goOffline,
   joinAsGuest,
   joinAsMember,
   mainVideo,
@@ -117,14 +120,7 @@ test('a dropped signaling connection and a spell offline both heal without the l
   const ben = await newParticipantPage(browser, baseURL!);
 
   // Ben's signaling goes through a route the test can cut, as a server or proxy would.
-  let cut: (() => Promise<void>) | null = null;
-  await ben.routeWebSocket(/\/api\/rooms\//, (ws) => {
-    const server = ws.connectToServer();
-    cut = async () => {
-      await ws.close({ code: 1006, reason: 'cut' }).catch(() => {});
-      await server.close().catch(() => {});
-    };
-  });
+  const cut = await cuttableSignaling(ben);
   await joinAsGuest(ana, token, 'Ana');
   await joinAsGuest(ben, token, 'Ben');
   await expectDecodingFrom(ana, 1);
@@ -135,11 +131,8 @@ test('a dropped signaling connection and a spell offline both heal without the l
   await ana.getByTestId('room-chat-input').fill('before the cut');
   await ana.getByTestId('room-chat-send').click();
 
-  await cut!();
-  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting');
-  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
-    timeout: 15_000,
-  });
+  await cut();
+  await expectReconnected(ben);
   await ana.getByTestId('room-chat-input').fill('after the cut');
   await ana.getByTestId('room-chat-send').click();
   await ben.getByTestId('room-chat-toggle').click();
@@ -150,15 +143,10 @@ test('a dropped signaling connection and a spell offline both heal without the l
   expect(ben.url()).toBe(benUrl);
 
   // Five seconds offline: chat sent meanwhile arrives afterwards, video decodes again.
-  await ben.context().setOffline(true);
-  await ana.getByTestId('room-chat-input').fill('while you were away');
-  await ana.getByTestId('room-chat-send').click();
-  // The page notices (no pong, or the browser's offline event) and says it is reconnecting.
-  await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting', {
-    timeout: 5000,
+  await goOffline(ben, 2000, async () => {
+    await ana.getByTestId('room-chat-input').fill('while you were away');
+    await ana.getByTestId('room-chat-send').click();
   });
-  await ben.waitForTimeout(2000);
-  await ben.context().setOffline(false);
   await expect(ben.getByTestId('chat-message')).toContainText(
     ['before the cut', 'after the cut', 'while you were away'],
     { timeout: 15_000 },

@@ -99,3 +99,48 @@ export function tileOf(page: Page, name: string) {
 export function mainVideo(page: Page) {
   return page.getByTestId('main-video');
 }
+
+/**
+ * Routes the page's signaling through the test, which can then cut it as a server or a proxy
+ * would. Call before the page opens the room; the answer cuts the current connection.
+ */
+export async function cuttableSignaling(page: Page): Promise<() => Promise<void>> {
+  let cut: (() => Promise<void>) | null = null;
+  await page.routeWebSocket(/\/api\/rooms\//, (ws) => {
+    const server = ws.connectToServer();
+    cut = async () => {
+      await ws.close({ code: 1006, reason: 'cut' }).catch(() => {});
+      await server.close().catch(() => {});
+    };
+  });
+  return async () => {
+    if (!cut) throw new Error('the page has opened no signaling connection yet');
+    await cut();
+  };
+}
+
+/** The page says it lost the connection, then comes back by itself. */
+export async function expectReconnected(page: Page): Promise<void> {
+  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting');
+  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
+    timeout: 15_000,
+  });
+}
+
+/**
+ * Takes the page offline for about `ms` (Playwright's emulation); the page must notice (no
+ * pong, or the browser's offline event) and say it is reconnecting. `meanwhile` runs offline.
+ */
+export async function goOffline(
+  page: Page,
+  ms: number,
+  meanwhile: () => Promise<void> = async () => {},
+): Promise<void> {
+  await page.context().setOffline(true);
+  await meanwhile();
+  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting', {
+    timeout: 5000,
+  });
+  await page.waitForTimeout(ms);
+  await page.context().setOffline(false);
+}
