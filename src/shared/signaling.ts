@@ -112,6 +112,11 @@ export const signalPayloadSchema = z.union([
     streams: z.array(sfuStreamSchema).max(1024).optional(),
   }),
   z.object({ candidate: candidateSchema.nullable(), connection: sfuConnectionSchema.optional() }),
+  /**
+   * SFU only, browser to media: what this viewer shows large. Its camera comes in the high
+   * simulcast layer, every other camera in the low one (thumbnails); null: none large.
+   */
+  z.object({ connection: z.literal('subscribe'), view: z.object({ main: peerId.nullable() }) }),
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 

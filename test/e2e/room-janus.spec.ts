@@ -48,6 +48,64 @@ async function videoFramesDecoded(page: Page): Promise<Record<string, number>> {
   });
 }
 
+declare global {
+  interface Window {
+    __receivedWidths?: () => Promise<Record<string, number>>;
+  }
+}
+
+/** Installs, in the page, a reader of the frame width received from each thumbnail's camera. */
+const installReceivedWidths = () => {
+  window.__receivedWidths = async () => {
+    const frameWidths = new Map<string, number>();
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach(
+        (report: { type: string; trackIdentifier?: string; frameWidth?: number }) => {
+          if (report.type === 'inbound-rtp' && report.trackIdentifier) {
+            frameWidths.set(report.trackIdentifier, report.frameWidth ?? 0);
+          }
+        },
+      );
+    }
+    const widths: Record<string, number> = {};
+    for (const tile of document.querySelectorAll<HTMLElement>('[data-testid="tile"]')) {
+      const stream = tile.querySelector('video')?.srcObject as MediaStream | null | undefined;
+      const track = stream?.getVideoTracks()[0];
+      if (track && tile.dataset.name) widths[tile.dataset.name] = frameWidths.get(track.id) ?? 0;
+    }
+    return widths;
+  };
+};
+
+/**
+ * Widths of the frames last decoded from each participant's camera on this page, by name: the
+ * incoming stream whose track plays in that participant's thumbnail.
+ */
+async function receivedWidths(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => window.__receivedWidths!());
+}
+
+/**
+ * Clicks `name`'s thumbnail and times, on the page's own clock (a loaded machine slows every
+ * round trip to the test), until their camera arrives larger than `other`'s.
+ */
+async function timeLayerSwitch(page: Page, name: string, other: string): Promise<number> {
+  return page.evaluate(
+    async ({ name, other }) => {
+      const started = performance.now();
+      document.querySelector<HTMLElement>(`[data-testid="tile"][data-name="${name}"]`)!.click();
+      for (;;) {
+        const widths = await window.__receivedWidths!();
+        if ((widths[name] ?? 0) > (widths[other] ?? 0)) return performance.now() - started;
+        if (performance.now() - started > 10_000) return Infinity;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    { name, other },
+  );
+}
+
 /**
  * Waits until exactly `count` incoming videos keep decoding (frames rising over one second; a
  * stream unsubscribed after someone left keeps its last count and does not rise).
@@ -67,7 +125,7 @@ test('three participants meet through Janus: one publishing and one subscribing 
   playwright,
   baseURL,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const api = await playwright.request.newContext({ baseURL });
   const token = await quickMeeting(api, 'Janus day');
 
@@ -102,10 +160,25 @@ test('three participants meet through Janus: one publishing and one subscribing 
     )
     .toBeGreaterThan(0);
 
-  // A click changes the main video for this viewer only.
-  await tileOf(ana, 'Ben').click();
+  // Simulcast: the main video comes in a larger layer than a thumbnail...
+  await ana.evaluate(installReceivedWidths);
+  await ben.evaluate(installReceivedWidths);
+  const mainIsLarger = async (page: Page, main: string, thumbnail: string) => {
+    const widths = await receivedWidths(page);
+    return (widths[main] ?? 0) > (widths[thumbnail] ?? 0);
+  };
+  await expect
+    .poll(() => mainIsLarger(ana, 'Administrator', 'Ben'), { timeout: 20_000 })
+    .toBe(true);
+  await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
+
+  // ...and a click changes the main video for this viewer only, switching layers within 2 s.
+  const switchMs = await timeLayerSwitch(ana, 'Ben', 'Administrator');
+  test.info().annotations.push({ type: 'layer switch', description: `${Math.round(switchMs)} ms` });
+  expect(switchMs).toBeLessThan(2000);
   await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Ben');
   await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Administrator');
+  await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
 
   // Camera off: everyone else sees Ben's avatar instead of his video; back on, video again.
   await ben.getByTestId('room-camera').click();

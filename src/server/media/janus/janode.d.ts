@@ -83,15 +83,20 @@ declare module 'janode/plugins/videoroom' {
       video?: boolean;
       jsep: Jsep;
     }): Promise<{ feed: number; jsep?: Jsep }>;
-    configure(params: { jsep?: Jsep; restart?: boolean }): Promise<{ jsep?: Jsep }>;
+    configure(params: {
+      jsep?: Jsep;
+      restart?: boolean;
+      /** Subscribers: per subscription mid, e.g. the simulcast layer to receive (0-2). */
+      streams?: { mid: string; substream?: number; temporal?: number }[];
+    }): Promise<{ jsep?: Jsep }>;
     joinSubscriber(params: {
       room: number;
-      streams: { feed: number; mid?: string }[];
+      streams: { feed: number; mid?: string; substream?: number }[];
       autoupdate?: boolean;
       use_msid?: boolean;
     }): Promise<{ streams?: SubscriberStream[]; jsep?: Jsep }>;
     update(params: {
-      subscribe?: { feed: number; mid?: string }[];
+      subscribe?: { feed: number; mid?: string; substream?: number }[];
       unsubscribe?: { feed: number; mid?: string }[];
     }): Promise<{ streams?: SubscriberStream[]; jsep?: Jsep }>;
     start(params: { jsep: Jsep }): Promise<unknown>;

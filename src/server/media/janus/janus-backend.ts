@@ -89,6 +89,11 @@ export class JanusBackend implements MediaBackend {
     if (to !== MEDIA_PEER_ID) throw new MediaRequestError('With an SFU, signal the media server.');
     const kind: SfuConnectionKind | undefined = payload.connection;
     if (!kind) throw new MediaRequestError('Say which connection: publish or subscribe.');
+    if ('view' in payload) {
+      // May come before the publish offer: the member (and subscriber) exists from here on.
+      this.memberOf(await this.room(roomId), roomId, from).subscriber?.show(payload.view.main);
+      return;
+    }
     if ('description' in payload) {
       const { type, sdp } = payload.description;
       if (kind === 'publish' && type === 'offer') {

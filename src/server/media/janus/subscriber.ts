@@ -3,6 +3,9 @@
  * every other participant's feed (the multistream `streams` join, then `update`), so a newcomer
  * adds streams, not connections. Janus offers, the browser answers. One negotiation runs at a
  * time: changes asked for meanwhile are folded into the next one.
+ *
+ * Cameras are published in three simulcast layers; this viewer gets the high one for the
+ * participant it shows large (`show`) and the low one for every thumbnail.
  */
 import Janode, { type Jsep } from 'janode';
 import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
@@ -17,6 +20,10 @@ export interface Source {
   slot: SfuStream['slot'] | undefined;
 }
 
+/** Janus's simulcast substreams: 0 is the smallest layer, 2 the full one. */
+export const THUMBNAIL_LAYER = 0;
+export const MAIN_LAYER = 2;
+
 export class Subscriber {
   private handle: VideoRoomHandle | null = null;
   private joined = false;
@@ -25,6 +32,12 @@ export class Subscriber {
   private closed = false;
   private readonly wanted = new Set<number>();
   private current = new Set<number>();
+  /** Whom this viewer shows large. */
+  private main: string | null = null;
+  /** The subscription as Janus last described it, once the browser's answer started it. */
+  private streams: SubscriberStream[] = [];
+  /** "mid/feed/feedMid" -> the layer Janus was asked for (a mid is reused for a new feed). */
+  private readonly layers = new Map<string, number>();
   /**
    * Resolves the offer in flight: with the browser's answer, or null when this subscriber
    * closes. No timeout: a participant whose socket dropped gets the offer when they come back
@@ -48,6 +61,13 @@ export class Subscriber {
 
   drop(feed: number): void {
     this.wanted.delete(feed);
+    this.kick();
+  }
+
+  /** This viewer now shows `peerId` large (null: nobody else): switch simulcast layers. */
+  show(peerId: string | null): void {
+    if (this.main === peerId) return;
+    this.main = peerId;
     this.kick();
   }
 
@@ -86,17 +106,22 @@ export class Subscriber {
       this.dirty = false;
       const subscribe = [...this.wanted].filter((feed) => !this.current.has(feed));
       const unsubscribe = [...this.current].filter((feed) => !this.wanted.has(feed));
-      if (this.closed || (subscribe.length === 0 && unsubscribe.length === 0)) return;
-      // Whatever happens, these are settled: a failed change is logged, not retried forever.
-      this.current = new Set(this.wanted);
-      try {
-        await this.negotiate(subscribe, unsubscribe);
-      } catch (error) {
-        this.log.warn(
-          { err: error, subscribe: subscribe.length, unsubscribe: unsubscribe.length },
-          'Janus subscription change failed',
-        );
+      if (this.closed) return;
+      if (subscribe.length > 0 || unsubscribe.length > 0) {
+        // Whatever happens, these are settled: a failed change is logged, not retried forever.
+        this.current = new Set(this.wanted);
+        try {
+          await this.negotiate(subscribe, unsubscribe);
+        } catch (error) {
+          this.log.warn(
+            { err: error, subscribe: subscribe.length, unsubscribe: unsubscribe.length },
+            'Janus subscription change failed',
+          );
+        }
       }
+      await this.chooseLayers().catch((error: unknown) =>
+        this.log.warn({ err: error }, 'Janus simulcast layer change failed'),
+      );
     } while (this.dirty);
   }
 
@@ -134,7 +159,32 @@ export class Subscriber {
       streams: this.streamsOf(offer.streams ?? []),
     });
     const jsep = await answer;
-    if (jsep && !this.closed) await withTimeout(handle.start({ jsep }), 'start');
+    if (jsep && !this.closed) {
+      await withTimeout(handle.start({ jsep }), 'start');
+      this.streams = offer.streams ?? [];
+    }
+  }
+
+  /** Asks Janus for the high layer of the main participant's camera, the low one of the rest. */
+  private async chooseLayers(): Promise<void> {
+    if (!this.handle || this.closed) return;
+    const changes: { key: string; mid: string; substream: number }[] = [];
+    for (const stream of this.streams) {
+      if (stream.type !== 'video' || stream.active === false || stream.feed_id === undefined) {
+        continue;
+      }
+      const source = this.describe(stream.feed_id, stream.feed_mid);
+      // Screens are sent in one layer; an unknown feed has just left.
+      if (!source || source.slot === 'screen') continue;
+      const layer = source.peerId === this.main ? MAIN_LAYER : THUMBNAIL_LAYER;
+      const key = `${stream.mid}/${stream.feed_id}/${stream.feed_mid ?? ''}`;
+      if (this.layers.get(key) === layer) continue;
+      changes.push({ key, mid: stream.mid, substream: layer });
+    }
+    if (changes.length === 0) return;
+    const streams = changes.map(({ mid, substream }) => ({ mid, substream }));
+    await withTimeout(this.handle.configure({ streams }), 'configure layers');
+    for (const { key, substream } of changes) this.layers.set(key, substream);
   }
 
   private async ensureHandle(): Promise<VideoRoomHandle> {

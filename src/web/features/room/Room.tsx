@@ -5,8 +5,7 @@ import { ChatPanel } from './ChatPanel.js';
 import { Controls } from './Controls.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { canShareScreen } from './local-media.js';
-import { chooseMain } from './main-choice.js';
-import type { RoomSession, RoomState } from './room-session.js';
+import { mainOf, type RoomSession, type RoomState } from './room-session.js';
 import { Stage } from './Stage.js';
 import { Tile } from './Tile.js';
 import { RemoteAudio, resumeAllAudio } from './VideoView.js';
@@ -29,12 +28,7 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
   const onSoundBlocked = useCallback(() => setSoundBlocked(true), []);
   const { selfId, participants, remote, local } = state;
 
-  const mainId = chooseMain({
-    participants: participants.map((p) => ({ peerId: p.peerId, screen: p.media.screen })),
-    selfId,
-    pinnedId: state.pinnedId,
-    latestSharerId: state.latestSharerId,
-  });
+  const mainId = mainOf(state);
   const main = participants.find((p) => p.peerId === mainId) ?? null;
   const cameraOf = (peerId: string) =>
     peerId === selfId ? local.camera : audioOnly ? null : (remote[peerId]?.camera ?? null);

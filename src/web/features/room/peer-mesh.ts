@@ -179,7 +179,7 @@ export class PeerMesh {
       }
       return;
     }
-    if (!payload.candidate) return;
+    if (!('candidate' in payload) || !payload.candidate) return;
     try {
       await pc.addIceCandidate(payload.candidate);
     } catch (error) {

@@ -14,6 +14,7 @@ import type {
 import type { MediaProblem } from '../../lib/media-devices.js';
 import { sendsVideo, type MediaPreferences } from '../../lib/media-preferences.js';
 import { LocalMedia } from './local-media.js';
+import { chooseMain } from './main-choice.js';
 import { PeerMesh, type Slot } from './peer-mesh.js';
 import { SfuConnection } from './sfu-connection.js';
 import { SignalingClient, roomSocketUrl, type SignalingStatus } from './signaling-client.js';
@@ -283,8 +284,23 @@ export class RoomSession {
 
   private set(changes: Partial<RoomState>): void {
     this.state = { ...this.state, ...changes };
+    // With an SFU, the server picks simulcast layers by whom this viewer shows large.
+    if (this.mesh instanceof SfuConnection && !this.preferences.audioOnly) {
+      const mainId = mainOf(this.state);
+      this.mesh.show(mainId === this.state.selfId ? null : mainId);
+    }
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Whom this viewer shows in the main area (the rules are in main-choice.ts). */
+export function mainOf(state: RoomState): string | null {
+  return chooseMain({
+    participants: state.participants.map((p) => ({ peerId: p.peerId, screen: p.media.screen })),
+    selfId: state.selfId,
+    pinnedId: state.pinnedId,
+    latestSharerId: state.latestSharerId,
+  });
 }
 
 /** Chat by id, in sending order: a replayed or echoed message never shows twice. */

@@ -19,6 +19,17 @@ import type { MeshListener, Slot } from './peer-mesh.js';
 /** The publish connection's transceivers, in this order (audio-only: the first one only). */
 const PUBLISHED: readonly Slot[] = ['audio', 'camera', 'screen'];
 
+/**
+ * The camera goes up once in three simulcast layers, full size first (Janus's default rid
+ * order, "hml"): the server forwards the full one to whoever shows us large and the quarter
+ * one to thumbnails. From a 720p camera: 1280x720, 640x360 and 320x180.
+ */
+const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
+  { rid: 'h', maxBitrate: 1_200_000 },
+  { rid: 'm', maxBitrate: 400_000, scaleResolutionDownBy: 2 },
+  { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4 },
+];
+
 export class SfuConnection {
   private readonly publisher: RTCPeerConnection;
   private subscriber: RTCPeerConnection | null = null;
@@ -30,6 +41,8 @@ export class SfuConnection {
   private streams = new Map<string, SfuStream>();
   /** mid -> "peerId/slot" last handed to the listener, so a re-offer does not reload videos. */
   private readonly shown = new Map<string, string>();
+  /** Whom this viewer shows large, as last told to the server (undefined: not yet told). */
+  private main: string | null | undefined = undefined;
   private closed = false;
 
   constructor(
@@ -45,6 +58,7 @@ export class SfuConnection {
       if (slot !== 'audio' && audioOnly) continue;
       this.publisher.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
         direction: 'sendonly',
+        ...(slot === 'camera' ? { sendEncodings: CAMERA_LAYERS } : {}),
       });
     }
     this.publisher.onnegotiationneeded = () => void this.offerToPublish();
@@ -66,6 +80,13 @@ export class SfuConnection {
     if (transceiver && transceiver.receiver.track.kind === (slot === 'audio' ? 'audio' : 'video')) {
       void transceiver.sender.replaceTrack(track).catch(() => {});
     }
+  }
+
+  /** The participant this viewer shows large: the server sends their camera in full size. */
+  show(peerId: string | null): void {
+    if (this.main === peerId || this.closed) return;
+    this.main = peerId;
+    this.send(MEDIA_PEER_ID, { connection: 'subscribe', view: { main: peerId } });
   }
 
   /** Someone left: forget their streams (the server's next offer drops their m-lines). */
@@ -137,6 +158,7 @@ export class SfuConnection {
       if (payload.candidate && pc) await pc.addIceCandidate(payload.candidate);
       return;
     }
+    if (!('description' in payload)) return;
     const { description } = payload;
     if (kind === 'publish') {
       if (description.type === 'answer') await this.publisher.setRemoteDescription(description);
