@@ -40,6 +40,8 @@ export default defineConfig({
         PORT: String(port),
         PUBLIC_URL: `http://localhost:${port}`,
         DATA_DIR: dataDir,
+        // Not MEDIA=auto: with `janus` installed it would start a local Janus.
+        MEDIA: 'p2p',
       },
     },
     {
@@ -55,6 +57,7 @@ export default defineConfig({
         DATA_DIR: `${dataDir}-transports`,
         DELIVERY_RETRY_BASE_MS: '500',
         E2E_MAILBOX_PORT: String(mailboxPort),
+        MEDIA: 'p2p',
       },
     },
     {

@@ -229,6 +229,8 @@ async function startApp(): Promise<App> {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
       DEFAULT_PHONE_REGION: 'ES',
+      // The lobby does not depend on it; pinned so a machine with `janus` measures the same app.
+      MEDIA: 'p2p',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     PUBLIC_URL: 'http://tertulia.bench',
     LOG_LEVEL: 'silent',
     DEFAULT_PHONE_REGION: 'ES',
+    // Not MEDIA=auto: a machine with `janus` installed would start a local Janus.
+    MEDIA: 'p2p',
   });
   if (config.database.kind !== 'sqlite') throw new Error('the benchmark expects SQLite');
   const db = openDatabase(config.database);

@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     PUBLIC_URL: 'http://tertulia.bench',
     LOG_LEVEL: 'silent',
     DEFAULT_PHONE_REGION: 'ES',
+    // Not MEDIA=auto: a machine with `janus` installed would start a local Janus.
+    MEDIA: 'p2p',
   });
   const db = openDatabase(config.database);
   await migrateToLatest(db);

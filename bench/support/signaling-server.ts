@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://tertulia.bench',
     LOG_LEVEL: 'silent',
+    // The benchmark measures p2p signaling, whether or not `janus` is installed here.
+    MEDIA: 'p2p',
     // The benchmark's rooms hold more people than the default p2p cap of 6.
     P2P_ROOM_CAP: roomCap,
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { IceServerConfig } from '../shared/signaling.js';
 import { parseIceServers } from './media/ice-servers.js';
+import { findExecutable } from './media/janus/find-executable.js';
 import { isValidCountry, isValidTimeZone } from './meetings/zones.js';
 
 const envSchema = z.object({
@@ -166,13 +167,19 @@ export type Config = Readonly<{
     | { backend: 'p2p' }
     | {
         backend: 'janus';
-        /** Janus WebSocket API endpoints; each room is placed on one of them. None: this node
-         *  starts and supervises a local Janus (Debian's `janus` binary) on loopback. */
+        /** Janus WebSocket API endpoints; each room is placed on one of them. None: `local`. */
         urls: string[];
         /** Janus's `api_secret`; sent to Janus only, never logged nor given to browsers. */
         apiSecret: string | undefined;
         /** Most people in one Janus room. */
         roomCap: number;
+        /** Set when `urls` is empty: this node starts and supervises this `janus` binary on
+         *  loopback (with its own random API secret). */
+        local?: {
+          binary: string;
+          /** MEDIA=auto: rooms use p2p when this Janus cannot start. */
+          fallbackToP2p: boolean;
+        };
       };
   delivery: {
     /** nodemailer URL; undefined keeps email in the outbox for admins to read. */
@@ -190,7 +197,15 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Where the `janus` binary is, given `$PATH`; tests pass their own answer. */
+export type FindJanus = (searchPath: string | undefined) => string | undefined;
+
+const findJanusOnPath: FindJanus = (searchPath) => findExecutable('janus', searchPath);
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  findJanus: FindJanus = findJanusOnPath,
+): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -199,15 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const dataDir = path.resolve(e.DATA_DIR);
-  const media: Config['media'] =
-    e.MEDIA === 'p2p' || (e.MEDIA === 'auto' && e.JANUS_URLS.length === 0)
-      ? { backend: 'p2p' }
-      : {
-          backend: 'janus',
-          urls: e.JANUS_URLS,
-          apiSecret: e.JANUS_API_SECRET,
-          roomCap: e.JANUS_ROOM_CAP,
-        };
+  // PATH is read only to look for `janus`, and only when the media choice depends on it.
+  const media = mediaOf(e, () => findJanus(env.PATH));
   const database: Config['database'] =
     e.DATABASE_URL && !e.DATABASE_URL.startsWith('sqlite:')
       ? { kind: 'postgres', url: e.DATABASE_URL }
@@ -258,4 +266,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.DELIVERY_RETRY_BASE_MS,
     },
   });
+}
+
+/**
+ * MEDIA=p2p: p2p. With JANUS_URLS: those Janus instances. Otherwise a local Janus, which
+ * MEDIA=janus always asks for and MEDIA=auto only when `janus` is on the PATH (p2p if not).
+ */
+function mediaOf(
+  e: z.infer<typeof envSchema>,
+  findJanus: () => string | undefined,
+): Config['media'] {
+  if (e.MEDIA === 'p2p') return { backend: 'p2p' };
+  const janus = {
+    backend: 'janus',
+    urls: e.JANUS_URLS,
+    apiSecret: e.JANUS_API_SECRET,
+    roomCap: e.JANUS_ROOM_CAP,
+  } as const;
+  if (e.JANUS_URLS.length > 0) return janus;
+  const binary = findJanus();
+  if (e.MEDIA === 'auto' && !binary) return { backend: 'p2p' };
+  // MEDIA=janus without the binary: the spawn fails and start-up says how to install it.
+  return { ...janus, local: { binary: binary ?? 'janus', fallbackToP2p: e.MEDIA === 'auto' } };
 }

@@ -1,15 +1,45 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { janusConfigFiles } from './local-config.js';
 
 describe('loadConfig: media backend', () => {
-  it('uses p2p by default (MEDIA=auto and no JANUS_URLS)', () => {
+  const installed = () => '/usr/bin/janus';
+  const missing = () => undefined;
+
+  it('uses p2p by default when janus is not installed (MEDIA=auto, no JANUS_URLS)', () => {
+    expect(loadConfig({}, missing).media).toEqual({ backend: 'p2p' });
+    // No PATH in the environment given: nothing is found, whatever this machine has.
     expect(loadConfig({}).media).toEqual({ backend: 'p2p' });
   });
 
+  it('runs a local Janus by default when janus is installed, p2p if it cannot start', () => {
+    expect(loadConfig({}, installed).media).toEqual({
+      backend: 'janus',
+      urls: [],
+      apiSecret: undefined,
+      roomCap: 50,
+      local: { binary: '/usr/bin/janus', fallbackToP2p: true },
+    });
+  });
+
+  it('looks for janus in the PATH of the environment it is given', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tertulia-config-path-'));
+    const binary = path.join(dir, 'janus');
+    writeFileSync(binary, '#!/bin/sh\n', { mode: 0o755 });
+    expect(loadConfig({ PATH: `/nonexistent${path.delimiter}${dir}` }).media).toMatchObject({
+      backend: 'janus',
+      local: { binary, fallbackToP2p: true },
+    });
+  });
+
   it('uses janus when JANUS_URLS is set, with a room cap of 50 unless JANUS_ROOM_CAP says', () => {
+    const findJanus = vi.fn(installed);
     expect(
-      loadConfig({ JANUS_URLS: ' ws://10.0.0.5:8188 , wss://janus.example.org/ws ' }).media,
+      loadConfig({ JANUS_URLS: ' ws://10.0.0.5:8188 , wss://janus.example.org/ws ' }, findJanus)
+        .media,
     ).toEqual({
       backend: 'janus',
       urls: ['ws://10.0.0.5:8188', 'wss://janus.example.org/ws'],
@@ -23,16 +53,26 @@ describe('loadConfig: media backend', () => {
         JANUS_API_SECRET: 's',
       }).media,
     ).toMatchObject({ backend: 'janus', apiSecret: 's', roomCap: 120 });
+    expect(findJanus).not.toHaveBeenCalled();
   });
 
-  it('keeps p2p when MEDIA=p2p, whatever JANUS_URLS says', () => {
+  it('keeps p2p when MEDIA=p2p, whatever JANUS_URLS says or janus being installed', () => {
     expect(loadConfig({ MEDIA: 'p2p', JANUS_URLS: 'ws://127.0.0.1:8188' }).media).toEqual({
       backend: 'p2p',
     });
+    expect(loadConfig({ MEDIA: 'p2p' }, installed).media).toEqual({ backend: 'p2p' });
   });
 
-  it('runs a local Janus with MEDIA=janus and no JANUS_URLS (an empty list)', () => {
-    expect(loadConfig({ MEDIA: 'janus' }).media).toMatchObject({ backend: 'janus', urls: [] });
+  it('runs a local Janus with MEDIA=janus and no JANUS_URLS, with no p2p fallback', () => {
+    expect(loadConfig({ MEDIA: 'janus' }, installed).media).toMatchObject({
+      backend: 'janus',
+      urls: [],
+      local: { binary: '/usr/bin/janus', fallbackToP2p: false },
+    });
+    // Not installed: the start fails and says how to install it (local-janus.ts).
+    expect(loadConfig({ MEDIA: 'janus' }, missing).media).toMatchObject({
+      local: { binary: 'janus', fallbackToP2p: false },
+    });
   });
 
   it.each([

@@ -1,7 +1,8 @@
 /**
- * The embedded convenience: with MEDIA=janus and no JANUS_URLS, this node starts Debian's
- * `janus` itself with a generated loopback-only configuration (local-config.ts) in
- * `$DATA_DIR/janus`, a random API secret and a free port, and starts it again if it dies.
+ * The embedded convenience: with no JANUS_URLS and MEDIA=janus (or MEDIA=auto with `janus`
+ * installed), this node starts Debian's `janus` itself with a generated loopback-only
+ * configuration (local-config.ts) in `$DATA_DIR/janus`, a random API secret and a free port,
+ * and starts it again if it dies.
  * Janus dies with this process (an `exit` hook); a crashed Janus loses its rooms' media, which
  * browsers renegotiate when rooms can move between instances (a later step).
  */
