@@ -3,14 +3,20 @@
  * participant's camera, for the 2nd and the 4th participant joining, against the floor of two
  * bare pages connecting one RTCPeerConnection directly. In Chromium on this machine, loopback.
  *
- *   npm run build && npm run bench:join [-- --rounds 20 --max-minutes 9]
+ *   npm run build && npm run bench:join [-- --rounds 20 --max-minutes 9 --media p2p,janus]
+ *
+ * --media p2p,janus (default p2p) measures the joiners with each media backend side by side in
+ * one run, against the one floor: the p2p mesh, and Janus VideoRoom (MEDIA=janus: Debian's
+ * `janus` on loopback, started by bench/support/sfu-janus.ts; each page then has two
+ * connections, publish and subscribe, and every camera arrives on the subscribe one).
  *
  * It runs the build in dist/ (it warns when dist/ is older than src/, and does not rebuild);
  * --root DIR runs DIR/dist instead (another checkout or a copy; DIR needs node_modules).
  * The app (`node dist/server/main.js`, NODE_ENV=production, fresh SQLite) runs in a child
- * process (bench/support/app-process.ts); the admin logs in once and starts a fresh quick
- * conference per round. One headless Chromium (test/support/chromium.ts: fake camera and
- * microphone) for everything; one browser context per participant, closed after each round.
+ * process (bench/support/app-process.ts), one per media backend; the admin logs in once to
+ * each and starts a fresh quick conference per round. One headless Chromium
+ * (test/support/chromium.ts: fake camera and microphone) for everything; one browser context
+ * per participant, closed after each round.
  *
  * A round of "Nth joiner": N-1 guests go through the lobby and join one after another, each
  * waiting until it shows the camera of everyone before it; then the measured guest opens the
@@ -18,19 +24,20 @@
  * for a first frame from each of the N-1 others. Every time is read on the measured page's
  * clock by the probe of bench/support/join-probe.ts (the click by a capture-phase listener, a
  * first frame by `requestVideoFrameCallback` on a tiny video element playing each incoming
- * camera track), so the figures hold no Playwright or CDP latency. The floor
- * (bench/support/webrtc-floor.ts) is timed by the same probe, from `createOffer` on the page
- * that receives to the first frame there.
+ * camera track, told apart per backend by the probe), so the figures hold no Playwright or CDP
+ * latency. The floor (bench/support/webrtc-floor.ts) is timed by the same probe, from
+ * `createOffer` on the page that receives to the first frame there.
  *
- * Rounds rotate floor / 2nd / 4th so slow drift in the machine's load hits all three alike,
- * after one unmeasured warm-up round of the floor and of the 2nd joiner. Rounds stop early
- * when --max-minutes (default 9) have passed; the output says how many ran. --cases floor,2
- * runs only some cases (a quick look at one change). All the browsers share this machine's
- * cores: the 4th-joiner figure includes three other pages encoding and decoding video.
+ * Rounds rotate floor / 2nd / 4th (each backend's in turn) so slow drift in the machine's load
+ * hits all cases alike, after one unmeasured warm-up round of the floor and of the 2nd joiner
+ * with each backend. Rounds stop early when --max-minutes (default 9) have passed; the output
+ * says how many ran. --cases floor,2 runs only some cases (a quick look at one change). All the
+ * browsers share this machine's cores: the 4th-joiner figure includes three other pages
+ * encoding and decoding video.
  *
  * A benchmark, not a test: it prints numbers and never gates CI; it exits non-zero only when
  * a case got no sample at all. Goals (from the issue): the 2nd joiner's median within 1.3x the
- * floor's median, the 4th joiner's within 2x.
+ * floor's median, the 4th joiner's within 2x, shown for either backend.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -39,9 +46,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumLaunch } from '../test/support/chromium.js';
-import { adminCookie, checkBuild, startApp } from './support/app-process.js';
-import type { PeerTimeline } from './support/join-probe.js';
+import { adminCookie, checkBuild, startApp, type AppProcess } from './support/app-process.js';
+import type { ConnectionTimeline } from './support/join-probe.js';
 import { joinRound, PHASES, type Phases } from './support/join-round.js';
+import { startJanusApp, type JanusApp } from './support/sfu-janus.js';
 import { table } from './support/table.js';
 import { floorRound, startBareServer, type FloorSample } from './support/webrtc-floor.js';
 
@@ -51,6 +59,7 @@ const { values: args } = parseArgs({
     'max-minutes': { type: 'string', default: '9' },
     root: { type: 'string' },
     cases: { type: 'string', default: 'floor,2,4' },
+    media: { type: 'string', default: 'p2p' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -65,14 +74,25 @@ const ROOT = path.resolve(
 const STEP_TIMEOUT_MS = 60_000;
 const GOALS = { 2: 1.3, 4: 2 } as const;
 type Joiner = keyof typeof GOALS;
-type Case = 'floor' | Joiner;
+type Media = 'p2p' | 'janus';
+type Case = 'floor' | { joiner: Joiner; media: Media };
 /** The floor is always needed: the ratios are to it. */
-const CASES = args.cases.split(',').map((c): Case => {
-  if (c === 'floor') return c;
+const CASE_NAMES = args.cases.split(',');
+const JOINERS = CASE_NAMES.filter((c) => c !== 'floor').map((c): Joiner => {
   if (c === '2' || c === '4') return Number(c) as Joiner;
   throw new Error(`--cases takes floor, 2 and 4, not ${c}`);
 });
-if (!CASES.includes('floor')) throw new Error('--cases needs the floor');
+if (!CASE_NAMES.includes('floor')) throw new Error('--cases needs the floor');
+const MEDIA = [...new Set(args.media.split(','))].map((m): Media => {
+  if (m === 'p2p' || m === 'janus') return m;
+  throw new Error(`--media takes p2p and janus, not ${m}`);
+});
+/** One rotation: the floor, then each joiner with each backend. */
+const CASES: Case[] = [
+  'floor',
+  ...JOINERS.flatMap((joiner) => MEDIA.map((media) => ({ joiner, media }))),
+];
+const caseName = (c: Case) => (c === 'floor' ? 'floor' : `${c.joiner} ${c.media}`);
 
 // ---- statistics and printing ------------------------------------------------------------------
 
@@ -91,95 +111,109 @@ function percentile(values: number[], p: number): number {
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
+const times = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
 const present = (values: (number | null)[]) => values.filter((v): v is number => v !== null);
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
+const ordinal = (joiner: Joiner) => (joiner === 2 ? '2nd' : '4th');
 
 interface Results {
   floor: FloorSample[];
-  joins: Record<Joiner, Phases[]>;
+  joins: Record<Media, Record<Joiner, Phases[]>>;
   failures: string[];
 }
 
 function printResults(r: Results): Record<string, unknown> {
   const floorTotals = r.floor.map((s) => s.totalMs);
   const floorP50 = median(floorTotals);
-  const row = (name: string, values: number[], goal: string, ratio: string) => [
+  const floorP95 = percentile(floorTotals, 95);
+  const row = (name: string, media: string, values: number[], goal: string) => [
     name,
+    media,
     String(values.length),
     ms(median(values)),
     ms(percentile(values, 95)),
     ms(Math.min(...values)),
     ms(Math.max(...values)),
-    ratio,
+    times(median(values) / floorP50),
+    times(percentile(values, 95) / floorP95),
     goal,
   ];
   const summary: Record<string, unknown> = {
-    floor: { p50: round1(floorP50), p95: round1(percentile(floorTotals, 95)) },
+    floor: { p50: round1(floorP50), p95: round1(floorP95) },
   };
-  const rows = [row('floor: createOffer -> first frame', floorTotals, '', '1.00x')];
-  for (const joiner of [2, 4] as const) {
-    if (!CASES.includes(joiner)) continue;
-    const totals = present(r.joins[joiner].map((p) => p.total));
-    const ratio = median(totals) / floorP50;
-    const met = ratio <= GOALS[joiner];
-    rows.push(
-      row(
-        `${joiner === 2 ? '2nd' : '4th'} joiner: click -> frames from ${joiner - 1}`,
-        totals,
-        `<= ${GOALS[joiner]}x ${met ? 'met' : 'MISSED'}`,
-        `${ratio.toFixed(2)}x`,
-      ),
-    );
-    summary[`joiner${joiner}`] = {
-      p50: round1(median(totals)),
-      p95: round1(percentile(totals, 95)),
-      ratio: Math.round(ratio * 100) / 100,
-      goal: GOALS[joiner],
-      met,
-    };
+  const rows = [row('floor: createOffer -> first frame', '-', floorTotals, '')];
+  for (const joiner of JOINERS) {
+    for (const media of MEDIA) {
+      const totals = present(r.joins[media][joiner].map((p) => p.total));
+      const ratio = median(totals) / floorP50;
+      const met = ratio <= GOALS[joiner];
+      const goal = `<= ${GOALS[joiner]}x ${met ? 'met' : 'MISSED'}`;
+      rows.push(
+        row(`${ordinal(joiner)} joiner: click -> frames from ${joiner - 1}`, media, totals, goal),
+      );
+      summary[media] = {
+        ...(summary[media] as object | undefined),
+        [`joiner${joiner}`]: {
+          p50: round1(median(totals)),
+          p95: round1(percentile(totals, 95)),
+          ratio: round2(ratio),
+          ratioP95: round2(percentile(totals, 95) / floorP95),
+          goal: GOALS[joiner],
+          met,
+        },
+      };
+    }
   }
-  console.log('\nTime to the first frame (ms, on the receiving page; ratio = p50 / floor p50)');
-  console.log(table(['case', 'n', 'p50', 'p95', 'min', 'max', 'ratio', 'goal'], rows));
+  console.log(
+    '\nTime to the first frame (ms, on the receiving page; ratio = p50 / floor p50, ' +
+      'p95 ratio = p95 / floor p95)',
+  );
+  console.log(
+    table(['case', 'media', 'n', 'p50', 'p95', 'min', 'max', 'ratio', 'p95 ratio', 'goal'], rows),
+  );
 
   // Where the joiner's time goes; the floor's WebRTC steps are counted from its createOffer.
-  const floorSince = (pick: (peer: PeerTimeline) => number | null) =>
+  const floorSince = (pick: (s: FloorSample) => number | null) =>
     present(
-      r.floor.map(({ peer }) => {
-        const at = pick(peer);
-        return at === null || peer.offerAt === null ? null : at - peer.offerAt;
+      r.floor.map((s) => {
+        const at = pick(s);
+        return at === null || s.connection.offerAt === null ? null : at - s.connection.offerAt;
       }),
     );
+  const onConnection = (key: keyof ConnectionTimeline) => floorSince((s) => s.connection[key]);
   const floorPhase: Partial<Record<keyof Phases, number[]>> = {
-    offer: floorSince((p) => p.offerAt),
-    answer: floorSince((p) => p.answerAt),
-    connected: floorSince((p) => p.connectedAt),
-    track: floorSince((p) => p.trackAt),
-    received: floorSince((p) => p.receiveAt),
+    offer: onConnection('offerAt'),
+    answer: onConnection('answerAt'),
+    connected: onConnection('connectedAt'),
+    track: floorSince((s) => s.camera.trackAt),
+    received: floorSince((s) => s.camera.receiveAt),
     total: floorTotals,
   };
-  const cell = (values: number[]) => `${ms(median(values))} / ${ms(percentile(values, 95))}`;
-  const joinerPhase = (joiner: Joiner, key: keyof Phases) =>
-    present(r.joins[joiner].map((p) => p[key]));
-  const offerToFrame = (joiner: Joiner) =>
-    present(
-      r.joins[joiner].map((p) => (p.offer === null || p.total === null ? null : p.total - p.offer)),
-    );
-  console.log('\nJoiner phases: ms after the click, p50 / p95 (floor: ms after its createOffer)');
+  const cell = (values: number[]) =>
+    values.length ? `${ms(median(values))} / ${ms(percentile(values, 95))}` : '-';
+  const columns = JOINERS.flatMap((joiner) => MEDIA.map((media) => ({ joiner, media })));
+  const offerToFrame = (phases: Phases[]) =>
+    present(phases.map((p) => (p.offer === null || p.total === null ? null : p.total - p.offer)));
+  console.log(
+    '\nJoiner phases: ms after the click, p50 / p95 (floor: ms after its createOffer; ' +
+      '-: none seen)',
+  );
   console.log(
     table(
-      ['step', '2nd joiner', '4th joiner', 'floor'],
+      ['step', ...columns.map(({ joiner, media }) => `${ordinal(joiner)} ${media}`), 'floor'],
       [
         ...PHASES.map(({ key, label }) => [
           label,
-          cell(joinerPhase(2, key)),
-          cell(joinerPhase(4, key)),
+          ...columns.map(({ joiner, media }) =>
+            cell(present(r.joins[media][joiner].map((p) => p[key]))),
+          ),
           floorPhase[key] ? cell(floorPhase[key]) : '',
         ]),
         [
-          'offer -> first frame, every peer',
-          cell(offerToFrame(2)),
-          cell(offerToFrame(4)),
+          'first offer -> first frame, every camera',
+          ...columns.map(({ joiner, media }) => cell(offerToFrame(r.joins[media][joiner]))),
           cell(floorTotals),
         ],
       ],
@@ -198,13 +232,27 @@ async function main(): Promise<void> {
   checkBuild(ROOT);
   const started = performance.now();
   const loadBefore = os.loadavg();
-  const app = await startApp(ROOT);
+  const apps: Partial<Record<Media, { app: AppProcess; cookie: string }>> = {};
+  let janus: JanusApp | null = null;
   const bare = await startBareServer();
   let browser: Browser | null = null;
   try {
-    const cookie = await adminCookie(app.url);
+    if (MEDIA.includes('p2p')) {
+      const app = await startApp(ROOT);
+      // Kept before logging in, so that `finally` stops it if the login fails.
+      apps.p2p = { app, cookie: '' };
+      apps.p2p.cookie = await adminCookie(app.url);
+    }
+    if (MEDIA.includes('janus')) {
+      janus = await startJanusApp(ROOT);
+      apps.janus = { app: janus.app, cookie: await adminCookie(janus.app.url) };
+    }
     browser = await chromium.launch({ ...chromiumLaunch, headless: true });
-    const results: Results = { floor: [], joins: { 2: [], 4: [] }, failures: [] };
+    const results: Results = {
+      floor: [],
+      joins: { p2p: { 2: [], 4: [] }, janus: { 2: [], 4: [] } },
+      failures: [],
+    };
     const run = async (which: Case, keep: boolean) => {
       const b = browser as Browser;
       try {
@@ -212,22 +260,23 @@ async function main(): Promise<void> {
           const sample = await floorRound(b, bare.url, STEP_TIMEOUT_MS);
           if (keep) results.floor.push(sample);
         } else {
-          const phases = await joinRound(b, app.url, cookie, which, STEP_TIMEOUT_MS);
-          if (keep) results.joins[which].push(phases);
+          const { app, cookie } = apps[which.media] as { app: AppProcess; cookie: string };
+          const phases = await joinRound(b, app.url, cookie, which.joiner, STEP_TIMEOUT_MS);
+          if (keep) results.joins[which.media][which.joiner].push(phases);
         }
       } catch (error) {
-        const where = keep ? which : `${which} (warm-up)`;
+        const where = keep ? caseName(which) : `${caseName(which)} (warm-up)`;
         results.failures.push(`${where}: ${String(error).split('\n')[0]}`);
       }
     };
-    // Warm-up: the server's JIT, Chromium's first contexts and media stack.
+    // Warm-up: the servers' JIT, Chromium's first contexts and media stack, Janus's first room.
     process.stderr.write('warm-up');
     await run('floor', false);
-    await run(2, false);
+    for (const media of MEDIA) await run({ joiner: 2, media }, false);
     process.stderr.write(`, ${ROUNDS} rounds:`);
     let rounds = 0;
     while (rounds < ROUNDS && performance.now() - started < BUDGET_MS) {
-      // Rotated: floor 2 4, 2 4 floor, 4 floor 2...
+      // Rotated: floor 2p 2j 4p 4j, 2p 2j 4p 4j floor, ...
       for (let k = 0; k < CASES.length; k += 1) {
         await run(CASES[(rounds + k) % CASES.length] as Case, true);
       }
@@ -248,15 +297,17 @@ async function main(): Promise<void> {
       `Browser: Chromium ${browser.version()} headless (fake camera), one browser for all, one ` +
         `context per participant; every browser process shares the ${cores} cores: the 4th ` +
         'joiner figure includes three other pages encoding and decoding video meanwhile. ' +
-        'App: node dist/server/main.js (NODE_ENV=production, SQLite) in a child process.',
+        'App: node dist/server/main.js (NODE_ENV=production, SQLite) in a child process, one ' +
+        `per backend (${MEDIA.join(', ')})` +
+        (janus ? `; Janus ${janus.janusVersion} on loopback (MEDIA=janus).` : '.'),
     );
     const stopped = rounds < ROUNDS ? `stopped by the time budget, ${ROUNDS} asked` : 'as asked';
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     console.log(
       `Run: ${rounds} rounds of each case (${stopped}) after a warm-up round of the floor and ` +
-        `the 2nd joiner; ${seconds} s in all. Floor: two bare pages, each in its own context, ` +
-        'one RTCPeerConnection (one sendrecv camera transceiver each way), SDP passed by ' +
-        'page.evaluate and ICE candidates by an exposed binding through this process.',
+        `the 2nd joiner per backend; ${seconds} s in all. Floor: two bare pages, each in its ` +
+        'own context, one RTCPeerConnection (one sendrecv camera transceiver each way), SDP ' +
+        'passed by page.evaluate and ICE candidates by an exposed binding through this process.',
     );
     const summary = printResults(results);
     console.log(
@@ -269,18 +320,21 @@ async function main(): Promise<void> {
           loadavg: { before: loadBefore.map(round1), after: loadAfter.map(round1) },
         },
         chromium: browser.version(),
+        ...(janus ? { janusVersion: janus.janusVersion } : {}),
+        media: MEDIA,
         rounds,
         ...summary,
         failures: results.failures.length,
       })}`,
     );
-    if (CASES.some((c) => (c === 'floor' ? results.floor : results.joins[c]).length === 0)) {
-      process.exitCode = 1;
-    }
+    const samples = (c: Case) =>
+      c === 'floor' ? results.floor.length : results.joins[c.media][c.joiner].length;
+    if (CASES.some((c) => samples(c) === 0)) process.exitCode = 1;
   } finally {
     await browser?.close();
     await bare.close();
-    await app.stop();
+    await apps.p2p?.app.stop();
+    await janus?.stop();
   }
 }
 

@@ -2,7 +2,9 @@
  * The built app for browser benchmarks: `node dist/server/main.js` as `npm start` runs it
  * (NODE_ENV=production, a fresh SQLite data folder, ADMIN_EMAIL/ADMIN_PASSWORD) in a child
  * process on a free loopback port, plus the admin's API calls a benchmark needs (log in once,
- * start quick conferences). bench/lobby.ts has its own copy of the same start-up.
+ * start quick conferences). Media is p2p unless `env` says otherwise (bench/join.ts and
+ * bench/sfu.ts pass MEDIA=janus and a Janus of their own). bench/lobby.ts has its own copy of
+ * the same start-up.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +20,8 @@ export const BENCH_ADMIN = {
 export interface AppProcess {
   /** http://127.0.0.1:port */
   url: string;
+  /** The app's Node process (for its CPU time in /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -85,6 +89,8 @@ export async function startApp(
       ADMIN_PASSWORD: BENCH_ADMIN.password,
       LOG_LEVEL: 'warn',
       DEFAULT_PHONE_REGION: 'ES',
+      // Pinned: MEDIA=auto (the default) may start a local Janus whenever one is installed.
+      MEDIA: 'p2p',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,7 +130,7 @@ export async function startApp(
       (r) => r.ok,
       () => false,
     );
-    if (healthy) return { url, stop };
+    if (healthy) return { url, pid: child.pid ?? 0, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the app did not answer /healthz within 30 s:\n${output}`);

@@ -1,24 +1,39 @@
 /**
  * What a page records about its own join, on its own clock (`performance.now()`), installed as
- * an init script before any page script runs. Used on the app's pages and on the floor's bare
- * pages alike, so both are timed the same way:
+ * an init script before any page script runs. Used on the app's pages (either media backend)
+ * and on the floor's bare pages alike, so all are timed the same way:
  * - the click on `[data-testid="lobby-join"]` (a capture-phase listener on window);
  * - the signaling WebSocket: constructed, `welcome` received;
  * - each RTCPeerConnection: created, offer started (`createOffer`, or an implicit
- *   `setLocalDescription()` in the stable state), answer applied, connected, camera track
- *   event, and the first frame of that track: `requestVideoFrameCallback` on a tiny video
- *   element of our own that plays the track (the callback's time, and the frame's
- *   `receiveTime`, when its last packet arrived).
- * The camera track is the transceiver at `cameraIndex` (the app's mesh: audio, camera, screen).
+ *   `setLocalDescription()` in the stable state), remote offer applied, answer applied,
+ *   connected;
+ * - each incoming camera track: its `track` event, and its first frame:
+ *   `requestVideoFrameCallback` on a tiny video element of our own that plays the track (the
+ *   callback's time, and the frame's `receiveTime`, when its last packet arrived).
+ * Which incoming track is a camera: in the p2p mesh (and the floor) every connection is one
+ * participant and the camera is the transceiver at `cameraIndex` (the mesh: audio, camera,
+ * screen); with an SFU the subscribe connection carries everyone, and the media server's
+ * offers (signaling `signal` frames from the `media` pseudo-peer) say which mid is whose
+ * camera, read here off the WebSocket before the app applies them.
+ * Every connection is also kept for `bytesSent`/`framesDecoded` (bench/sfu.ts).
  */
 
 /** Milliseconds on the page's clock; null until it happened. */
-export interface PeerTimeline {
+export interface ConnectionTimeline {
   createdAt: number;
+  /** This side offered. */
   offerAt: number | null;
+  /** The other side offered (the SFU's subscribe connection; the mesh's earlier members). */
+  remoteOfferAt: number | null;
   answerAt: number | null;
   connectedAt: number | null;
-  trackAt: number | null;
+}
+
+/** One incoming camera track. */
+export interface CameraTimeline {
+  /** Index of its connection in `PageTimeline.connections`. */
+  connection: number;
+  trackAt: number;
   firstFrameAt: number | null;
   receiveAt: number | null;
 }
@@ -27,7 +42,8 @@ export interface PageTimeline {
   clickAt: number | null;
   socketAt: number | null;
   welcomeAt: number | null;
-  peers: PeerTimeline[];
+  connections: ConnectionTimeline[];
+  cameras: CameraTimeline[];
   /** Resource Timing of the join answer, the room's chunk and GET .../me after the click. */
   joinAnsweredAt: number | null;
   roomChunkRequestedAt: number | null;
@@ -36,12 +52,23 @@ export interface PageTimeline {
   sessionAnsweredAt: number | null;
 }
 
+/** Totals over every open connection of the page, with the page's clock when read. */
+export interface RtpTotals {
+  at: number;
+  /** Payload bytes sent, every `outbound-rtp` (audio and video, every simulcast layer). */
+  bytesSent: number;
+  /** Every `inbound-rtp` video stream's `framesDecoded`, and how many such streams. */
+  framesDecoded: number;
+  videoStreamsIn: number;
+}
+
 export interface JoinProbe {
   timeline(): PageTimeline;
-  /** Connections that showed a first camera frame. */
+  /** Incoming camera tracks that showed a first frame. */
   framesFrom(): number;
   /** The lobby's own camera preview is playing. */
   previewReady(): boolean;
+  rtpTotals(): Promise<RtpTotals>;
 }
 
 declare global {
@@ -56,13 +83,16 @@ function installJoinProbe(cameraIndex: number): void {
     clickAt: null,
     socketAt: null,
     welcomeAt: null,
-    peers: [],
+    connections: [],
+    cameras: [],
     joinAnsweredAt: null,
     roomChunkRequestedAt: null,
     roomChunkAt: null,
     sessionRequestedAt: null,
     sessionAnsweredAt: null,
   };
+  /** SFU only: mid -> slot on the subscribe connection, from the media server's last offer. */
+  let sfuSlots: Map<string, string> | null = null;
 
   window.addEventListener(
     'click',
@@ -75,21 +105,32 @@ function installJoinProbe(cameraIndex: number): void {
     true,
   );
 
+  interface Frame {
+    type?: unknown;
+    from?: unknown;
+    payload?: { connection?: unknown; streams?: { mid: string; slot: string }[] };
+  }
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       timeline.socketAt ??= now();
+      // Added before the app's own listeners, so this runs first for every frame.
       this.addEventListener('message', (event: MessageEvent) => {
-        if (timeline.welcomeAt !== null || typeof event.data !== 'string') return;
-        if ((JSON.parse(event.data) as { type?: unknown }).type === 'welcome') {
-          timeline.welcomeAt = now();
+        if (typeof event.data !== 'string') return;
+        const frame = JSON.parse(event.data) as Frame;
+        if (frame.type === 'welcome') timeline.welcomeAt ??= now();
+        const payload = frame.payload;
+        if (frame.type === 'signal' && frame.from === 'media' && payload?.streams) {
+          if (payload.connection === 'subscribe') {
+            sfuSlots = new Map(payload.streams.map((s) => [s.mid, s.slot]));
+          }
         }
       });
     }
   };
 
-  const watchFirstFrame = (track: MediaStreamTrack, peer: PeerTimeline) => {
+  const watchFirstFrame = (track: MediaStreamTrack, camera: CameraTimeline) => {
     const video = document.createElement('video');
     video.muted = true;
     video.playsInline = true;
@@ -98,8 +139,8 @@ function installJoinProbe(cameraIndex: number): void {
       'position:fixed;left:0;top:0;width:4px;height:4px;opacity:0.01;pointer-events:none';
     video.srcObject = new MediaStream([track]);
     video.requestVideoFrameCallback((_, metadata) => {
-      peer.firstFrameAt = now();
-      peer.receiveAt = metadata.receiveTime ?? null;
+      camera.firstFrameAt = now();
+      camera.receiveAt = metadata.receiveTime ?? null;
       video.srcObject = null;
       video.remove();
     });
@@ -107,50 +148,62 @@ function installJoinProbe(cameraIndex: number): void {
     video.play().catch(() => undefined);
   };
 
-  const peers = new WeakMap<RTCPeerConnection, PeerTimeline>();
+  const isCamera = (pc: RTCPeerConnection, transceiver: RTCRtpTransceiver) =>
+    sfuSlots && transceiver.mid !== null
+      ? sfuSlots.get(transceiver.mid) === 'camera'
+      : pc.getTransceivers().indexOf(transceiver) === cameraIndex;
+
+  const connections = new Map<RTCPeerConnection, ConnectionTimeline>();
+  const seen = new WeakSet<RTCRtpTransceiver>();
   const NativePeerConnection = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends NativePeerConnection {
     constructor(config?: RTCConfiguration) {
       super(config);
-      const peer: PeerTimeline = {
+      const connection: ConnectionTimeline = {
         createdAt: now(),
         offerAt: null,
+        remoteOfferAt: null,
         answerAt: null,
         connectedAt: null,
-        trackAt: null,
-        firstFrameAt: null,
-        receiveAt: null,
       };
-      peers.set(this, peer);
-      timeline.peers.push(peer);
+      const index = timeline.connections.push(connection) - 1;
+      connections.set(this, connection);
       this.addEventListener('connectionstatechange', () => {
-        if (this.connectionState === 'connected') peer.connectedAt ??= now();
+        if (this.connectionState === 'connected') connection.connectedAt ??= now();
       });
       this.addEventListener('track', (event: RTCTrackEvent) => {
-        const index = this.getTransceivers().indexOf(event.transceiver);
-        if (event.track.kind !== 'video' || index !== cameraIndex || peer.trackAt !== null) return;
-        peer.trackAt = now();
-        watchFirstFrame(event.track, peer);
+        const { transceiver, track } = event;
+        if (track.kind !== 'video' || seen.has(transceiver) || !isCamera(this, transceiver)) {
+          return;
+        }
+        seen.add(transceiver);
+        const camera: CameraTimeline = {
+          connection: index,
+          trackAt: now(),
+          firstFrameAt: null,
+          receiveAt: null,
+        };
+        timeline.cameras.push(camera);
+        watchFirstFrame(track, camera);
       });
     }
   } as typeof RTCPeerConnection;
 
   // Offers and answers are seen on the prototype: the app calls these on its connections.
   const proto = NativePeerConnection.prototype;
-  const markOffer = (pc: RTCPeerConnection) => {
-    const peer = peers.get(pc);
-    if (peer && pc.signalingState === 'stable' && !pc.localDescription) peer.offerAt ??= now();
-  };
   type Method = (...args: unknown[]) => Promise<unknown>;
   const hook = (name: 'createOffer' | 'setLocalDescription' | 'setRemoteDescription') => {
     const native = proto[name] as Method;
     const hooked: Method = function (this: RTCPeerConnection, ...args) {
-      const peer = peers.get(this);
+      const connection = connections.get(this);
       const description = args[0] as RTCSessionDescriptionInit | undefined;
-      if (peer && name === 'setRemoteDescription' && description?.type === 'answer') {
-        peer.answerAt ??= now();
-      } else if (peer && (name === 'createOffer' || !description)) {
-        markOffer(this);
+      if (connection && name === 'setRemoteDescription') {
+        if (description?.type === 'answer') connection.answerAt ??= now();
+        if (description?.type === 'offer') connection.remoteOfferAt ??= now();
+      } else if (connection && (name === 'createOffer' || !description)) {
+        if (this.signalingState === 'stable' && !this.localDescription) {
+          connection.offerAt ??= now();
+        }
       }
       return native.apply(this, args);
     };
@@ -159,6 +212,22 @@ function installJoinProbe(cameraIndex: number): void {
   hook('createOffer');
   hook('setLocalDescription');
   hook('setRemoteDescription');
+
+  const rtpTotals = async (): Promise<RtpTotals> => {
+    const totals: RtpTotals = { at: 0, bytesSent: 0, framesDecoded: 0, videoStreamsIn: 0 };
+    for (const pc of connections.keys()) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((stat: Record<string, unknown>) => {
+        if (stat.type === 'outbound-rtp') totals.bytesSent += Number(stat.bytesSent ?? 0);
+        if (stat.type === 'inbound-rtp' && stat.kind === 'video') {
+          totals.framesDecoded += Number(stat.framesDecoded ?? 0);
+          totals.videoStreamsIn += 1;
+        }
+      });
+    }
+    totals.at = now();
+    return totals;
+  };
 
   /** The latest request after the click that `pick` accepts: [start, responseEnd]. */
   const request = (pick: (url: URL) => boolean): [number | null, number | null] => {
@@ -179,7 +248,8 @@ function installJoinProbe(cameraIndex: number): void {
       const [sessionRequestedAt, sessionAnsweredAt] = request(isSession);
       return {
         ...timeline,
-        peers: timeline.peers.map((peer) => ({ ...peer })),
+        connections: timeline.connections.map((connection) => ({ ...connection })),
+        cameras: timeline.cameras.map((camera) => ({ ...camera })),
         joinAnsweredAt: request(isJoin)[1],
         roomChunkRequestedAt,
         roomChunkAt,
@@ -187,11 +257,12 @@ function installJoinProbe(cameraIndex: number): void {
         sessionAnsweredAt,
       };
     },
-    framesFrom: () => timeline.peers.filter((peer) => peer.firstFrameAt !== null).length,
+    framesFrom: () => timeline.cameras.filter((camera) => camera.firstFrameAt !== null).length,
     previewReady: () => {
       const preview = document.querySelector('[data-testid="lobby-camera-preview"]');
       return preview instanceof HTMLVideoElement && preview.videoWidth > 0;
     },
+    rtpTotals,
   };
 }
 
@@ -205,7 +276,7 @@ export function pageScript<A extends unknown[]>(fn: (...args: A) => void, ...arg
   return `(() => { const __name = (f) => f; (${fn.toString()})(${call}); })();`;
 }
 
-/** The probe as an init script; `cameraIndex` is the camera's transceiver index. */
+/** The probe as an init script; `cameraIndex`: the camera's transceiver in a mesh connection. */
 export function joinProbeScript(cameraIndex: number): string {
   return pageScript(installJoinProbe, cameraIndex);
 }

@@ -1,35 +1,47 @@
 /**
- * One round of bench/join.ts in the app: guests in their own browser contexts go through the
+ * One round of bench/join.ts in the app (either media backend: the round does not change, the
+ * probe tells cameras apart by itself): guests in their own browser contexts go through the
  * lobby of a fresh quick conference and join; the last one is measured by the join probe
  * (bench/support/join-probe.ts), every time on its page's clock, from its click on Join.
+ * bench/sfu.ts brings its guests in the same way.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { quickConference } from './app-process.js';
-import { joinProbeScript, type PageTimeline, type PeerTimeline } from './join-probe.js';
+import { joinProbeScript, type PageTimeline } from './join-probe.js';
 
 /** The camera's transceiver in the app's mesh (audio, camera, screen). */
 const CAMERA_INDEX = 1;
-const JOIN = '[data-testid="lobby-join"]';
+export const JOIN = '[data-testid="lobby-join"]';
 
-/** A guest in its own context, in the lobby with the camera preview playing. */
-async function inLobby(browser: Browser, url: string, timeoutMs: number) {
+/** A guest in its own context, with the probe, in the lobby with the camera preview playing. */
+export async function inLobby(browser: Browser, url: string, timeoutMs: number) {
   const context = await browser.newContext();
-  await context.addInitScript({ content: joinProbeScript(CAMERA_INDEX) });
-  const page = await context.newPage();
-  page.setDefaultTimeout(timeoutMs);
-  await page.goto(url);
-  await page.waitForFunction(() => window.__joinProbe?.previewReady());
-  await page.waitForSelector(`${JOIN}:enabled`);
-  return { context, page };
+  try {
+    await context.addInitScript({ content: joinProbeScript(CAMERA_INDEX) });
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__joinProbe?.previewReady());
+    await page.waitForSelector(`${JOIN}:enabled`);
+    return { context, page };
+  } catch (error) {
+    // Its camera would keep running in the shared browser.
+    await context.close();
+    throw error;
+  }
 }
 
-async function showsCameras(page: Page, others: number): Promise<void> {
+/** Waits until `page` is in the room and shows a frame of `others` cameras. */
+export async function showsCameras(page: Page, others: number, timeoutMs?: number): Promise<void> {
   if (others === 0) {
-    await page.waitForSelector('[data-testid="room"][data-status="connected"]');
+    await page.waitForSelector('[data-testid="room"][data-status="connected"]', {
+      timeout: timeoutMs,
+    });
     return;
   }
   await page.waitForFunction((n) => (window.__joinProbe?.framesFrom() ?? 0) >= n, others, {
     polling: 50,
+    timeout: timeoutMs,
   });
 }
 
@@ -45,26 +57,29 @@ export const PHASES = [
   { key: 'socket', label: 'signaling WebSocket created' },
   { key: 'welcome', label: 'welcome received' },
   { key: 'created', label: 'RTCPeerConnection created (first)' },
-  { key: 'offer', label: 'offer started (first peer)' },
-  { key: 'answer', label: 'answer applied (last peer)' },
-  { key: 'connected', label: 'ICE+DTLS connected (last peer)' },
-  { key: 'track', label: 'camera track event (last peer)' },
-  { key: 'received', label: 'first frame received (last peer)' },
-  { key: 'total', label: 'first frame shown, every peer' },
+  { key: 'offer', label: 'offer started (first connection)' },
+  { key: 'remoteOffer', label: 'remote offer applied (last; SFU subscribe)' },
+  { key: 'answer', label: 'answer applied (last connection offering)' },
+  { key: 'connected', label: 'ICE+DTLS connected (last connection)' },
+  { key: 'track', label: 'camera track event (last camera)' },
+  { key: 'received', label: 'first frame received (last camera)' },
+  { key: 'total', label: 'first frame shown, every camera' },
 ] as const;
 
 function phasesOf(t: PageTimeline, others: number): Phases {
   const click = t.clickAt ?? NaN;
   const since = (at: number | null) => (at === null ? null : at - click);
-  const last = (pick: (p: PeerTimeline) => number | null) => {
-    const values = t.peers.map(pick);
-    if (values.length < others || values.some((v) => v === null)) return null;
-    return since(Math.max(...(values as number[])));
-  };
+  /** The latest of `values`; null when there are none or one did not happen. */
+  const last = (values: (number | null)[]) =>
+    values.length === 0 || values.some((v) => v === null)
+      ? null
+      : since(Math.max(...(values as number[])));
   const first = (values: (number | null)[]) => {
     const known = values.filter((v): v is number => v !== null);
     return known.length ? since(Math.min(...known)) : null;
   };
+  const { connections, cameras } = t;
+  const ofCameras = (values: (number | null)[]) => (cameras.length < others ? null : last(values));
   return {
     joinAnswered: since(t.joinAnsweredAt),
     roomChunkRequested: since(t.roomChunkRequestedAt),
@@ -73,13 +88,16 @@ function phasesOf(t: PageTimeline, others: number): Phases {
     sessionAnswered: since(t.sessionAnsweredAt),
     socket: since(t.socketAt),
     welcome: since(t.welcomeAt),
-    created: first(t.peers.map((p) => p.createdAt)),
-    offer: first(t.peers.map((p) => p.offerAt)),
-    answer: last((p) => p.answerAt),
-    connected: last((p) => p.connectedAt),
-    track: last((p) => p.trackAt),
-    received: last((p) => p.receiveAt),
-    total: last((p) => p.firstFrameAt),
+    created: first(connections.map((c) => c.createdAt)),
+    offer: first(connections.map((c) => c.offerAt)),
+    remoteOffer: last(
+      connections.filter((c) => c.remoteOfferAt !== null).map((c) => c.remoteOfferAt),
+    ),
+    answer: last(connections.filter((c) => c.offerAt !== null).map((c) => c.answerAt)),
+    connected: last(connections.map((c) => c.connectedAt)),
+    track: ofCameras(cameras.map((c) => c.trackAt)),
+    received: ofCameras(cameras.map((c) => c.receiveAt)),
+    total: ofCameras(cameras.map((c) => c.firstFrameAt)),
   };
 }
 
@@ -114,7 +132,7 @@ export async function joinRound(
     const timeline = await page.evaluate(() => window.__joinProbe?.timeline());
     if (!timeline?.clickAt) throw new Error('the page saw no click on Join');
     const phases = phasesOf(timeline, joiner - 1);
-    if (phases.total === null) throw new Error('no first frame time from every peer');
+    if (phases.total === null) throw new Error('no first frame time from every camera');
     return phases;
   } finally {
     for (const context of contexts.reverse()) await context.close();

@@ -11,7 +11,12 @@
  */
 import http from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { joinProbeScript, pageScript, type PeerTimeline } from './join-probe.js';
+import {
+  joinProbeScript,
+  pageScript,
+  type CameraTimeline,
+  type ConnectionTimeline,
+} from './join-probe.js';
 
 interface FloorPage {
   open(): Promise<void>;
@@ -114,7 +119,8 @@ export async function startBareServer(): Promise<{ url: string; close(): Promise
 export interface FloorSample {
   /** From `createOffer` on A to the first frame of B's camera on A. */
   totalMs: number;
-  peer: PeerTimeline;
+  connection: ConnectionTimeline;
+  camera: CameraTimeline;
 }
 
 async function floorPage(browser: Browser, url: string): Promise<[BrowserContext, Page]> {
@@ -154,9 +160,12 @@ export async function floorRound(
       polling: 50,
     });
     const timeline = await a.evaluate(() => window.__joinProbe?.timeline());
-    const peer = timeline?.peers[0];
-    if (!peer?.offerAt || !peer.firstFrameAt) throw new Error('floor: no offer or frame time');
-    return { totalMs: peer.firstFrameAt - peer.offerAt, peer };
+    const connection = timeline?.connections[0];
+    const camera = timeline?.cameras[0];
+    if (!connection?.offerAt || !camera?.firstFrameAt) {
+      throw new Error('floor: no offer or frame time');
+    }
+    return { totalMs: camera.firstFrameAt - connection.offerAt, connection, camera };
   } finally {
     for (const context of contexts) await context.close();
   }
