@@ -1,11 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunch } from './test/support/chromium.js';
 import { appPort as port, e2eAdmin, mailboxPort, transportsPort } from './test/e2e/fixtures.js';
-import { janusAppPort } from './test/e2e/support/janus.js';
+import { janusAppPort, janusFailoverPort } from './test/e2e/support/janus.js';
 
 // End-to-end tests drive Debian's Chromium (browser downloads are not used) against the built
 // app started on its own port with a fresh data folder.
-const dataDir = process.env.E2E_DATA_DIR ?? `./data/e2e-${process.pid}`;
+// Workers read this config again: they inherit the folder through the environment.
+const dataDir = (process.env.E2E_DATA_DIR ??= `./data/e2e-${process.pid}`);
 const serverEnv = {
   HOST: '127.0.0.1',
   ADMIN_EMAIL: e2eAdmin.email,
@@ -71,6 +72,20 @@ export default defineConfig({
         PORT: String(janusAppPort),
         PUBLIC_URL: `http://localhost:${janusAppPort}`,
         DATA_DIR: `${dataDir}-janus`,
+      },
+    },
+    {
+      // The same with two Janus instances, for the failover spec alone (its rooms start idle).
+      command: `rm -rf ${dataDir}-janus2 && npx tsx test/e2e/servers/with-janus.ts`,
+      url: `http://localhost:${janusFailoverPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...serverEnv,
+        PORT: String(janusFailoverPort),
+        PUBLIC_URL: `http://localhost:${janusFailoverPort}`,
+        DATA_DIR: `${dataDir}-janus2`,
+        JANUS_INSTANCES: '2',
       },
     },
   ],

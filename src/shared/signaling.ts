@@ -117,6 +117,11 @@ export const signalPayloadSchema = z.union([
    * simulcast layer, every other camera in the low one (thumbnails); null: none large.
    */
   z.object({ connection: z.literal('subscribe'), view: z.object({ main: peerId.nullable() }) }),
+  /**
+   * SFU only, media to browser: the room moved to another media server (the one it was on
+   * went down). Close both connections and start them again; the room itself goes on.
+   */
+  z.object({ reset: z.literal(true) }),
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 

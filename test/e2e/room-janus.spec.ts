@@ -1,5 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { JANUS_MISSING, janusAppPort, janusBinary } from './support/janus.js';
+import {
+  connectionRoles,
+  expectSfuDecodingFrom as expectDecodingFrom,
+  JANUS_MISSING,
+  janusAppPort,
+  janusBinary,
+} from './support/janus.js';
 import {
   cuttableSignaling,
   expectReconnected,
@@ -17,36 +23,6 @@ import {
 test.skip(!janusBinary(), JANUS_MISSING);
 test.use({ baseURL: `http://localhost:${janusAppPort}` });
 test.describe.configure({ mode: 'serial' });
-
-/** The page's open RTCPeerConnections by role: sending only (publish) or receiving (subscribe). */
-async function connectionRoles(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    (window.__peerConnections ?? [])
-      .filter((pc) => pc.connectionState !== 'closed')
-      .map((pc) =>
-        pc.getTransceivers().every((t) => t.direction === 'sendonly') ? 'publish' : 'subscribe',
-      )
-      .sort(),
-  );
-}
-
-/** Frames decoded so far on each incoming video stream of the subscribing connection. */
-async function videoFramesDecoded(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(async () => {
-    const frames: Record<string, number> = {};
-    for (const pc of window.__peerConnections ?? []) {
-      if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach(
-        (report: { type: string; kind?: string; mid?: string; framesDecoded?: number }) => {
-          if (report.type === 'inbound-rtp' && report.kind === 'video') {
-            frames[report.mid ?? '?'] = report.framesDecoded ?? 0;
-          }
-        },
-      );
-    }
-    return frames;
-  });
-}
 
 declare global {
   interface Window {
@@ -104,20 +80,6 @@ async function timeLayerSwitch(page: Page, name: string, other: string): Promise
     },
     { name, other },
   );
-}
-
-/**
- * Waits until exactly `count` incoming videos keep decoding (frames rising over one second; a
- * stream unsubscribed after someone left keeps its last count and does not rise).
- */
-async function expectDecodingFrom(page: Page, count: number): Promise<void> {
-  const rising = async () => {
-    const before = await videoFramesDecoded(page);
-    await page.waitForTimeout(1000);
-    const after = await videoFramesDecoded(page);
-    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
-  };
-  await expect.poll(rising, { timeout: 20_000 }).toBe(count);
 }
 
 test('three participants meet through Janus: one publishing and one subscribing connection each', async ({

@@ -5,13 +5,13 @@
  * participant's MEDIA_ERROR while the socket and the room go on. Without p2p's mesh, `media` is
  * a real address; with p2p it stays an unknown peer.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_PEER_ID, type SignalingErrorCode } from '../../src/shared/signaling.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
+import { audioOffer } from '../support/janus-offer.js';
 import {
   JANUS_MISSING,
   janusBinary,
@@ -19,33 +19,6 @@ import {
   type StartedJanus,
 } from '../support/local-janus.js';
 import { RoomClient, guestToken, listen, quickMeeting, roomUrl } from '../support/room-client.js';
-
-/** A browser-like audio offer: valid SDP Janus answers (no media ever flows in these tests). */
-function audioOffer(): string {
-  const fingerprint = [...randomBytes(32)].map((b) => b.toString(16).padStart(2, '0')).join(':');
-  return [
-    'v=0',
-    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    'a=msid-semantic: WMS',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    'c=IN IP4 0.0.0.0',
-    'a=rtcp:9 IN IP4 0.0.0.0',
-    `a=ice-ufrag:${randomBytes(3).toString('hex')}`,
-    `a=ice-pwd:${randomBytes(12).toString('hex')}`,
-    'a=ice-options:trickle',
-    `a=fingerprint:sha-256 ${fingerprint.toUpperCase()}`,
-    'a=setup:actpass',
-    'a=mid:0',
-    'a=sendonly',
-    'a=rtcp-mux',
-    'a=rtpmap:111 opus/48000/2',
-    'a=fmtp:111 minptime=10;useinbandfec=1',
-    '',
-  ].join('\r\n');
-}
 
 async function expectErrorAndAlive(client: RoomClient, code: SignalingErrorCode): Promise<void> {
   expect((await client.next('error')).code).toBe(code);

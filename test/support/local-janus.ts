@@ -3,8 +3,7 @@
  * without JANUS_URLS (a generated loopback-only configuration, a random API secret, a free
  * port). Tests that need it skip themselves, saying why, when the binary is not installed.
  */
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { findExecutable } from '../../src/server/media/janus/find-executable.js';
 import { LocalJanus } from '../../src/server/media/janus/local-janus.js';
 
 export const JANUS_MISSING =
@@ -12,16 +11,7 @@ export const JANUS_MISSING =
 
 /** Where the `janus` binary is on the PATH, if anywhere. */
 export function janusBinary(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'janus');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
+  return findExecutable('janus', process.env.PATH);
 }
 
 export interface StartedJanus {
@@ -36,10 +26,10 @@ export interface StartedJanus {
 const consoleLog = { warn: (obj: object, msg: string) => console.warn(msg, obj) };
 
 /** Writes the configuration into `dir` and starts Janus; resolves once its port answers. */
-export async function startLocalJanus(dir: string): Promise<StartedJanus> {
+export async function startLocalJanus(dir: string, apiSecret?: string): Promise<StartedJanus> {
   const binary = janusBinary();
   if (!binary) throw new Error(JANUS_MISSING);
-  const janus = new LocalJanus(dir, consoleLog, binary);
+  const janus = new LocalJanus(dir, consoleLog, binary, apiSecret);
   const url = await janus.url;
   return {
     url,

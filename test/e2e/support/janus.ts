@@ -1,7 +1,62 @@
 /** Facts of the Janus end-to-end environment (started by test/e2e/servers/with-janus.ts). */
+import { readFileSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
 import { appPort } from '../fixtures.js';
 
 export { JANUS_MISSING, janusBinary } from '../../support/local-janus.js';
 
 /** The app with MEDIA=janus and a Janus of its own. */
 export const janusAppPort = appPort + 2;
+
+/** The app with two Janus instances (JANUS_INSTANCES=2), used by the failover spec only. */
+export const janusFailoverPort = appPort + 3;
+
+/** The failover server's Janus instances, in JANUS_URLS order, as its start-up wrote them. */
+export function failoverJanusInstances(): { url: string; pid: number }[] {
+  const file = `${process.env.E2E_DATA_DIR}-janus2/janus-instances.json`;
+  return JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number }[];
+}
+
+/** The page's open RTCPeerConnections by role: sending only (publish) or receiving (subscribe). */
+export async function connectionRoles(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (window.__peerConnections ?? [])
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) =>
+        pc.getTransceivers().every((t) => t.direction === 'sendonly') ? 'publish' : 'subscribe',
+      )
+      .sort(),
+  );
+}
+
+/** Frames decoded so far on each incoming video stream of the subscribing connection. */
+export async function videoFramesDecoded(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const frames: Record<string, number> = {};
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach(
+        (report: { type: string; kind?: string; mid?: string; framesDecoded?: number }) => {
+          if (report.type === 'inbound-rtp' && report.kind === 'video') {
+            frames[report.mid ?? '?'] = report.framesDecoded ?? 0;
+          }
+        },
+      );
+    }
+    return frames;
+  });
+}
+
+/**
+ * Waits until exactly `count` incoming videos keep decoding (frames rising over one second; a
+ * stream unsubscribed after someone left keeps its last count and does not rise).
+ */
+export async function expectSfuDecodingFrom(page: Page, count: number): Promise<void> {
+  const rising = async () => {
+    const before = await videoFramesDecoded(page);
+    await page.waitForTimeout(1000);
+    const after = await videoFramesDecoded(page);
+    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
+  };
+  await expect.poll(rising, { timeout: 20_000 }).toBe(count);
+}

@@ -4,6 +4,10 @@
  * connections: a publisher (their camera and microphone, sent once) and a subscriber carrying
  * everyone else's feeds. Browsers negotiate with the `media` pseudo-peer over our signaling;
  * Janus's room ids, feed ids and secrets stay on this server.
+ *
+ * When an instance goes down, each of its rooms is opened again on another one and every
+ * participant's browser is told to `reset`: it starts both connections again, without leaving
+ * the room. Rooms that found no instance up wait for the next one that comes (back) up.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Jsep } from 'janode';
@@ -36,6 +40,8 @@ export interface OwnJanus {
 }
 
 interface Member {
+  /** Whom this participant shows large (simulcast layers follow it, across moves too). */
+  main: string | null;
   publisher: Publisher | null;
   /** What each mid of the publish connection carries, as the browser's offer said. */
   slots: Map<string, SfuStream['slot']>;
@@ -44,13 +50,19 @@ interface Member {
   liveFeed: number | null;
 }
 
-interface JanusRoom {
+/** Where a room lives in Janus; replaced when the room moves to another instance. */
+interface JanusPlace {
   instance: JanusInstance;
   /** Janus's room number and its secret (needed to destroy it). */
   id: number;
   secret: string;
   admin: VideoRoomHandle;
+}
+
+interface JanusRoom extends JanusPlace {
   members: Map<string, Member>;
+  /** Its instance went down: the room must be opened again elsewhere. */
+  lost: boolean;
 }
 
 /** A request of the browser that Janus refused or that makes no sense for the SFU. */
@@ -69,10 +81,11 @@ export class JanusBackend implements MediaBackend {
     private readonly log: JanusLog,
     private readonly own?: OwnJanus,
   ) {
+    const changed = (instance: JanusInstance) => this.instanceChanged(instance);
     this.instances = own
-      ? own.url.then((url) => [new JanusInstance(url, own.apiSecret, log)])
+      ? own.url.then((url) => [new JanusInstance(url, own.apiSecret, log, changed)])
       : Promise.resolve(
-          settings.urls.map((url) => new JanusInstance(url, settings.apiSecret, log)),
+          settings.urls.map((url) => new JanusInstance(url, settings.apiSecret, log, changed)),
         );
     this.instances.catch(() => {});
   }
@@ -87,11 +100,14 @@ export class JanusBackend implements MediaBackend {
 
   async signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void> {
     if (to !== MEDIA_PEER_ID) throw new MediaRequestError('With an SFU, signal the media server.');
+    if ('reset' in payload) throw new MediaRequestError('Only the server resets connections.');
     const kind: SfuConnectionKind | undefined = payload.connection;
     if (!kind) throw new MediaRequestError('Say which connection: publish or subscribe.');
     if ('view' in payload) {
       // May come before the publish offer: the member (and subscriber) exists from here on.
-      this.memberOf(await this.room(roomId), roomId, from).subscriber?.show(payload.view.main);
+      const member = this.memberOf(await this.room(roomId), roomId, from);
+      member.main = payload.view.main;
+      member.subscriber?.show(member.main);
       return;
     }
     if ('description' in payload) {
@@ -122,7 +138,7 @@ export class JanusBackend implements MediaBackend {
     if (member.liveFeed !== null) {
       for (const other of room.members.values()) other.subscriber?.drop(member.liveFeed);
     }
-    if (member.publisher) room.instance.publishers -= 1;
+    if (member.publisher) room.instance.publishers = Math.max(0, room.instance.publishers - 1);
     await Promise.all([member.publisher?.close(), member.subscriber?.close()]);
     if (room.members.size === 0 && this.rooms.get(roomId) === pending) {
       this.rooms.delete(roomId);
@@ -185,26 +201,75 @@ export class JanusBackend implements MediaBackend {
   private memberOf(room: JanusRoom, roomId: string, peerId: string): Member {
     let member = room.members.get(peerId);
     if (!member) {
-      member = { publisher: null, slots: new Map(), subscriber: null, liveFeed: null };
-      member.subscriber = new Subscriber(
-        () => room.instance.attach(),
-        room.id,
-        (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
-        (feed, feedMid) => {
-          const found = [...room.members].find(([, m]) => m.liveFeed === feed);
-          if (!found) return undefined;
-          const [sourceId, source] = found;
-          return { peerId: sourceId, slot: feedMid ? source.slots.get(feedMid) : undefined };
-        },
-        this.log,
-      );
+      member = { main: null, publisher: null, slots: new Map(), subscriber: null, liveFeed: null };
       room.members.set(peerId, member);
-      // Receiving does not wait for our own publishing (which may fail, or be slow).
-      for (const other of room.members.values()) {
-        if (other !== member && other.liveFeed !== null) member.subscriber.want(other.liveFeed);
-      }
+      this.subscribe(room, roomId, peerId, member);
     }
     return member;
+  }
+
+  /** A new subscriber connection for `member`, wanting every feed already live. */
+  private subscribe(room: JanusRoom, roomId: string, peerId: string, member: Member): void {
+    const subscriber = new Subscriber(
+      () => room.instance.attach(),
+      room.id,
+      (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
+      (feed, feedMid) => {
+        const found = [...room.members].find(([, m]) => m.liveFeed === feed);
+        if (!found) return undefined;
+        const [sourceId, source] = found;
+        return { peerId: sourceId, slot: feedMid ? source.slots.get(feedMid) : undefined };
+      },
+      this.log,
+    );
+    member.subscriber = subscriber;
+    subscriber.show(member.main);
+    // Receiving does not wait for our own publishing (which may fail, or be slow).
+    for (const other of room.members.values()) {
+      if (other !== member && other.liveFeed !== null) subscriber.want(other.liveFeed);
+    }
+  }
+
+  /** An instance went down or came back: rooms that lost theirs move to one that is up. */
+  private instanceChanged(instance: JanusInstance): void {
+    void (async () => {
+      for (const [roomId, pending] of this.rooms) {
+        const room = await pending.catch(() => undefined);
+        if (!room) continue;
+        if (!instance.up && room.instance === instance) room.lost = true;
+        if (room.lost && this.rooms.get(roomId) === pending) {
+          const moved = this.move(roomId, room);
+          this.rooms.set(roomId, moved);
+          // Nowhere to go yet: the room waits, as it was, for an instance to come up.
+          moved.catch(() => {
+            if (this.rooms.get(roomId) === moved) this.rooms.set(roomId, Promise.resolve(room));
+          });
+        }
+      }
+    })();
+  }
+
+  /**
+   * Opens the room again on an instance that is up and tells every participant to start both
+   * connections again; their old handles died with the old instance.
+   */
+  private async move(roomId: string, room: JanusRoom): Promise<JanusRoom> {
+    const place = await this.openPlace(roomId);
+    const from = room.instance.url;
+    Object.assign(room, place, { lost: false });
+    for (const [peerId, member] of room.members) {
+      void member.publisher?.close();
+      void member.subscriber?.close();
+      member.publisher = null;
+      member.liveFeed = null;
+      this.subscribe(room, roomId, peerId, member);
+      void this.sink(roomId, peerId, MEDIA_PEER_ID, { reset: true });
+    }
+    this.log.warn(
+      { roomId, from, to: place.instance.url, participants: room.members.size },
+      'Room moved to another Janus',
+    );
+    return room;
   }
 
   private room(roomId: string): Promise<JanusRoom> {
@@ -220,6 +285,11 @@ export class JanusBackend implements MediaBackend {
   }
 
   private async openRoom(roomId: string): Promise<JanusRoom> {
+    return { ...(await this.openPlace(roomId)), members: new Map(), lost: false };
+  }
+
+  /** A new private Janus room on the least loaded instance that is up. */
+  private async openPlace(roomId: string): Promise<JanusPlace> {
     let instance: JanusInstance | undefined;
     try {
       const instances = await this.instances;
@@ -241,7 +311,7 @@ export class JanusBackend implements MediaBackend {
         }),
         'create room',
       );
-      return { instance, id, secret, admin, members: new Map() };
+      return { instance, id, secret, admin };
     } catch (error) {
       this.log.warn({ err: error, janus: instance?.url, roomId }, 'Janus room not created');
       throw new MediaRequestError('The media server is not available.');

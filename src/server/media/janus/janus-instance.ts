@@ -3,6 +3,10 @@
  * API (opened on first use, opened again after it closed), whether it is up, and how many
  * publishers we placed on it. The API secret goes to janode only; janode's own logger is
  * silenced so that nothing it prints can carry it.
+ *
+ * It is down from the moment its connection closes (a crash closes it at once; janode's
+ * WebSocket pings close it within 15 s when Janus hangs) or cannot be opened. While down it is
+ * tried again every few seconds; the owner hears of each change (`onChange`) and moves rooms.
  */
 import Janode, { type JanodeSession } from 'janode';
 import VideoRoomPlugin, { type VideoRoomHandle } from 'janode/plugins/videoroom';
@@ -14,16 +18,24 @@ export type JanusLog = { warn(obj: object, msg: string): void };
 
 /** Janus requests that take longer are given up (janode itself waits forever). */
 export const JANUS_REQUEST_TIMEOUT_MS = 5000;
+/** How often a down instance is tried again. */
+export const JANUS_RETRY_MS = 3000;
 
 export class JanusInstance implements InstanceLoad {
   up = true;
   publishers = 0;
   private session: Promise<JanodeSession> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Counts connections, so that a late event of a replaced one changes nothing. */
+  private generation = 0;
 
   constructor(
     readonly url: string,
     private readonly apiSecret: string | undefined,
     private readonly log: JanusLog,
+    /** Called when this instance goes down or comes back up. */
+    private readonly onChange: (instance: JanusInstance) => void = () => {},
   ) {}
 
   /** A new VideoRoom handle on this instance's session. */
@@ -33,6 +45,8 @@ export class JanusInstance implements InstanceLoad {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     const session = this.session;
     this.session = null;
     await session?.then((s) => withTimeout(s.destroy(), 'destroy session')).catch(() => {});
@@ -47,6 +61,10 @@ export class JanusInstance implements InstanceLoad {
   }
 
   private async open(): Promise<JanodeSession> {
+    const generation = this.generation;
+    const down = (reason: unknown) => {
+      if (generation === this.generation) this.markDown(reason);
+    };
     const address = this.apiSecret
       ? { url: this.url, apisecret: this.apiSecret }
       : { url: this.url };
@@ -54,20 +72,38 @@ export class JanusInstance implements InstanceLoad {
       Janode.connect({ address, retry_time_secs: 1, max_retries: 1 }),
       'connect',
     );
-    connection.once(Janode.EVENT.CONNECTION_CLOSED, () => this.markDown('connection closed'));
-    connection.once(Janode.EVENT.CONNECTION_ERROR, (error: unknown) => this.markDown(error));
+    connection.once(Janode.EVENT.CONNECTION_CLOSED, () => down('connection closed'));
+    connection.once(Janode.EVENT.CONNECTION_ERROR, (error: unknown) => down(error));
     const session = await withTimeout(connection.create(), 'create session');
-    session.once(Janode.EVENT.SESSION_DESTROYED, () => this.markDown('session destroyed'));
-    this.up = true;
+    session.once(Janode.EVENT.SESSION_DESTROYED, () => down('session destroyed'));
+    if (!this.up) {
+      this.up = true;
+      this.log.warn({ janus: this.url }, 'Janus is up again');
+      this.onChange(this);
+    }
     return session;
   }
 
   private markDown(reason: unknown): void {
-    if (this.session) this.log.warn({ janus: this.url, reason: String(reason) }, 'Janus is down');
-    // Placement skips it; when every instance is down the next room tries again anyway.
-    // Moving its rooms to another instance is a later step.
-    this.up = false;
+    this.generation += 1;
     this.session = null;
+    if (this.closed) return;
+    this.scheduleRetry();
+    if (!this.up) return;
+    this.log.warn({ janus: this.url, reason: String(reason) }, 'Janus is down');
+    // Placement skips it; its publishers (and rooms) are gone with it.
+    this.up = false;
+    this.publishers = 0;
+    this.onChange(this);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed && !this.up) this.connect().catch(() => {});
+    }, JANUS_RETRY_MS);
+    this.retryTimer.unref();
   }
 }
 

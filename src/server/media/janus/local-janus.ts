@@ -22,7 +22,6 @@ const MAX_RESTART_DELAY_MS = 60_000;
 const HEALTHY_AFTER_MS = 30_000;
 
 export class LocalJanus {
-  readonly apiSecret = randomBytes(24).toString('base64url');
   /** The WebSocket URL once Janus first answers; rejects when it cannot start at all. */
   readonly url: Promise<string>;
   private child: ChildProcess | null = null;
@@ -35,6 +34,8 @@ export class LocalJanus {
     private readonly dir: string,
     private readonly log: Log,
     private readonly binary = 'janus',
+    /** Several instances behind one JANUS_API_SECRET share it (tests of failover). */
+    readonly apiSecret = randomBytes(24).toString('base64url'),
   ) {
     process.once('exit', this.killOnExit);
     this.url = this.start();

@@ -31,8 +31,10 @@ const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
 ];
 
 export class SfuConnection {
-  private readonly publisher: RTCPeerConnection;
+  private publisher: RTCPeerConnection;
   private subscriber: RTCPeerConnection | null = null;
+  /** What each slot sends, so a reset can start sending it again. */
+  private readonly tracks = new Map<Slot, MediaStreamTrack | null>();
   private readonly queues: Record<SfuConnectionKind, Promise<void>> = {
     publish: Promise.resolve(),
     subscribe: Promise.resolve(),
@@ -53,28 +55,23 @@ export class SfuConnection {
     /** Audio-only: no video sent and none received. */
     private readonly audioOnly: boolean,
   ) {
-    this.publisher = this.open('publish');
-    for (const slot of PUBLISHED) {
-      if (slot !== 'audio' && audioOnly) continue;
-      this.publisher.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
-        direction: 'sendonly',
-        ...(slot === 'camera' ? { sendEncodings: CAMERA_LAYERS } : {}),
-      });
-    }
-    this.publisher.onnegotiationneeded = () => void this.offerToPublish();
+    this.publisher = this.openPublisher();
   }
 
   /** Nothing to do per participant: the server subscribes us to whoever publishes. */
   call(): void {}
 
   handle(from: string, payload: SignalPayload): void {
-    if (from !== MEDIA_PEER_ID || !payload.connection) return;
+    if (from !== MEDIA_PEER_ID) return;
+    if ('reset' in payload) return this.reset();
+    if (!payload.connection) return;
     const kind = payload.connection;
     this.queues[kind] = this.queues[kind].then(() => this.apply(kind, payload)).catch(() => {});
   }
 
   /** Sends `track` in `slot` (null stops sending it); never renegotiates. */
   setTrack(slot: Slot, track: MediaStreamTrack | null): void {
+    this.tracks.set(slot, track);
     const index = PUBLISHED.indexOf(slot);
     const transceiver = index < 0 ? undefined : this.publisher.getTransceivers()[index];
     if (transceiver && transceiver.receiver.track.kind === (slot === 'audio' ? 'audio' : 'video')) {
@@ -114,6 +111,36 @@ export class SfuConnection {
   /** The publish and subscribe connections, for stats. */
   connections(): RTCPeerConnection[] {
     return this.subscriber ? [this.publisher, this.subscriber] : [this.publisher];
+  }
+
+  /** The publish connection: one sending transceiver per slot, offered when it needs to. */
+  private openPublisher(): RTCPeerConnection {
+    const pc = this.open('publish');
+    for (const slot of PUBLISHED) {
+      if (slot !== 'audio' && this.audioOnly) continue;
+      pc.addTransceiver(this.tracks.get(slot) ?? (slot === 'audio' ? 'audio' : 'video'), {
+        direction: 'sendonly',
+        ...(slot === 'camera' ? { sendEncodings: CAMERA_LAYERS } : {}),
+      });
+    }
+    pc.onnegotiationneeded = () => void this.offerToPublish();
+    return pc;
+  }
+
+  /**
+   * The room moved to another media server: both connections start again (the server offers
+   * the subscription anew once we publish); what others see of us, and we of them, comes back.
+   */
+  private reset(): void {
+    if (this.closed) return;
+    this.publisher.close();
+    this.subscriber?.close();
+    this.subscriber = null;
+    this.streams = new Map();
+    this.shown.clear();
+    this.queues.publish = Promise.resolve();
+    this.queues.subscribe = Promise.resolve();
+    this.publisher = this.openPublisher();
   }
 
   private open(kind: SfuConnectionKind): RTCPeerConnection {
