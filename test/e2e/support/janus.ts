@@ -51,12 +51,16 @@ export async function videoFramesDecoded(page: Page): Promise<Record<string, num
  * Waits until exactly `count` incoming videos keep decoding (frames rising over one second; a
  * stream unsubscribed after someone left keeps its last count and does not rise).
  */
-export async function expectSfuDecodingFrom(page: Page, count: number): Promise<void> {
+export async function expectSfuDecodingFrom(
+  page: Page,
+  count: number,
+  timeout = 20_000,
+): Promise<void> {
   const rising = async () => {
     const before = await videoFramesDecoded(page);
     await page.waitForTimeout(1000);
     const after = await videoFramesDecoded(page);
     return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
   };
-  await expect.poll(rising, { timeout: 20_000 }).toBe(count);
+  await expect.poll(rising, { timeout }).toBe(count);
 }
