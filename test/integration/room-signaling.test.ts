@@ -385,6 +385,54 @@ describe.each(databaseKinds)('room signaling (%s)', (kind) => {
         ana.client.frames.some((f) => f.type === 'chat' && f.message.text === 'elsewhere'),
       ).toBe(false);
     });
+
+    it('stores what several people send at once in the order everyone saw it, and a guest joining amid it misses none', async () => {
+      const { id, token } = await quickMeeting(t, organizer.cookie);
+      const senders = [
+        await guest(token, 'Ana'),
+        await guest(token, 'Bob'),
+        await guest(token, 'Carla'),
+      ];
+      const dan = await guest(token, 'Dan');
+      const lucia = await connect(token, { bearer: await guestToken(t, token, 'Lucia') });
+      const texts = (round: number) => senders.map((_, s) => `from ${s}, ${round}`);
+
+      // One burst of socket writes: the server handles each sender's frames in turn but
+      // different senders' in the same ticks, with Lucia's hello in the middle of them.
+      for (let round = 0; round < 10; round += 1) {
+        if (round === 5) lucia.send({ type: 'hello', media: MEDIA_ON });
+        texts(round).forEach((text, s) => senders[s]?.client.send({ type: 'chat', text }));
+      }
+      const welcome = await lucia.next('welcome');
+      await dan.client.next(
+        'chat',
+        () => dan.client.frames.filter((f) => f.type === 'chat').length === 30,
+      );
+      // Every event went out to Lucia too before Dan had the last one: her pong comes after them.
+      await lucia.roundTrip();
+
+      const heard = (client: RoomClient) =>
+        client.frames.flatMap((f) => (f.type === 'chat' ? [f.message] : []));
+      const order = heard(dan.client);
+      for (let s = 0; s < senders.length; s += 1) {
+        const own = Array.from({ length: 10 }, (_, round) => `from ${s}, ${round}`);
+        expect(order.map((m) => m.text).filter((text) => text.startsWith(`from ${s},`))).toEqual(
+          own,
+        );
+      }
+      const rows = await t.db
+        .selectFrom('chat_messages')
+        .select('id')
+        .where('meeting_id', '=', id)
+        .orderBy('sent_at')
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => r.id)).toEqual(order.map((m) => m.id));
+      // As a browser merges them: history first, then the events for messages it lacks.
+      const seen = [...welcome.chat];
+      for (const m of heard(lucia)) if (!seen.some((s) => s.id === m.id)) seen.push(m);
+      expect(seen).toEqual(order);
+    });
   });
 
   // Last in this file: the restart gives the app a new port.

@@ -44,7 +44,7 @@ export function createRoomHub(
     // A failure is LocalJanus's warning (how to install it), and LocalJanusOrP2p's line.
     local.url.then((url) => log.info(`media: janus (local, ${new URL(url).host})`)).catch(() => {});
   }
-  return new RoomHub(bus, new ChatStore(db), media, clock, log, {
+  return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {
     heartbeatMs: config.room.heartbeatMs,
     reconnectGraceMs: config.room.reconnectGraceMs,
   });

@@ -156,8 +156,11 @@ export class RoomHub implements FrameHandler {
     await this.bus.close(roomId);
   }
 
-  /** Shutting down: every socket is told to reconnect (to another node, if there is one). */
-  close(): void {
+  /**
+   * Shutting down: every socket is told to reconnect (to another node, if there is one), and
+   * chat messages still queued are written before the database closes.
+   */
+  async close(): Promise<void> {
     clearInterval(this.sweeper);
     void this.media.close?.().catch(() => {});
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
@@ -167,6 +170,7 @@ export class RoomHub implements FrameHandler {
         connection.socket.close(1001, 'server shutting down');
       }
     }
+    await this.chat.flush();
   }
 
   private async hello(
@@ -272,8 +276,17 @@ export class RoomHub implements FrameHandler {
       text,
       sentAt: this.clock.now().toISOString(),
     };
-    // Stored first: a late joiner's history then never misses a message it gets no event for.
-    await this.chat.add(roomId, message);
+    // Stored first (in one write with the rest of this tick's messages): a late joiner's history
+    // then never misses a message it gets no event for, and one that was not stored reaches no one.
+    try {
+      await this.chat.add(roomId, message);
+    } catch (error) {
+      this.log.warn(
+        { err: error, roomId, peerId, messageId: message.id },
+        'chat message not stored',
+      );
+      throw error;
+    }
     await this.bus.chat(roomId, message);
   }
 
