@@ -16,8 +16,10 @@ import { RoomSession } from './room-session.js';
 import styles from './room.module.css';
 
 /**
- * `/m/:token/room`: checks who the server lets in (guest session or member login), then runs
- * the room. Without a session the visitor goes to the lobby.
+ * `/m/:token/room`: runs the room and, meanwhile, asks who the server lets in (guest session or
+ * member login). The room's socket does not wait for that answer: it is authenticated by the
+ * same session, so joining saves a round trip. Without a session the visitor goes to the lobby
+ * (the answer says so, and the refused socket would too).
  */
 export function RoomPage() {
   const { t } = useTranslation();
@@ -27,7 +29,6 @@ export function RoomPage() {
   useDocumentTitle(session?.meeting.name);
   const lobbyPath = `/m/${encodeURIComponent(token)}`;
 
-  if (loaded.status === 'loading') return <Loading />;
   if (loaded.status === 'failed') {
     if (isApiError(loaded.error) && loaded.error.status === 401) {
       return <Navigate to={lobbyPath} replace />;
@@ -39,13 +40,13 @@ export function RoomPage() {
       </section>
     );
   }
-  if (!session) return null;
   return <RoomRun token={token} session={session} lobbyPath={lobbyPath} />;
 }
 
 interface RoomRunProps {
   token: string;
-  session: ParticipantSession;
+  /** Null until `/me` answers. */
+  session: ParticipantSession | null;
   lobbyPath: string;
 }
 
@@ -85,6 +86,7 @@ interface RoomScreenProps extends RoomRunProps {
 function RoomScreen({ room, token, session, lobbyPath, onRetry }: RoomScreenProps) {
   const state = useSyncExternalStore(room.subscribe, room.getState);
   if (state.status === 'refused') return <Navigate to={lobbyPath} replace />;
+  if (!session) return <Loading />;
   if (state.status === 'full' || state.status === 'closed' || state.status === 'left') {
     return (
       <RoomClosed
