@@ -33,10 +33,7 @@
  * code loads after Join); Join interactive in under 500 ms on loopback. KB here = 1000 bytes,
  * as in Vite's build output.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +41,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { chromium, type Browser, type Response } from 'playwright-core';
+import { adminCookie, checkBuild, quickConference, startApp } from './support/app-process.js';
 import { table } from './support/table.js';
 import { chromiumLaunch } from '../test/support/chromium.js';
 
@@ -62,12 +60,9 @@ if (!Number.isInteger(LOADS) || LOADS < 1) {
 const ROOT = path.resolve(
   args.root ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
 );
-const SERVER_ENTRY = path.join(ROOT, 'dist/server/main.js');
-const WEB_INDEX = path.join(ROOT, 'dist/web/index.html');
 const JS_GOAL_BYTES = 150_000;
 const READY_GOAL_MS = 500;
 const READY_TIMEOUT_MS = 30_000;
-const ADMIN = { email: 'admin@bench.example', password: 'correct horse battery staple' };
 const JOIN_SELECTOR = '[data-testid="lobby-join"]';
 
 // ---- in-page measurement ----------------------------------------------------------------------
@@ -166,142 +161,6 @@ async function timedLoad(browser: Browser, url: string): Promise<Load> {
 }
 
 // ---- the app and the bare server --------------------------------------------------------------
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Newest modification time of any file under `dir` (0 if it does not exist). */
-function newestMtime(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) {
-      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-function checkBuild(): void {
-  if (!fs.existsSync(SERVER_ENTRY) || !fs.existsSync(WEB_INDEX)) {
-    throw new Error('dist/ is missing: run `npm run build` first');
-  }
-  const web = fs.statSync(WEB_INDEX).mtimeMs;
-  const server = fs.statSync(SERVER_ENTRY).mtimeMs;
-  const src = (p: string) => newestMtime(path.join(ROOT, p));
-  const stale = [];
-  if (Math.max(src('src/web'), src('src/shared')) > web) stale.push('dist/web');
-  if (Math.max(src('src/server'), src('src/shared')) > server) stale.push('dist/server');
-  if (stale.length > 0) {
-    console.error(`! ${stale.join(' and ')} older than src/: run \`npm run build\` first.`);
-  }
-}
-
-interface App {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startApp(): Promise<App> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-bench-lobby-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // A clean environment: nothing from this shell (SMTP_URL, DATABASE_URL...) leaks in.
-  const child: ChildProcess = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: url,
-      DATA_DIR: dataDir,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
-      DEFAULT_PHONE_REGION: 'ES',
-      // The lobby does not depend on it; pinned so a machine with `janus` measures the same app.
-      MEDIA: 'p2p',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Keep the tail of the server's output to show if it dies.
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-
-  const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exit;
-      clearTimeout(timer);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`the app exited during start-up:\n${output}`);
-    }
-    const healthy = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the app did not answer /healthz within 30 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { url, stop };
-}
-
-/** Logs in as the admin and starts a quick conference; returns its join token. */
-async function quickConference(appUrl: string): Promise<string> {
-  const login = await fetch(`${appUrl}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const session = login.headers.getSetCookie().find((c) => c.startsWith('tertulia_session='));
-  if (!session) throw new Error('login set no session cookie');
-  const created = await fetch(`${appUrl}/api/meetings/quick`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: session.split(';')[0] ?? '' },
-    body: JSON.stringify({ name: 'Bench lobby' }),
-  });
-  const body = (await created.json()) as { joinUrl?: unknown };
-  if (created.status !== 201 || typeof body.joinUrl !== 'string') {
-    throw new Error(`quick conference not created: ${created.status} ${JSON.stringify(body)}`);
-  }
-  const token = /\/m\/([^/?#]+)/.exec(new URL(body.joinUrl).pathname)?.[1];
-  if (!token) throw new Error(`no token in joinUrl ${body.joinUrl}`);
-  return token;
-}
 
 const BARE_PAGE = `<!doctype html>
 <html lang="en">
@@ -558,13 +417,13 @@ function printBytes(bytes: Bytes, lobbyPath: string): { js: Totals; css: Totals 
 // ---- main -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  checkBuild();
+  checkBuild(ROOT);
   const loadBefore = os.loadavg();
-  const app = await startApp();
+  const app = await startApp(ROOT);
   let bare: http.Server | null = null;
   let browser: Browser | null = null;
   try {
-    const token = await quickConference(app.url);
+    const token = await quickConference(app.url, await adminCookie(app.url), 'Bench lobby');
     bare = await startBare();
     const address = bare.address();
     if (!address || typeof address === 'string') throw new Error('bare server has no port');

@@ -3,8 +3,7 @@
  * (NODE_ENV=production, a fresh SQLite data folder, ADMIN_EMAIL/ADMIN_PASSWORD) in a child
  * process on a free loopback port, plus the admin's API calls a benchmark needs (log in once,
  * start quick conferences). Media is p2p unless `env` says otherwise (bench/join.ts and
- * bench/sfu.ts pass MEDIA=janus and a Janus of their own). bench/lobby.ts has its own copy of
- * the same start-up.
+ * bench/sfu.ts pass MEDIA=janus and a Janus of their own).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
