@@ -104,6 +104,10 @@ export const sfuStreamSchema = z.object({
 });
 export type SfuStream = z.infer<typeof sfuStreamSchema>;
 
+/** SFU only: the camera's simulcast layers by rid, full size (`h`), half (`m`) and quarter (`l`). */
+export const cameraLayerSchema = z.enum(['h', 'm', 'l']);
+export type CameraLayer = z.infer<typeof cameraLayerSchema>;
+
 /** Negotiation payload: a description, or a trickled ICE candidate (null: end of candidates). */
 export const signalPayloadSchema = z.union([
   z.object({
@@ -122,6 +126,14 @@ export const signalPayloadSchema = z.union([
    * went down). Close both connections and start them again; the room itself goes on.
    */
   z.object({ reset: z.literal(true) }),
+  /**
+   * SFU only, media to browser: the camera layers someone receives. Pause the others until
+   * told again; every layer is sent until the first of these.
+   */
+  z.object({
+    connection: z.literal('publish'),
+    cameraLayers: z.array(cameraLayerSchema).max(3),
+  }),
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 

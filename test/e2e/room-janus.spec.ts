@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
+  activeCameraLayers,
   connectionRoles,
   expectSfuDecodingFrom as expectDecodingFrom,
   JANUS_MISSING,
@@ -133,6 +134,11 @@ test('three participants meet through Janus: one publishing and one subscribing 
     .poll(() => mainIsLarger(ana, 'Administrator', 'Ben'), { timeout: 20_000 })
     .toBe(true);
   await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
+  // Nobody shows Ana large (Ben is the Administrator's main): her full layer pauses.
+  await expect.poll(() => activeCameraLayers(ana)).toEqual(['m', 'l']);
+  for (const page of [ben, admin]) {
+    await expect.poll(() => activeCameraLayers(page)).toEqual(['h', 'm', 'l']);
+  }
 
   // ...and a click changes the main video for this viewer only, switching layers within 2 s.
   const switchMs = await timeLayerSwitch(ana, 'Ben', 'Administrator');
@@ -141,6 +147,16 @@ test('three participants meet through Janus: one publishing and one subscribing 
   await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Ben');
   await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Administrator');
   await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
+
+  // Ben shows Ana large: her camera comes larger within 2 s while her full layer resumes; now
+  // nobody shows the Administrator large, whose full layer pauses.
+  const resumeMs = await timeLayerSwitch(ben, 'Ana', 'Administrator');
+  test
+    .info()
+    .annotations.push({ type: 'paused layer resumed', description: `${Math.round(resumeMs)} ms` });
+  expect(resumeMs).toBeLessThan(2000);
+  await expect.poll(() => activeCameraLayers(ana)).toEqual(['h', 'm', 'l']);
+  await expect.poll(() => activeCameraLayers(admin)).toEqual(['m', 'l']);
 
   // Camera off: everyone else sees Ben's avatar instead of his video; back on, video again.
   await ben.getByTestId('room-camera').click();

@@ -131,6 +131,13 @@ describe.skipIf(!janusBinary())('room signaling with the janus backend', () => {
       payload: { connection: 'subscribe', description: { type: 'offer', sdp } },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
+    // Only the server picks which camera layers a browser sends.
+    ana.send({
+      type: 'signal',
+      to: MEDIA_PEER_ID,
+      payload: { connection: 'publish', cameraLayers: ['h'] },
+    });
+    await expectErrorAndAlive(ana, 'MEDIA_ERROR');
   });
 });
 

@@ -64,3 +64,38 @@ export async function expectSfuDecodingFrom(
   };
   await expect.poll(rising, { timeout }).toBe(count);
 }
+
+/** The camera layers (rids) the page's publish connection is sending, as the server chose. */
+export async function activeCameraLayers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      for (const sender of pc.getSenders()) {
+        const { encodings } = sender.getParameters();
+        if (encodings.length > 1) {
+          return encodings.filter((e) => e.active !== false).map((e) => e.rid ?? '');
+        }
+      }
+    }
+    return [];
+  });
+}
+
+/**
+ * Waits until `count` incoming videos have each decoded new frames within one `windowMs`
+ * window: for a machine so loaded that not every stream decodes in every second.
+ */
+export async function expectSfuDecodingWithin(
+  page: Page,
+  count: number,
+  windowMs: number,
+  timeout: number,
+): Promise<void> {
+  const rising = async () => {
+    const before = await videoFramesDecoded(page);
+    await page.waitForTimeout(windowMs);
+    const after = await videoFramesDecoded(page);
+    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
+  };
+  await expect.poll(rising, { timeout, intervals: [0] }).toBe(count);
+}

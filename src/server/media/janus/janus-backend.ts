@@ -14,12 +14,14 @@ import type { Jsep } from 'janode';
 import type { VideoRoomHandle } from 'janode/plugins/videoroom';
 import {
   MEDIA_PEER_ID,
+  type CameraLayer,
   type IceServerConfig,
   type SfuConnectionKind,
   type SfuStream,
   type SignalPayload,
 } from '../../../shared/signaling.js';
 import type { MediaBackend, SignalSink } from '../media-backend.js';
+import { cameraLayersFor } from './camera-layers.js';
 import { JanusInstance, withTimeout, type JanusLog } from './janus-instance.js';
 import { Publisher } from './publisher.js';
 import { pickInstance } from './room-placement.js';
@@ -48,6 +50,8 @@ interface Member {
   subscriber: Subscriber | null;
   /** Set at Janus's `webrtcup` for the publisher: others may subscribe from then on. */
   liveFeed: number | null;
+  /** The camera layers this participant's browser was last told to send (null: not yet). */
+  cameraLayers: readonly CameraLayer[] | null;
 }
 
 /** Where a room lives in Janus; replaced when the room moves to another instance. */
@@ -101,13 +105,16 @@ export class JanusBackend implements MediaBackend {
   async signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void> {
     if (to !== MEDIA_PEER_ID) throw new MediaRequestError('With an SFU, signal the media server.');
     if ('reset' in payload) throw new MediaRequestError('Only the server resets connections.');
+    if ('cameraLayers' in payload) throw new MediaRequestError('Only the server picks layers.');
     const kind: SfuConnectionKind | undefined = payload.connection;
     if (!kind) throw new MediaRequestError('Say which connection: publish or subscribe.');
     if ('view' in payload) {
       // May come before the publish offer: the member (and subscriber) exists from here on.
-      const member = this.memberOf(await this.room(roomId), roomId, from);
+      const room = await this.room(roomId);
+      const member = this.memberOf(room, roomId, from);
       member.main = payload.view.main;
       member.subscriber?.show(member.main);
+      this.pickCameraLayers(roomId, room);
       return;
     }
     if ('description' in payload) {
@@ -138,6 +145,7 @@ export class JanusBackend implements MediaBackend {
     if (member.liveFeed !== null) {
       for (const other of room.members.values()) other.subscriber?.drop(member.liveFeed);
     }
+    this.pickCameraLayers(roomId, room);
     if (member.publisher) room.instance.publishers = Math.max(0, room.instance.publishers - 1);
     await Promise.all([member.publisher?.close(), member.subscriber?.close()]);
     if (room.members.size === 0 && this.rooms.get(roomId) === pending) {
@@ -171,7 +179,7 @@ export class JanusBackend implements MediaBackend {
         await room.instance.attach(),
         room.id,
         (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
-        (feed) => this.live(room, peerId, feed),
+        (feed) => this.live(roomId, room, peerId, feed),
       );
       room.instance.publishers += 1;
     }
@@ -189,19 +197,51 @@ export class JanusBackend implements MediaBackend {
   }
 
   /** A publisher's media is up: everyone else subscribes to it. */
-  private live(room: JanusRoom, peerId: string, feed: number): void {
+  private live(roomId: string, room: JanusRoom, peerId: string, feed: number): void {
     const member = room.members.get(peerId);
     if (!member || member.liveFeed === feed) return;
     member.liveFeed = feed;
+    // A new publish connection sends every layer until told otherwise.
+    member.cameraLayers = null;
     for (const [otherId, other] of room.members) {
       if (otherId !== peerId) other.subscriber?.want(feed);
+    }
+    this.pickCameraLayers(roomId, room);
+  }
+
+  /**
+   * Tells each publishing browser which camera layers someone receives, when that changed:
+   * layers nobody receives are paused (camera-layers.ts).
+   */
+  private pickCameraLayers(roomId: string, room: JanusRoom): void {
+    const mains = [...room.members].map(([id, member]): [string, string | null] => [
+      id,
+      member.main,
+    ]);
+    for (const [peerId, member] of room.members) {
+      if (member.liveFeed === null || ![...member.slots.values()].includes('camera')) continue;
+      const layers = cameraLayersFor(peerId, mains);
+      if (member.cameraLayers === layers) continue; // the same constant when nothing changed
+
+      member.cameraLayers = layers;
+      void this.sink(roomId, peerId, MEDIA_PEER_ID, {
+        connection: 'publish',
+        cameraLayers: [...layers],
+      });
     }
   }
 
   private memberOf(room: JanusRoom, roomId: string, peerId: string): Member {
     let member = room.members.get(peerId);
     if (!member) {
-      member = { main: null, publisher: null, slots: new Map(), subscriber: null, liveFeed: null };
+      member = {
+        main: null,
+        publisher: null,
+        slots: new Map(),
+        subscriber: null,
+        liveFeed: null,
+        cameraLayers: null,
+      };
       room.members.set(peerId, member);
       this.subscribe(room, roomId, peerId, member);
     }

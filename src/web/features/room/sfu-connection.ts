@@ -9,6 +9,7 @@
  */
 import {
   MEDIA_PEER_ID,
+  type CameraLayer,
   type IceServerConfig,
   type SfuConnectionKind,
   type SfuStream,
@@ -22,12 +23,14 @@ const PUBLISHED: readonly Slot[] = ['audio', 'camera', 'screen'];
 /**
  * The camera goes up once in three simulcast layers, full size first (Janus's default rid
  * order, "hml"): the server forwards the full one to whoever shows us large and the quarter
- * one to thumbnails. From a 720p camera: 1280x720, 640x360 and 320x180.
+ * one to thumbnails. From a 720p camera: 1280x720, 640x360 and 320x180. The server pauses the
+ * full layer while nobody shows us large (`cameraLayers`): most of the encoding and upload.
  */
 const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
   { rid: 'h', maxBitrate: 1_200_000 },
   { rid: 'm', maxBitrate: 400_000, scaleResolutionDownBy: 2 },
-  { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4 },
+  // Thumbnails move at 15 frames a second: half the decoding for every viewer of a large room.
+  { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4, maxFramerate: 15 },
 ];
 
 export class SfuConnection {
@@ -81,6 +84,8 @@ export class SfuConnection {
 
   /** The participant this viewer shows large: the server sends their camera in full size. */
   show(peerId: string | null): void {
+    // Audio-only viewers receive no video: their choice must not keep anyone's full layer on.
+    if (this.audioOnly) peerId = null;
     if (this.main === peerId || this.closed) return;
     this.main = peerId;
     this.send(MEDIA_PEER_ID, { connection: 'subscribe', view: { main: peerId } });
@@ -180,6 +185,7 @@ export class SfuConnection {
 
   private async apply(kind: SfuConnectionKind, payload: SignalPayload): Promise<void> {
     if (this.closed) return;
+    if ('cameraLayers' in payload) return this.sendCameraLayers(payload.cameraLayers);
     if ('candidate' in payload) {
       const pc = kind === 'publish' ? this.publisher : this.subscriber;
       if (payload.candidate && pc) await pc.addIceCandidate(payload.candidate);
@@ -208,6 +214,22 @@ export class SfuConnection {
       description: { type: 'answer', sdp: answer.sdp },
     });
     this.showStreams(pc, payload.streams ?? []);
+  }
+
+  /** Encodes only the camera layers the server asks for; the others pause (no renegotiation). */
+  private async sendCameraLayers(layers: CameraLayer[]): Promise<void> {
+    const camera = this.publisher.getTransceivers()[PUBLISHED.indexOf('camera')];
+    if (!camera || camera.receiver.track.kind !== 'video') return;
+    const parameters = camera.sender.getParameters();
+    let changed = false;
+    for (const encoding of parameters.encodings) {
+      const active = !encoding.rid || layers.includes(encoding.rid as CameraLayer);
+      if (encoding.active !== active) {
+        encoding.active = active;
+        changed = true;
+      }
+    }
+    if (changed) await camera.sender.setParameters(parameters);
   }
 
   /** Hands each new or re-assigned remote stream to the listener, by participant and slot. */
