@@ -33,18 +33,28 @@ export async function quickMeeting(request: APIRequestContext, name: string): Pr
   return new URL(joinUrl).pathname.split('/m/')[1]!;
 }
 
-export async function newParticipantPage(browser: Browser, baseURL: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
+export async function newParticipantPage(
+  browser: Browser,
+  baseURL: string,
+  viewport?: { width: number; height: number },
+): Promise<Page> {
+  const context = await browser.newContext({ baseURL, ...(viewport ? { viewport } : {}) });
   await context.addInitScript(recordPeerConnections);
   return context.newPage();
 }
 
 /** A guest through the lobby, with the fake camera and microphone. */
-export async function joinAsGuest(page: Page, token: string, name: string): Promise<void> {
+export async function joinAsGuest(
+  page: Page,
+  token: string,
+  name: string,
+  { muted = false, timeout = 10_000 } = {},
+): Promise<void> {
   await page.goto(`/m/${token}?username=${encodeURIComponent(name)}`);
-  await expect(page.getByTestId('lobby-camera-preview')).toBeVisible();
+  await expect(page.getByTestId('lobby-camera-preview')).toBeVisible({ timeout });
+  if (muted) await page.getByTestId('lobby-muted').check();
   await page.getByTestId('lobby-join').click();
-  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'connected');
+  await expect(page.getByTestId('room')).toHaveAttribute('data-status', 'connected', { timeout });
 }
 
 /** The e2e admin, logged in, straight into the room (members skip the lobby). */
