@@ -4,14 +4,17 @@
  * Kept in memory only; a stream the room does not take is stopped by whoever holds it.
  */
 let handed: { token: string; stream: MediaStream } | null = null;
+/** Every stream ever handed off: the room may take one before the lobby has closed. */
+const handedOff = new WeakSet<MediaStream>();
 
 export function handOffStream(token: string, stream: MediaStream): void {
   handed = { token, stream };
+  handedOff.add(stream);
 }
 
 /** Whether the lobby must leave this stream running when it closes. */
 export function isHandedOff(stream: MediaStream | null): boolean {
-  return stream !== null && handed?.stream === stream;
+  return stream !== null && handedOff.has(stream);
 }
 
 /** The stream handed over for this meeting, if its tracks still run; taken once. */

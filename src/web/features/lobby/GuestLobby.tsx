@@ -102,6 +102,10 @@ export function GuestLobby({ token, info, timing, onStale }: GuestLobbyProps) {
       });
       saveMediaPreferences(token, preferences);
       if (media.stream) handOffStream(token, media.stream);
+      // The room starts now, while React navigates (its code was fetched in the lobby).
+      await import('../room/room-prestart.js')
+        .then(({ prestartRoom }) => prestartRoom(token))
+        .catch(() => {}); // the room page starts it then
       void navigate(`/m/${encodeURIComponent(token)}/room`);
     } catch (error) {
       setBusy(false);

@@ -12,6 +12,7 @@ import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { Room } from './Room.js';
 import { RoomClosed } from './RoomClosed.js';
+import { takePrestartedMe, takePrestartedRoom } from './room-prestart.js';
 import { RoomSession } from './room-session.js';
 import styles from './room.module.css';
 
@@ -24,7 +25,10 @@ import styles from './room.module.css';
 export function RoomPage() {
   const { t } = useTranslation();
   const token = useParams().token ?? '';
-  const { loaded } = useLoad(token, (signal) => api.joinSession(token, signal));
+  const { loaded } = useLoad(
+    token,
+    (signal) => takePrestartedMe(token) ?? api.joinSession(token, signal),
+  );
   const session = loaded.status === 'ready' ? loaded.data : null;
   useDocumentTitle(session?.meeting.name);
   const lobbyPath = `/m/${encodeURIComponent(token)}`;
@@ -56,9 +60,12 @@ function RoomRun({ token, session, lobbyPath }: RoomRunProps) {
   const [room, setRoom] = useState<RoomSession | null>(null);
 
   useEffect(() => {
-    const started = new RoomSession(token, loadMediaPreferences(token));
+    let started = attempt === 0 ? takePrestartedRoom(token) : null;
+    if (!started) {
+      started = new RoomSession(token, loadMediaPreferences(token));
+      started.start();
+    }
     setRoom(started);
-    started.start();
     return () => started.dispose();
   }, [token, attempt]);
 
