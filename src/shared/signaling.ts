@@ -122,6 +122,11 @@ export const signalPayloadSchema = z.union([
    */
   z.object({ connection: z.literal('subscribe'), view: z.object({ main: peerId.nullable() }) }),
   /**
+   * SFU only, browser to media: the subscribe connection lost its path (ICE failed or stayed
+   * disconnected). The server answers with a new offer carrying fresh ICE credentials.
+   */
+  z.object({ connection: z.literal('subscribe'), iceRestart: z.literal(true) }),
+  /**
    * SFU only, media to browser: the room moved to another media server (the one it was on
    * went down). Close both connections and start them again; the room itself goes on.
    */

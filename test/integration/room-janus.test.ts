@@ -131,6 +131,13 @@ describe.skipIf(!janusBinary())('room signaling with the janus backend', () => {
       payload: { connection: 'subscribe', description: { type: 'offer', sdp } },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
+    // No subscribe connection yet, so none to restart.
+    ana.send({
+      type: 'signal',
+      to: MEDIA_PEER_ID,
+      payload: { connection: 'subscribe', iceRestart: true },
+    });
+    await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     // Only the server picks which camera layers a browser sends.
     ana.send({
       type: 'signal',

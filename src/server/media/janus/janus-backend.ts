@@ -117,6 +117,12 @@ export class JanusBackend implements MediaBackend {
       this.pickCameraLayers(roomId, room);
       return;
     }
+    if ('iceRestart' in payload) {
+      const member = (await this.rooms.get(roomId))?.members.get(from);
+      if (!member?.subscriber) throw new MediaRequestError('No subscribe connection to restart.');
+      member.subscriber.restartIce();
+      return;
+    }
     if ('description' in payload) {
       const { type, sdp } = payload.description;
       if (kind === 'publish' && type === 'offer') {

@@ -30,6 +30,8 @@ export class Subscriber {
   private running = false;
   private dirty = false;
   private closed = false;
+  /** The browser asked for an ICE restart; done by the next run. */
+  private iceRestart = false;
   private readonly wanted = new Set<number>();
   private current = new Set<number>();
   /** Whom this viewer shows large. */
@@ -68,6 +70,12 @@ export class Subscriber {
   show(peerId: string | null): void {
     if (this.main === peerId) return;
     this.main = peerId;
+    this.kick();
+  }
+
+  /** The browser lost its path to Janus: offer again with fresh ICE credentials. */
+  restartIce(): void {
+    this.iceRestart = true;
     this.kick();
   }
 
@@ -119,6 +127,12 @@ export class Subscriber {
           );
         }
       }
+      if (this.iceRestart) {
+        this.iceRestart = false;
+        await this.restartIceNow().catch((error: unknown) =>
+          this.log.warn({ err: error }, 'Janus subscriber ICE restart failed'),
+        );
+      }
       await this.chooseLayers().catch((error: unknown) =>
         this.log.warn({ err: error }, 'Janus simulcast layer change failed'),
       );
@@ -149,19 +163,36 @@ export class Subscriber {
         'update',
       );
     }
-    if (!offer.jsep || this.closed) return;
+    await this.offerToBrowser(handle, offer.jsep, offer.streams ?? []);
+  }
+
+  /** Same subscription, new ICE credentials: Janus offers, the browser answers as ever. */
+  private async restartIceNow(): Promise<void> {
+    const handle = this.handle;
+    if (!handle || !this.joined || this.closed) return;
+    const offer = await withTimeout(handle.configure({ restart: true }), 'ICE restart');
+    await this.offerToBrowser(handle, offer.jsep, this.streams);
+  }
+
+  /** Sends Janus's offer to the browser, waits for its answer and starts the subscription. */
+  private async offerToBrowser(
+    handle: VideoRoomHandle,
+    offer: Jsep | undefined,
+    streams: SubscriberStream[],
+  ): Promise<void> {
+    if (!offer || this.closed) return;
     const answer = new Promise<Jsep | null>((resolve) => {
       this.awaitingAnswer = resolve;
     });
     this.send({
       connection: 'subscribe',
-      description: { type: 'offer', sdp: sdpForBrowser(offer.jsep.sdp) },
-      streams: this.streamsOf(offer.streams ?? []),
+      description: { type: 'offer', sdp: sdpForBrowser(offer.sdp) },
+      streams: this.streamsOf(streams),
     });
     const jsep = await answer;
     if (jsep && !this.closed) {
       await withTimeout(handle.start({ jsep }), 'start');
-      this.streams = offer.streams ?? [];
+      this.streams = streams;
     }
   }
 

@@ -49,6 +49,8 @@ export class SfuConnection {
   /** Whom this viewer shows large, as last told to the server (undefined: not yet told). */
   private main: string | null | undefined = undefined;
   private closed = false;
+  /** An ICE restart of the subscribe connection was asked for and no offer came since. */
+  private subscriberRestartAsked = false;
 
   constructor(
     private readonly selfId: string,
@@ -101,10 +103,10 @@ export class SfuConnection {
     }
   }
 
-  /** After our signaling came back: restart ICE on the publish connection if it broke. */
+  /** After our signaling came back: restart ICE on whichever connection broke. */
   restartBroken(): void {
-    const state = this.publisher.iceConnectionState;
-    if (state === 'disconnected' || state === 'failed') this.publisher.restartIce();
+    if (isBroken(this.publisher)) this.publisher.restartIce();
+    if (this.subscriber && isBroken(this.subscriber)) this.askSubscriberIceRestart();
   }
 
   close(): void {
@@ -141,6 +143,7 @@ export class SfuConnection {
     this.publisher.close();
     this.subscriber?.close();
     this.subscriber = null;
+    this.subscriberRestartAsked = false;
     this.streams = new Map();
     this.shown.clear();
     this.queues.publish = Promise.resolve();
@@ -155,12 +158,20 @@ export class SfuConnection {
         connection: kind,
         candidate: candidate ? candidate.toJSON() : null,
       } as SignalPayload);
-    if (kind === 'publish') {
-      pc.oniceconnectionstatechange = () => {
-        if (pc.iceConnectionState === 'failed') pc.restartIce();
-      };
-    }
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState !== 'failed') return;
+      // We offer on the publish connection; on the subscribe one Janus does, when asked.
+      if (kind === 'publish') pc.restartIce();
+      else this.askSubscriberIceRestart();
+    };
     return pc;
+  }
+
+  /** Once per broken spell: Janus's next offer (with fresh credentials) ends it. */
+  private askSubscriberIceRestart(): void {
+    if (this.subscriberRestartAsked || this.closed) return;
+    this.subscriberRestartAsked = true;
+    this.send(MEDIA_PEER_ID, { connection: 'subscribe', iceRestart: true });
   }
 
   private async offerToPublish(): Promise<void> {
@@ -198,6 +209,7 @@ export class SfuConnection {
       return;
     }
     if (description.type !== 'offer') return;
+    this.subscriberRestartAsked = false;
     const pc = (this.subscriber ??= this.open('subscribe'));
     await pc.setRemoteDescription(description);
     for (const transceiver of pc.getTransceivers()) {
@@ -249,4 +261,8 @@ export class SfuConnection {
       );
     }
   }
+}
+
+function isBroken(pc: RTCPeerConnection): boolean {
+  return pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed';
 }

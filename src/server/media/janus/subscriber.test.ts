@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Jsep } from 'janode';
+import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
+import type { SignalPayload } from '../../../shared/signaling.js';
+import type { JanusLog } from './janus-instance.js';
+import { Subscriber } from './subscriber.js';
+
+// Subscriber's negotiation rules against a stand-in for janode's VideoRoom handle: Janus itself
+// only answers with media flowing, which the browser e2e tests cover.
+
+const STREAMS: SubscriberStream[] = [
+  { mid: '0', type: 'audio', feed_id: 7, feed_mid: '0', active: true },
+  { mid: '1', type: 'video', feed_id: 7, feed_mid: '1', active: true },
+];
+
+function fakeHandle() {
+  let offers = 0;
+  const offer = (): Jsep => ({
+    type: 'offer',
+    sdp: `v=0\r\ns=VideoRoom 42\r\na=offer:${++offers}`,
+  });
+  return {
+    on: vi.fn(),
+    joinSubscriber: vi.fn(async () => ({ streams: STREAMS, jsep: offer() })),
+    update: vi.fn(async () => ({ streams: STREAMS, jsep: offer() })),
+    configure: vi.fn(async (params: { restart?: boolean }) =>
+      params.restart ? { jsep: offer() } : {},
+    ),
+    start: vi.fn(async () => ({})),
+    trickle: vi.fn(async () => ({})),
+    detach: vi.fn(async () => ({})),
+  };
+}
+
+function subscriberWith(handle: ReturnType<typeof fakeHandle>) {
+  const sent: SignalPayload[] = [];
+  const log: JanusLog = { warn: vi.fn() };
+  const subscriber = new Subscriber(
+    async () => handle as unknown as VideoRoomHandle,
+    42,
+    (payload) => sent.push(payload),
+    () => ({ peerId: 'AnaAnaAnaAna', slot: undefined }),
+    log,
+  );
+  return { subscriber, sent };
+}
+
+const offersIn = (sent: SignalPayload[]) =>
+  sent.filter((p) => 'description' in p && p.description.type === 'offer');
+
+describe('Subscriber', () => {
+  it('subscribes, hands Janus the answer, then restarts ICE with a fresh offer for the same streams', async () => {
+    const handle = fakeHandle();
+    const { subscriber, sent } = subscriberWith(handle);
+    subscriber.want(7);
+    await vi.waitFor(() => expect(offersIn(sent)).toHaveLength(1));
+    const first = offersIn(sent)[0]!;
+    expect(first).toMatchObject({
+      connection: 'subscribe',
+      description: { sdp: expect.stringContaining('s=-') },
+    });
+    expect(subscriber.answer({ type: 'answer', sdp: 'answer 1' })).toBe(true);
+    await vi.waitFor(() => expect(handle.start).toHaveBeenCalledTimes(1));
+
+    subscriber.restartIce();
+    await vi.waitFor(() => expect(offersIn(sent)).toHaveLength(2));
+    expect(handle.configure).toHaveBeenCalledWith({ restart: true });
+    const restarted = offersIn(sent)[1]!;
+    expect('streams' in restarted && restarted.streams).toEqual(
+      'streams' in first && first.streams,
+    );
+    expect(subscriber.answer({ type: 'answer', sdp: 'answer 2' })).toBe(true);
+    await vi.waitFor(() =>
+      expect(handle.start).toHaveBeenLastCalledWith({ jsep: { type: 'answer', sdp: 'answer 2' } }),
+    );
+    await subscriber.close();
+  });
+
+  it('has nothing to restart before it has subscribed to anyone', async () => {
+    const handle = fakeHandle();
+    const { subscriber, sent } = subscriberWith(handle);
+    subscriber.restartIce();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handle.configure).not.toHaveBeenCalledWith({ restart: true });
+    expect(offersIn(sent)).toHaveLength(0);
+    await subscriber.close();
+  });
+});
