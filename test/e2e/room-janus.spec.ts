@@ -6,6 +6,8 @@ import {
   JANUS_MISSING,
   janusAppPort,
   janusBinary,
+  reportSubscriberIceFailed,
+  subscriberIceUfrag,
 } from './support/janus.js';
 import {
   cuttableSignaling,
@@ -211,7 +213,7 @@ test('three participants meet through Janus: one publishing and one subscribing 
   await api.dispose();
 });
 
-test('through Janus, a dropped signaling connection and a spell offline both heal without the lobby', async ({
+test('through Janus, a dropped signaling connection, a spell offline and failed ICE all heal without the lobby', async ({
   browser,
   playwright,
   baseURL,
@@ -247,6 +249,14 @@ test('through Janus, a dropped signaling connection and a spell offline both hea
   await expectDecodingFrom(ana, 1);
   expect(await connectionRoles(ben)).toEqual(['publish', 'subscribe']);
   expect(ben.url()).toBe(benUrl);
+
+  // The subscribe connection's ICE fails: the page asks the server, Janus offers fresh ICE
+  // credentials for the same streams, and video decodes on without a new connection.
+  const ufrag = await subscriberIceUfrag(ben);
+  await reportSubscriberIceFailed(ben);
+  await expect.poll(() => subscriberIceUfrag(ben)).not.toBe(ufrag);
+  await expectDecodingFrom(ben, 1);
+  expect(await connectionRoles(ben)).toEqual(['publish', 'subscribe']);
 
   for (const page of [ana, ben]) await page.context().close();
   await api.dispose();

@@ -48,6 +48,25 @@ export async function videoFramesDecoded(page: Page): Promise<Record<string, num
 }
 
 /**
+ * Waits until `count` incoming videos have each decoded new frames within one `windowMs`
+ * window (a loaded machine may not decode every stream in every second).
+ */
+export async function expectSfuDecodingWithin(
+  page: Page,
+  count: number,
+  windowMs: number,
+  timeout: number,
+): Promise<void> {
+  const rising = async () => {
+    const before = await videoFramesDecoded(page);
+    await page.waitForTimeout(windowMs);
+    const after = await videoFramesDecoded(page);
+    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
+  };
+  await expect.poll(rising, { timeout, intervals: [0] }).toBe(count);
+}
+
+/**
  * Waits until exactly `count` incoming videos keep decoding (frames rising over one second; a
  * stream unsubscribed after someone left keeps its last count and does not rise).
  */
@@ -56,13 +75,7 @@ export async function expectSfuDecodingFrom(
   count: number,
   timeout = 20_000,
 ): Promise<void> {
-  const rising = async () => {
-    const before = await videoFramesDecoded(page);
-    await page.waitForTimeout(1000);
-    const after = await videoFramesDecoded(page);
-    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
-  };
-  await expect.poll(rising, { timeout }).toBe(count);
+  await expectSfuDecodingWithin(page, count, 1000, timeout);
 }
 
 /** The camera layers (rids) the page's publish connection is sending, as the server chose. */
@@ -81,21 +94,41 @@ export async function activeCameraLayers(page: Page): Promise<string[]> {
   });
 }
 
+declare global {
+  interface Window {
+    __subscriber?: () => RTCPeerConnection | undefined;
+  }
+}
+
+/** Installs, in the page, a finder of its open subscribing connection. */
+const installSubscriberFinder = () => {
+  window.__subscriber = () =>
+    (window.__peerConnections ?? []).find(
+      (pc) =>
+        pc.connectionState !== 'closed' &&
+        !pc.getTransceivers().every((t) => t.direction === 'sendonly'),
+    );
+};
+
+/** The ICE username fragment of Janus's last offer on the page's subscribe connection. */
+export async function subscriberIceUfrag(page: Page): Promise<string | undefined> {
+  await page.evaluate(installSubscriberFinder);
+  return page.evaluate(
+    () => /a=ice-ufrag:(\S+)/.exec(window.__subscriber!()?.remoteDescription?.sdp ?? '')?.[1],
+  );
+}
+
 /**
- * Waits until `count` incoming videos have each decoded new frames within one `windowMs`
- * window: for a machine so loaded that not every stream decodes in every second.
+ * Makes the page's subscribe connection report failed ICE, as the browser does when the path to
+ * the media server is gone (the state read and the event; the path itself stays up).
  */
-export async function expectSfuDecodingWithin(
-  page: Page,
-  count: number,
-  windowMs: number,
-  timeout: number,
-): Promise<void> {
-  const rising = async () => {
-    const before = await videoFramesDecoded(page);
-    await page.waitForTimeout(windowMs);
-    const after = await videoFramesDecoded(page);
-    return Object.entries(after).filter(([mid, n]) => n > (before[mid] ?? 0)).length;
-  };
-  await expect.poll(rising, { timeout, intervals: [0] }).toBe(count);
+export async function reportSubscriberIceFailed(page: Page): Promise<void> {
+  await page.evaluate(installSubscriberFinder);
+  await page.evaluate(() => {
+    const pc = window.__subscriber!()!;
+    Object.defineProperty(pc, 'iceConnectionState', { value: 'failed', configurable: true });
+    pc.dispatchEvent(new Event('iceconnectionstatechange'));
+    // From here on the real state shows again.
+    delete (pc as { iceConnectionState?: string }).iceConnectionState;
+  });
 }
