@@ -228,7 +228,6 @@ export class JanusBackend implements MediaBackend {
       if (member.liveFeed === null || ![...member.slots.values()].includes('camera')) continue;
       const layers = cameraLayersFor(peerId, mains);
       if (member.cameraLayers === layers) continue; // the same constant when nothing changed
-
       member.cameraLayers = layers;
       void this.sink(roomId, peerId, MEDIA_PEER_ID, {
         connection: 'publish',
