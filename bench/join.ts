@@ -52,6 +52,7 @@ import { joinRound, PHASES, type Phases } from './support/join-round.js';
 import { startJanusApp, type JanusApp } from './support/sfu-janus.js';
 import { table } from './support/table.js';
 import { floorRound, startBareServer, type FloorSample } from './support/webrtc-floor.js';
+import { machineReport } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -115,7 +116,6 @@ const times = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
 const present = (values: (number | null)[]) => values.filter((v): v is number => v !== null);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
 const ordinal = (joiner: Joiner) => (joiner === 2 ? '2nd' : '4th');
 
 interface Results {
@@ -284,15 +284,8 @@ async function main(): Promise<void> {
       process.stderr.write(` ${rounds}`);
     }
     process.stderr.write('\n');
-    const loadAfter = os.loadavg();
-
-    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-    const cores = os.availableParallelism();
-    console.log(
-      `\nMachine: ${cpu}, ${cores} cores, Node ${process.version}, ${os.platform()} ` +
-        `${os.release()}; load average ${fmtLoad(loadBefore)} before, ${fmtLoad(loadAfter)} ` +
-        `after (1/5/15 min)`,
-    );
+    const { cpu, cores, loadAfter, line } = machineReport(loadBefore);
+    console.log(line);
     console.log(
       `Browser: Chromium ${browser.version()} headless (fake camera), one browser for all, one ` +
         `context per participant; every browser process shares the ${cores} cores: the 4th ` +

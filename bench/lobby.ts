@@ -44,6 +44,7 @@ import { chromium, type Browser, type Response } from 'playwright-core';
 import { adminCookie, checkBuild, quickConference, startApp } from './support/app-process.js';
 import { table } from './support/table.js';
 import { chromiumLaunch } from '../test/support/chromium.js';
+import { machineReport } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -454,15 +455,8 @@ async function main(): Promise<void> {
     }
     process.stderr.write('\n');
 
-    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-    const cores = os.availableParallelism();
-    const loadAfter = os.loadavg();
-    const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
-    console.log(
-      `\nMachine: ${cpu}, ${cores} cores, Node ${process.version}, ${os.platform()} ` +
-        `${os.release()}; load average ${fmtLoad(loadBefore)} before, ` +
-        `${fmtLoad(loadAfter)} after (1/5/15 min)`,
-    );
+    const { cpu, cores, loadAfter, line } = machineReport(loadBefore);
+    console.log(line);
     console.log(
       `Browser: Chromium ${browser.version()} headless, loopback; app: node dist/server/main.js ` +
         '(NODE_ENV=production, SQLite, LOG_LEVEL warn) in a child process',

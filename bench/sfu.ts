@@ -43,6 +43,7 @@ import { cpuWindow, descendants, type CpuWindow } from './support/sfu-cpu.js';
 import { startJanusApp, type JanusApp } from './support/sfu-janus.js';
 import { fillRoom } from './support/sfu-room.js';
 import { table } from './support/table.js';
+import { machineReport } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -302,15 +303,8 @@ async function main(): Promise<void> {
       }
     }
 
-    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-    const cores = os.availableParallelism();
-    const loadAfter = os.loadavg();
-    const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
-    console.log(
-      `\nMachine: ${cpu}, ${cores} cores, Node ${process.version}, ${os.platform()} ` +
-        `${os.release()}; load average ${fmtLoad(loadBefore)} before, ${fmtLoad(loadAfter)} ` +
-        `after (1/5/15 min); ${((Date.now() - startedAt) / 1000).toFixed(0)} s in all.`,
-    );
+    const { cpu, cores, loadAfter, line } = machineReport(loadBefore);
+    console.log(`${line}; ${((Date.now() - startedAt) / 1000).toFixed(0)} s in all.`);
     console.log(
       `Browser: Chromium ${browser.version()} headless (fake camera and microphone), one ` +
         'browser for all, one context per participant, every one on this machine. App: node ' +
