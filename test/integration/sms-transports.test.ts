@@ -113,6 +113,18 @@ describe('SmppTransport', () => {
     expect(decodeSms({ dataCoding: 0x00, segments })).toBe(text);
   });
 
+  it('gives each long text to one number its own concatenation reference', async () => {
+    const { smsc, transport } = await startSmpp();
+    const text = `Weekly sync. ${'All good here. '.repeat(12)}`;
+    // Drawn at random per message, two of these 64 would share a reference in all but 2 runs
+    // in 10,000, and the handset would join their parts into one garbled text.
+    for (let i = 0; i < 64; i += 1) await transport.send(sms(text));
+
+    const firstParts = smsc.submits.filter((s) => s.udh?.[5] === 1);
+    expect(firstParts).toHaveLength(64);
+    expect(new Set(firstParts.map((s) => s.udh?.[3])).size).toBe(64);
+  });
+
   it('sends an accented text as UCS-2 that decodes exactly, emoji included', async () => {
     const { smsc, transport } = await startSmpp();
     const short = 'María Núñez te invita a "Reunión" 😀';

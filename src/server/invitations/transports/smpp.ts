@@ -14,6 +14,7 @@
  * transient so the outbox retries it later rather than holding a worker lane.
  */
 import type { Logger } from 'pino';
+import { randomInt } from 'node:crypto';
 import smpp, { type Pdu, type Session } from 'smpp';
 import { DeliveryError, type SmsMessage, type SmsTransport } from '../messages.js';
 import { encodeSms } from '../sms-encoding.js';
@@ -104,6 +105,12 @@ export class SmppTransport implements SmsTransport {
   /** Why the last bind attempt failed, to explain a send that timed out waiting for it. */
   private lastProblem: string | undefined;
   private closed = false;
+  /**
+   * The concatenation reference of the next long text. Handed out in turn, not drawn at random
+   * per message: a handset joins parts by (sender, reference), so two long texts sent to one
+   * number close together must not share one, and a random draw would collide 1 time in 256.
+   */
+  private nextReference = randomInt(256);
 
   constructor(options: SmppTransportOptions) {
     let url: URL;
@@ -136,11 +143,12 @@ export class SmppTransport implements SmsTransport {
     }
     let encoded;
     try {
-      encoded = encodeSms(message.text);
+      encoded = encodeSms(message.text, { reference: this.nextReference });
     } catch (error) {
       throw new DeliveryError('SMS text is too long to send', 'permanent', { cause: error });
     }
     const concatenated = encoded.segments.length > 1;
+    if (concatenated) this.nextReference = (this.nextReference + 1) % 256;
     // Segments go one after another; if a later one fails transient the whole message is
     // retried, so a handset may see a part twice (at-least-once, as the outbox promises).
     for (const segment of encoded.segments) {
