@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import {
+  detachedStreamHolders,
   cuttableSignaling,
   expectDecodingFrom,
   expectReconnected,
@@ -35,6 +36,8 @@ test('three participants see and hear each other, pick the main video, share a s
     await expectDecodingFrom(page, 2);
   }
   await expect(tileOf(ana, 'Administrator').getByTestId('member-badge')).toBeVisible();
+  // The lobby's camera preview let go of the camera when the room took over.
+  for (const page of [ana, ben]) expect(await detachedStreamHolders(page)).toBe(0);
 
   // The last one in is the main video for the first two.
   await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Administrator');
@@ -103,6 +106,8 @@ test('three participants see and hear each other, pick the main video, share a s
     await expect(tileOf(page, 'Ben')).toHaveCount(0, { timeout: 2000 });
   }
   await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Administrator');
+  // Removed tiles, a camera turned off and on, a screen share ended: no stream left held.
+  for (const page of [ana, admin]) expect(await detachedStreamHolders(page)).toBe(0);
 
   for (const page of [ana, ben, admin, late]) await page.context().close();
   await api.dispose();

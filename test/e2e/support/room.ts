@@ -8,6 +8,7 @@ import { e2eAdmin } from '../fixtures.js';
 declare global {
   interface Window {
     __peerConnections?: RTCPeerConnection[];
+    __mediaElements?: HTMLMediaElement[];
   }
 }
 
@@ -22,6 +23,34 @@ export const recordPeerConnections = () => {
     }
   } as typeof RTCPeerConnection;
 };
+
+/** Records every audio or video element the page ever gives a stream (`srcObject`). */
+export const recordMediaElements = () => {
+  const native = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  if (!native?.set || !native.get) return;
+  const elements: HTMLMediaElement[] = [];
+  window.__mediaElements = elements;
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...native,
+    set(this: HTMLMediaElement, value: MediaProvider | null) {
+      if (value && !elements.includes(this)) elements.push(this);
+      native.set?.call(this, value);
+    },
+  });
+};
+
+/**
+ * Elements gone from the page that still hold a stream. Until garbage collection each keeps a
+ * player, a decoder and its last frame; a camera frame held that way starves the capture
+ * device's few buffers, and a new encoder sharing the device then waits a second or more for
+ * its first frame (bench/join.ts measured 1.3-1.9 s).
+ */
+export async function detachedStreamHolders(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window.__mediaElements ?? []).filter((e) => !e.isConnected && e.srcObject !== null).length,
+  );
+}
 
 /** A quick conference (open at once) created by the admin; its join token. */
 export async function quickMeeting(request: APIRequestContext, name: string): Promise<string> {
@@ -40,6 +69,7 @@ export async function newParticipantPage(
 ): Promise<Page> {
   const context = await browser.newContext({ baseURL, ...(viewport ? { viewport } : {}) });
   await context.addInitScript(recordPeerConnections);
+  await context.addInitScript(recordMediaElements);
   return context.newPage();
 }
 

@@ -27,7 +27,12 @@ export function MediaSetup({ preferences, onChange, media, videoRef }: MediaSetu
 
   useEffect(() => {
     const video = videoRef.current;
-    if (video) video.srcObject = hasVideo ? media.stream : null;
+    if (!video) return;
+    video.srcObject = hasVideo ? media.stream : null;
+    // Let go of the camera frame when the room takes over (see VideoView).
+    return () => {
+      video.srcObject = null;
+    };
   }, [videoRef, media.stream, hasVideo]);
 
   // Without permission the browser lists no devices: say so rather than "none found".

@@ -13,7 +13,14 @@ export function VideoView({ stream, className, mirrored = false, testId }: Video
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const video = ref.current;
-    if (video && video.srcObject !== stream) video.srcObject = stream;
+    if (!video) return;
+    video.srcObject = stream;
+    // A removed element keeps its stream until garbage collection: its player, decoder and
+    // last frame. For a camera that frame is one of the device's few capture buffers, and a
+    // new encoder on that camera then waited over a second for its first frame (bench/join).
+    return () => {
+      video.srcObject = null;
+    };
   }, [stream]);
   return (
     <video
@@ -34,14 +41,20 @@ export function VideoView({ stream, className, mirrored = false, testId }: Video
  */
 export function RemoteAudio({ stream, onBlocked }: { stream: MediaStream; onBlocked: () => void }) {
   const ref = useRef<HTMLAudioElement>(null);
+  // Read when play() is refused; a new callback must not restart the sound.
+  const blocked = useRef(onBlocked);
+  blocked.current = onBlocked;
   useEffect(() => {
     const audio = ref.current;
-    if (!audio || audio.srcObject === stream) return;
+    if (!audio) return;
     audio.srcObject = stream;
     audio.play().catch((error: unknown) => {
-      if ((error as { name?: string }).name === 'NotAllowedError') onBlocked();
+      if ((error as { name?: string }).name === 'NotAllowedError') blocked.current();
     });
-  }, [stream, onBlocked]);
+    return () => {
+      audio.srcObject = null;
+    };
+  }, [stream]);
   return <audio ref={ref} autoPlay data-testid="remote-audio" />;
 }
 
