@@ -123,7 +123,9 @@ export class PeerMesh {
   }
 
   private open(peerId: string): Peer {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    // Both ends are ours, so all three transceivers share one transport from the first offer:
+    // one set of candidates to gather, relay and check instead of one per media kind.
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
     const peer: Peer = {
       pc,
       // Either order works as long as both sides agree; comparing ids needs no extra message.
