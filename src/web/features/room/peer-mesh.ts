@@ -76,6 +76,9 @@ export class PeerMesh {
       });
       void transceiver.sender.replaceTrack(this.local[slot]);
     }
+    // Offer now rather than in the negotiationneeded task: that task waits behind whatever the
+    // page does next (rendering the room), which delayed the first offer by 10-25 ms.
+    void this.offer(peerId, peer);
   }
 
   handle(from: string, payload: SignalPayload): void {
@@ -137,16 +140,9 @@ export class PeerMesh {
     };
     this.peers.set(peerId, peer);
 
-    pc.onnegotiationneeded = async () => {
-      try {
-        peer.makingOffer = true;
-        await pc.setLocalDescription();
-        if (pc.localDescription) this.send(peerId, { description: descriptionOf(pc) });
-      } catch {
-        // The connection closed meanwhile, or a collision the other side resolves.
-      } finally {
-        peer.makingOffer = false;
-      }
+    pc.onnegotiationneeded = () => {
+      // An offer already on its way (call()) covers what changed; a later change fires again.
+      if (pc.signalingState === 'stable' && !peer.makingOffer) void this.offer(peerId, peer);
     };
     pc.onicecandidate = ({ candidate }) =>
       this.send(peerId, { candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
@@ -163,6 +159,19 @@ export class PeerMesh {
     return peer;
   }
 
+  private async offer(peerId: string, peer: Peer): Promise<void> {
+    const { pc } = peer;
+    try {
+      peer.makingOffer = true;
+      await pc.setLocalDescription();
+      if (pc.localDescription) this.send(peerId, { description: descriptionOf(pc) });
+    } catch {
+      // The connection closed meanwhile, or a collision the other side resolves.
+    } finally {
+      peer.makingOffer = false;
+    }
+  }
+
   private async apply(peer: Peer, payload: SignalPayload): Promise<void> {
     const { pc } = peer;
     if ('description' in payload) {
@@ -173,7 +182,7 @@ export class PeerMesh {
       if (peer.ignoreOffer) return;
       await pc.setRemoteDescription(description);
       if (description.type === 'offer') {
-        await this.answerWithOurTracks(pc);
+        this.answerWithOurTracks(pc);
         // Before media flows (see call()): the encoder starts with its final settings.
         this.shareUpload();
         await pc.setLocalDescription();
@@ -189,19 +198,20 @@ export class PeerMesh {
     }
   }
 
-  /** The answering side's transceivers come from the offer: give them our tracks and direction. */
-  private async answerWithOurTracks(pc: RTCPeerConnection): Promise<void> {
+  /**
+   * The answering side's transceivers come from the offer: give them our direction and tracks.
+   * The answer depends on the direction only, so it need not wait for the tracks (10-20 ms).
+   */
+  private answerWithOurTracks(pc: RTCPeerConnection): void {
     const transceivers = pc.getTransceivers();
-    await Promise.all(
-      SLOTS.map(async (slot, index) => {
-        const transceiver = transceivers[index];
-        if (!transceiver || transceiver.currentDirection === 'stopped') return;
-        transceiver.direction = this.directionFor(slot);
-        if (transceiver.sender.track !== this.local[slot]) {
-          await transceiver.sender.replaceTrack(this.local[slot]);
-        }
-      }),
-    );
+    SLOTS.forEach((slot, index) => {
+      const transceiver = transceivers[index];
+      if (!transceiver || transceiver.currentDirection === 'stopped') return;
+      transceiver.direction = this.directionFor(slot);
+      if (transceiver.sender.track !== this.local[slot]) {
+        transceiver.sender.replaceTrack(this.local[slot]).catch(() => {});
+      }
+    });
   }
 
   /** Applies cameraEncodingFor(peer count) to every camera sender. */
