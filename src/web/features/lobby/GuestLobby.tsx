@@ -102,7 +102,7 @@ export function GuestLobby({ token, info, timing, onStale }: GuestLobbyProps) {
       });
       saveMediaPreferences(token, preferences);
       if (media.stream) handOffStream(token, media.stream);
-      // The room starts now, while React navigates (its code was fetched in the lobby).
+      // The room starts now, and its page shows once the server has let it in (or soon after).
       await import('../room/room-prestart.js')
         .then(({ prestartRoom }) => prestartRoom(token))
         .catch(() => {}); // the room page starts it then
