@@ -4,8 +4,10 @@
  * pauses it: about three quarters of its encoding work and of its upload (in a room of eight,
  * usually six cameras of eight). The half layer stays on: it is Janus's fallback when the full
  * one does not get through, and a viewer who clicks that camera gets a larger picture without
- * waiting for two paused encoders (measured on the e2e machine: 1.2-1.3 s to a sharper video
- * from a paused camera, 1.4 s with the half layer paused too, 0.4-0.5 s from one not paused).
+ * waiting for two paused encoders. Measured on the e2e machine: 182-219 ms to a sharper video
+ * from a paused camera, 191-250 ms from one not paused. Pausing the half layer too made the
+ * first 1.4 s instead of 1.2-1.3 s, in a try made before pages released the streams of removed
+ * video elements (their held camera frames slowed every encoder start then).
  */
 import type { CameraLayer } from '../../../shared/signaling.js';
 
