@@ -41,20 +41,17 @@ export function VideoView({ stream, className, mirrored = false, testId }: Video
  */
 export function RemoteAudio({ stream, onBlocked }: { stream: MediaStream; onBlocked: () => void }) {
   const ref = useRef<HTMLAudioElement>(null);
-  // Read when play() is refused; a new callback must not restart the sound.
-  const blocked = useRef(onBlocked);
-  blocked.current = onBlocked;
   useEffect(() => {
     const audio = ref.current;
     if (!audio) return;
     audio.srcObject = stream;
     audio.play().catch((error: unknown) => {
-      if ((error as { name?: string }).name === 'NotAllowedError') blocked.current();
+      if ((error as { name?: string }).name === 'NotAllowedError') onBlocked();
     });
     return () => {
       audio.srcObject = null;
     };
-  }, [stream]);
+  }, [stream, onBlocked]);
   return <audio ref={ref} autoPlay data-testid="remote-audio" />;
 }
 
