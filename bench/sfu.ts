@@ -108,6 +108,9 @@ function rates(before: (RtpTotals | null)[], after: (RtpTotals | null)[]) {
   before.forEach((a, i) => {
     const b = after[i];
     if (!a || !b || b.at <= a.at) return;
+    // Totals that went down mean a connection was replaced within the window (a page still
+    // joining a crowded room): that page's difference is no rate.
+    if (b.bytesSent < a.bytesSent || b.framesDecoded < a.framesDecoded) return;
     // bytes * 8 / ms = kbit/s
     upload.push(((b.bytesSent - a.bytesSent) * 8) / (b.at - a.at));
     if (b.videoStreamsIn > 0) {
