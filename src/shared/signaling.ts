@@ -139,6 +139,11 @@ export const signalPayloadSchema = z.union([
     connection: z.literal('publish'),
     cameraLayers: z.array(cameraLayerSchema).max(3),
   }),
+  /**
+   * p2p only, browser to browser: how the receiver shows the sender's camera, `large` in its
+   * main area or `small` as a thumbnail. The sender encodes its camera for that peer to match.
+   */
+  z.object({ cameraSize: z.enum(['large', 'small']) }),
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 

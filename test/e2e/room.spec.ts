@@ -12,6 +12,7 @@ import {
   quickMeeting,
   tileOf,
 } from './support/room.js';
+import { installReceivedWidths, mainIsLarger, timeLayerSwitch } from './support/camera-sizes.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -44,8 +45,18 @@ test('three participants see and hear each other, pick the main video, share a s
   await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Administrator');
   await expect(mainVideo(ana)).toHaveAttribute('data-showing', 'camera');
 
-  // A click changes the main video for this viewer only.
-  await tileOf(ana, 'Ben').click();
+  // Each peer encodes its camera for how this viewer shows it: the main video comes larger
+  // than a thumbnail...
+  for (const page of [ana, ben]) await page.evaluate(installReceivedWidths);
+  await expect
+    .poll(() => mainIsLarger(ana, 'Administrator', 'Ben'), { timeout: 20_000 })
+    .toBe(true);
+  await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
+
+  // ...and a click changes the main video for this viewer only, the sizes following within 2 s.
+  const toBen = await timeLayerSwitch(ana, 'Ben', 'Administrator');
+  test.info().annotations.push({ type: 'camera size switch', description: toBen.widths });
+  expect(toBen.done, toBen.widths).toBeLessThan(2000);
   await expect(mainVideo(ana)).toHaveAttribute('data-name', 'Ben');
   await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Administrator');
 

@@ -145,6 +145,9 @@ describe.skipIf(!janusBinary())('room signaling with the janus backend', () => {
       payload: { connection: 'publish', cameraLayers: ['h'] },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
+    // A p2p peer's word on how it shows a camera means nothing to the media server.
+    ana.send({ type: 'signal', to: MEDIA_PEER_ID, payload: { cameraSize: 'small' } });
+    await expectErrorAndAlive(ana, 'MEDIA_ERROR');
   });
 });
 

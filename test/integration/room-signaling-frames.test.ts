@@ -96,6 +96,10 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
       }),
     ],
     [
+      'a signal with a camera size that is not large or small',
+      JSON.stringify({ type: 'signal', to: 'x', payload: { cameraSize: 'huge' } }),
+    ],
+    [
       'a resume without its token',
       JSON.stringify({ type: 'hello', media: MEDIA_ON, resume: { peerId: 'p', lastSeq: 1 } }),
     ],
@@ -164,6 +168,13 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
     await expectErrorAndAlive(ana, 'UNKNOWN_PEER');
     ana.send({ type: 'signal', to: bob.peerId, payload });
     expect(await bob.next('signal')).toMatchObject({ from: ana.peerId, payload });
+    // How Ana shows Bob's camera reaches Bob as it was sent.
+    ana.send({ type: 'signal', to: bob.peerId, payload: { cameraSize: 'small' } });
+    expect(await bob.next('signal')).toEqual({
+      type: 'signal',
+      from: ana.peerId,
+      payload: { cameraSize: 'small' },
+    });
   });
 
   it('refuses a signal to someone in another meeting with UNKNOWN_PEER', async () => {

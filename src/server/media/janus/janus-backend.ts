@@ -106,6 +106,7 @@ export class JanusBackend implements MediaBackend {
     if (to !== MEDIA_PEER_ID) throw new MediaRequestError('With an SFU, signal the media server.');
     if ('reset' in payload) throw new MediaRequestError('Only the server resets connections.');
     if ('cameraLayers' in payload) throw new MediaRequestError('Only the server picks layers.');
+    if ('cameraSize' in payload) throw new MediaRequestError('Camera sizes are for p2p peers.');
     const kind: SfuConnectionKind | undefined = payload.connection;
     if (!kind) throw new MediaRequestError('Say which connection: publish or subscribe.');
     if ('view' in payload) {

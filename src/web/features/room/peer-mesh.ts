@@ -24,21 +24,39 @@ interface Peer {
   /** Messages are handled one at a time: a candidate must wait for its description. */
   queue: Promise<void>;
   restartTimer: ReturnType<typeof setTimeout> | null;
+  /** How this peer shows our camera; large until it says (a newcomer is everyone's main). */
+  showsOurCamera: CameraSize;
+  /** What we last told this peer about how we show its camera (null: nothing yet). */
+  toldCameraSize: CameraSize | null;
+}
+
+type CameraSize = 'large' | 'small';
+
+export interface CameraEncoding {
+  maxBitrate: number;
+  scaleResolutionDownBy: number;
+  maxFramerate: number;
 }
 
 /**
- * In a mesh each browser uploads its camera once per peer, so the upload is shared out: one
- * peer gets 720p at up to 1.5 Mbit/s, three or more get 360p at 500-800 kbit/s each (the
- * choice of p2p products; it also keeps encoding within a laptop's CPU).
+ * In a mesh each browser uploads its camera once per peer, so the upload is shared out. A peer
+ * that shows the camera large gets 720p at up to 1.5 Mbit/s when it is the only one, 360p at
+ * 800 kbit/s with two or three peers, 360p at 500 kbit/s with four or more (the choice of p2p
+ * products; it also keeps encoding within a laptop's CPU). A peer that shows it as a thumbnail
+ * gets THUMBNAIL_ENCODING instead, which saves upload, encoding and the viewer's decoding.
  */
-export function cameraEncodingFor(peers: number): {
-  maxBitrate: number;
-  scaleResolutionDownBy: number;
-} {
-  if (peers <= 1) return { maxBitrate: 1_500_000, scaleResolutionDownBy: 1 };
-  if (peers <= 3) return { maxBitrate: 800_000, scaleResolutionDownBy: 2 };
-  return { maxBitrate: 500_000, scaleResolutionDownBy: 2 };
+export function cameraEncodingFor(peers: number): CameraEncoding {
+  if (peers <= 1) return { maxBitrate: 1_500_000, scaleResolutionDownBy: 1, maxFramerate: 30 };
+  if (peers <= 3) return { maxBitrate: 800_000, scaleResolutionDownBy: 2, maxFramerate: 30 };
+  return { maxBitrate: 500_000, scaleResolutionDownBy: 2, maxFramerate: 30 };
 }
+
+/** A thumbnail is at most 320 pixels wide on a dense screen: a quarter of 720p is enough. */
+export const THUMBNAIL_ENCODING: CameraEncoding = {
+  maxBitrate: 150_000,
+  scaleResolutionDownBy: 4,
+  maxFramerate: 15,
+};
 
 /** A "disconnected" connection often heals by itself; after this long it gets an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2000;
@@ -50,6 +68,8 @@ export class PeerMesh {
     camera: null,
     screen: null,
   };
+  /** Whose camera this viewer shows large; undefined until the room first says. */
+  private largeCamera: string | null | undefined = undefined;
 
   constructor(
     private readonly selfId: string,
@@ -60,11 +80,12 @@ export class PeerMesh {
     private readonly audioOnly: boolean,
   ) {}
 
-  /** As the newcomer: open a connection to someone already in the room and offer. */
   /**
+   * As the newcomer: open a connection to someone already in the room and offer.
    * `expectedPeers`: how many connections the newcomer is opening in all. The camera's encoding
-   * is set for that count from the start: changing it once media flows reconfigures the encoder
-   * and the first frame then waits for a new keyframe (about a second, bench/join.ts).
+   * is set for that count from the start, as everyone shows a newcomer large (the last to
+   * connect is the main video) until they say otherwise: changing it once media flows
+   * reconfigures the encoder, and the first frame would wait for a new keyframe.
    */
   call(peerId: string, expectedPeers = this.peers.size + 1): void {
     if (this.peers.has(peerId)) return;
@@ -84,6 +105,15 @@ export class PeerMesh {
   handle(from: string, payload: SignalPayload): void {
     const peer = this.peers.get(from) ?? this.open(from);
     peer.queue = peer.queue.then(() => this.apply(peer, payload)).catch(() => {});
+  }
+
+  /**
+   * Whose camera this viewer shows large (null: nobody's). Each peer is told whether we show
+   * its camera large or small, so that it encodes for us no more than we show.
+   */
+  show(peerId: string | null): void {
+    this.largeCamera = peerId;
+    for (const [id, peer] of this.peers) this.tellCameraSize(id, peer);
   }
 
   /** Sends `track` in `slot` to everyone (null stops sending it). */
@@ -137,8 +167,11 @@ export class PeerMesh {
       ignoreOffer: false,
       queue: Promise.resolve(),
       restartTimer: null,
+      showsOurCamera: 'large',
+      toldCameraSize: null,
     };
     this.peers.set(peerId, peer);
+    this.tellCameraSize(peerId, peer);
 
     pc.onnegotiationneeded = () => {
       // An offer already on its way (call()) covers what changed; a later change fires again.
@@ -174,6 +207,10 @@ export class PeerMesh {
 
   private async apply(peer: Peer, payload: SignalPayload): Promise<void> {
     const { pc } = peer;
+    if ('cameraSize' in payload) {
+      peer.showsOurCamera = payload.cameraSize;
+      return this.shareUpload();
+    }
     if ('description' in payload) {
       const description = payload.description;
       const collision =
@@ -214,23 +251,41 @@ export class PeerMesh {
     });
   }
 
-  /** Applies cameraEncodingFor(peer count) to every camera sender. */
+  /** Applies each peer's camera encoding: a thumbnail's, or its share of the upload. */
   private shareUpload(): void {
-    const wanted = cameraEncodingFor(this.peers.size);
-    for (const peer of this.peers.values()) {
+    const peers = [...this.peers.values()];
+    const large = cameraEncodingFor(peers.length);
+    for (const peer of peers) {
+      const wanted = peer.showsOurCamera === 'large' ? large : THUMBNAIL_ENCODING;
       const sender = peer.pc.getTransceivers()[SLOTS.indexOf('camera')]?.sender;
       const parameters = sender?.getParameters();
       const encoding = parameters?.encodings[0];
       if (!sender || !parameters || !encoding) continue;
       if (
         encoding.maxBitrate === wanted.maxBitrate &&
-        encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy
+        encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy &&
+        encoding.maxFramerate === wanted.maxFramerate &&
+        parameters.degradationPreference === 'maintain-resolution'
       ) {
         continue;
       }
       Object.assign(encoding, wanted);
+      // The size is chosen here, per viewer: left to itself, Chromium's encoder starts smaller
+      // and takes 10-20 s to climb back (a thumbnail began at 80x45 in a room of three here).
+      // A slow link lowers the frame rate instead.
+      parameters.degradationPreference = 'maintain-resolution';
       sender.setParameters(parameters).catch(() => {});
     }
+  }
+
+  /** Tells a peer how we show its camera, once we know and whenever that changes. */
+  private tellCameraSize(peerId: string, peer: Peer): void {
+    // Audio-only: no camera comes in, so none needs encoding for us.
+    if (this.largeCamera === undefined || this.audioOnly) return;
+    const size: CameraSize = peerId === this.largeCamera ? 'large' : 'small';
+    if (peer.toldCameraSize === size) return;
+    peer.toldCameraSize = size;
+    this.send(peerId, { cameraSize: size });
   }
 
   private directionFor(slot: Slot): RTCRtpTransceiverDirection {

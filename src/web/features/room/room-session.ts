@@ -284,11 +284,9 @@ export class RoomSession {
 
   private set(changes: Partial<RoomState>): void {
     this.state = { ...this.state, ...changes };
-    // With an SFU, the server picks simulcast layers by whom this viewer shows large.
-    if (this.mesh instanceof SfuConnection && !this.preferences.audioOnly) {
-      const mainId = mainOf(this.state);
-      this.mesh.show(mainId === this.state.selfId ? null : mainId);
-    }
+    // Whose camera this viewer shows large decides what it receives: the high simulcast layer
+    // from an SFU, or the full encoding from that peer in the mesh; thumbnails get little.
+    this.mesh?.show(largeCameraOf(this.state));
     for (const listener of this.listeners) listener();
   }
 }
@@ -301,6 +299,14 @@ export function mainOf(state: RoomState): string | null {
     pinnedId: state.pinnedId,
     latestSharerId: state.latestSharerId,
   });
+}
+
+/** Whose camera the main area shows: the main participant's, unless that is us or a screen. */
+function largeCameraOf(state: RoomState): string | null {
+  const mainId = mainOf(state);
+  const main = state.participants.find((p) => p.peerId === mainId);
+  if (!main || mainId === state.selfId || main.media.screen) return null;
+  return mainId;
 }
 
 /** Chat by id, in sending order: a replayed or echoed message never shows twice. */

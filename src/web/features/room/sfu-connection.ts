@@ -69,7 +69,7 @@ export class SfuConnection {
   handle(from: string, payload: SignalPayload): void {
     if (from !== MEDIA_PEER_ID) return;
     if ('reset' in payload) return this.reset();
-    if (!payload.connection) return;
+    if ('cameraSize' in payload || !payload.connection) return;
     const kind = payload.connection;
     this.queues[kind] = this.queues[kind].then(() => this.apply(kind, payload)).catch(() => {});
   }
