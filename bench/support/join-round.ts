@@ -78,7 +78,10 @@ function phasesOf(t: PageTimeline, others: number): Phases {
     const known = values.filter((v): v is number => v !== null);
     return known.length ? since(Math.min(...known)) : null;
   };
-  const { connections, cameras } = t;
+  const { cameras } = t;
+  // The lobby's WebRTC warm-up (webrtc-warmup.ts) made a connection before the click; it
+  // never connects and is no part of the join.
+  const connections = t.connections.filter((c) => c.createdAt >= click);
   const ofCameras = (values: (number | null)[]) => (cameras.length < others ? null : last(values));
   return {
     joinAnswered: since(t.joinAnsweredAt),

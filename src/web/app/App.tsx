@@ -60,6 +60,9 @@ const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })
 function LobbyThenRoom() {
   useEffect(() => {
     void loadRoomPage().catch(() => {});
+    void import('../features/room/webrtc-warmup.js')
+      .then(({ warmUpWebRtc }) => warmUpWebRtc())
+      .catch(() => {});
   }, []);
   return <LobbyPage />;
 }

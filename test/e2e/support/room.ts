@@ -12,14 +12,18 @@ declare global {
   }
 }
 
-/** Records every RTCPeerConnection the page creates (closed ones are skipped when read). */
+/**
+ * Records every RTCPeerConnection the room creates (closed ones are skipped when read). The
+ * room's always carry its ICE servers; the lobby's WebRTC warm-up (webrtc-warmup.ts) makes one
+ * without any, which never connects and is left out.
+ */
 export const recordPeerConnections = () => {
   const Native = window.RTCPeerConnection;
   window.__peerConnections = [];
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
       super(config);
-      window.__peerConnections?.push(this);
+      if (config?.iceServers) window.__peerConnections?.push(this);
     }
   } as typeof RTCPeerConnection;
 };

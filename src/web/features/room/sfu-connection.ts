@@ -16,6 +16,7 @@ import {
   type SignalPayload,
 } from '../../../shared/signaling.js';
 import type { MeshListener, Slot } from './peer-mesh.js';
+import { warmCertificate } from './webrtc-warmup.js';
 
 /** The publish connection's transceivers, in this order (audio-only: the first one only). */
 const PUBLISHED: readonly Slot[] = ['audio', 'camera', 'screen'];
@@ -152,7 +153,11 @@ export class SfuConnection {
   }
 
   private open(kind: SfuConnectionKind): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const certificate = warmCertificate();
+    const pc = new RTCPeerConnection({
+      iceServers: this.iceServers,
+      ...(certificate ? { certificates: [certificate] } : {}),
+    });
     pc.onicecandidate = ({ candidate }) =>
       this.send(MEDIA_PEER_ID, {
         connection: kind,
