@@ -114,6 +114,8 @@ export async function joinRound(
   cookie: string,
   joiner: number,
   timeoutMs: number,
+  /** Where those already in the room run (bench/join.ts --others-niced); the same by default. */
+  { others = browser }: { others?: Browser } = {},
 ): Promise<Phases> {
   const token = await quickConference(appUrl, cookie, `Bench join ${joiner}`);
   const lobby = (n: number) => `${appUrl}/m/${token}?username=${encodeURIComponent(`Guest ${n}`)}`;
@@ -121,7 +123,7 @@ export async function joinRound(
   try {
     const earlier: Page[] = [];
     for (let i = 0; i < joiner - 1; i += 1) {
-      const { context, page } = await inLobby(browser, lobby(i + 1), timeoutMs);
+      const { context, page } = await inLobby(others, lobby(i + 1), timeoutMs);
       contexts.push(context);
       await page.click(JOIN);
       await showsCameras(page, i);
