@@ -9,7 +9,12 @@ import {
   reportSubscriberIceFailed,
   subscriberIceUfrag,
 } from './support/janus.js';
-import { installReceivedWidths, mainIsLarger, timeLayerSwitch } from './support/camera-sizes.js';
+import {
+  installReceivedWidths,
+  mainIsLarger,
+  receivedWidths,
+  timeLayerSwitch,
+} from './support/camera-sizes.js';
 import {
   cuttableSignaling,
   expectReconnected,
@@ -178,8 +183,17 @@ test('through Janus, a dropped signaling connection, a spell offline and failed 
   await expectDecodingFrom(ben, 1);
   await expectDecodingFrom(ana, 1);
 
-  // Five seconds offline: the page comes back, and video decodes again both ways.
-  await goOffline(ben, 2000);
+  // Five seconds offline: the page comes back, and video decodes again both ways. Ben clicks
+  // his own tile while his signaling is down; once back, the server learns that he no longer
+  // shows Ana large, and sends him her smallest layer.
+  await ben.evaluate(installReceivedWidths);
+  await expect
+    .poll(async () => (await receivedWidths(ben))['Ana'] ?? 0, { timeout: 20_000 })
+    .toBeGreaterThan(320);
+  await goOffline(ben, 2000, async () => {
+    await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting');
+    await tileOf(ben, 'Ben').click();
+  });
   await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected', {
     timeout: 15_000,
   });
@@ -188,6 +202,10 @@ test('through Janus, a dropped signaling connection, a spell offline and failed 
   await expectDecodingFrom(ana, 1);
   expect(await connectionRoles(ben)).toEqual(['publish', 'subscribe']);
   expect(ben.url()).toBe(benUrl);
+  await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Ben');
+  await expect
+    .poll(async () => (await receivedWidths(ben))['Ana'] ?? 0, { timeout: 15_000 })
+    .toBeLessThanOrEqual(320);
 
   // The subscribe connection's ICE fails: the page asks the server, Janus offers fresh ICE
   // credentials for the same streams, and video decodes on without a new connection.

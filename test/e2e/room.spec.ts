@@ -12,7 +12,12 @@ import {
   quickMeeting,
   tileOf,
 } from './support/room.js';
-import { installReceivedWidths, mainIsLarger, timeLayerSwitch } from './support/camera-sizes.js';
+import {
+  installReceivedWidths,
+  mainIsLarger,
+  receivedWidths,
+  timeLayerSwitch,
+} from './support/camera-sizes.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -160,10 +165,18 @@ test('a dropped signaling connection and a spell offline both heal without the l
   await expectDecodingFrom(ben, 1);
   expect(ben.url()).toBe(benUrl);
 
-  // Five seconds offline: chat sent meanwhile arrives afterwards, video decodes again.
+  // Five seconds offline: chat sent meanwhile arrives afterwards, video decodes again. Ben
+  // clicks his own tile while his signaling is down; once back, Ana learns that he no longer
+  // shows her camera large, and sends it at a thumbnail's size.
+  await ben.evaluate(installReceivedWidths);
+  await expect
+    .poll(async () => (await receivedWidths(ben))['Ana'] ?? 0, { timeout: 20_000 })
+    .toBeGreaterThan(320);
   await goOffline(ben, 2000, async () => {
     await ana.getByTestId('room-chat-input').fill('while you were away');
     await ana.getByTestId('room-chat-send').click();
+    await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'reconnecting');
+    await tileOf(ben, 'Ben').click();
   });
   await expect(ben.getByTestId('chat-message')).toContainText(
     ['before the cut', 'after the cut', 'while you were away'],
@@ -175,6 +188,10 @@ test('a dropped signaling connection and a spell offline both heal without the l
   await expectDecodingFrom(ben, 1);
   await expectDecodingFrom(ana, 1);
   expect(ben.url()).toBe(benUrl);
+  await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Ben');
+  await expect
+    .poll(async () => (await receivedWidths(ben))['Ana'] ?? 0, { timeout: 15_000 })
+    .toBeLessThanOrEqual(320);
 
   for (const page of [ana, ben]) await page.context().close();
   await api.dispose();

@@ -139,9 +139,15 @@ export class PeerMesh {
     return this.peers.has(peerId);
   }
 
-  /** After our signaling came back: restart ICE where media stopped flowing meanwhile. */
+  /**
+   * After our signaling came back: tell every peer again how we show its camera, and restart
+   * ICE where media stopped flowing meanwhile.
+   */
   restartBroken(): void {
-    for (const peer of this.peers.values()) {
+    for (const [peerId, peer] of this.peers) {
+      // A camera size sent while our socket was down was lost: say it again.
+      peer.toldCameraSize = null;
+      this.tellCameraSize(peerId, peer);
       const state = peer.pc.iceConnectionState;
       if (state === 'disconnected' || state === 'failed') peer.pc.restartIce();
     }

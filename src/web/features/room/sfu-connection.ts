@@ -106,6 +106,10 @@ export class SfuConnection {
 
   /** After our signaling came back: restart ICE on whichever connection broke. */
   restartBroken(): void {
+    // A view sent while our socket was down was lost: say it again.
+    if (this.main !== undefined && !this.closed) {
+      this.send(MEDIA_PEER_ID, { connection: 'subscribe', view: { main: this.main } });
+    }
     if (isBroken(this.publisher)) this.publisher.restartIce();
     if (this.subscriber && isBroken(this.subscriber)) this.askSubscriberIceRestart();
   }
