@@ -351,13 +351,19 @@ async function main(): Promise<void> {
 
 /** Chromium at a lower CPU priority: a wrapper script runs it under `nice`, and its children inherit it. */
 async function launchNiced(niceness: number): Promise<Browser> {
-  const wrapper = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nice-')), 'chromium');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nice-'));
+  const wrapper = path.join(dir, 'chromium');
   fs.writeFileSync(
     wrapper,
     `#!/bin/sh\nexec nice -n ${niceness} ${JSON.stringify(chromiumLaunch.executablePath)} "$@"\n`,
     { mode: 0o755 },
   );
-  return chromium.launch({ ...chromiumLaunch, executablePath: wrapper, headless: true });
+  try {
+    return await chromium.launch({ ...chromiumLaunch, executablePath: wrapper, headless: true });
+  } finally {
+    // Only the start needs it: the running browser is already `nice`d.
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,7 @@ import {
 import {
   installReceivedWidths,
   mainIsLarger,
-  receivedWidths,
+  receivedWidthOf,
   timeLayerSwitch,
 } from './support/camera-sizes.js';
 
@@ -169,9 +169,7 @@ test('a dropped signaling connection and a spell offline both heal without the l
   // clicks his own tile while his signaling is down; once back, Ana learns that he no longer
   // shows her camera large, and sends it at a thumbnail's size.
   await ben.evaluate(installReceivedWidths);
-  await expect
-    .poll(async () => (await receivedWidths(ben))['Ana'] ?? 0, { timeout: 20_000 })
-    .toBeGreaterThan(320);
+  await expect.poll(() => receivedWidthOf(ben, 'Ana'), { timeout: 20_000 }).toBeGreaterThan(320);
   await goOffline(ben, 2000, async () => {
     await ana.getByTestId('room-chat-input').fill('while you were away');
     await ana.getByTestId('room-chat-send').click();
@@ -190,7 +188,7 @@ test('a dropped signaling connection and a spell offline both heal without the l
   expect(ben.url()).toBe(benUrl);
   await expect(mainVideo(ben)).toHaveAttribute('data-name', 'Ben');
   await expect
-    .poll(async () => (await receivedWidths(ben))['Ana'] ?? 0, { timeout: 15_000 })
+    .poll(() => receivedWidthOf(ben, 'Ana'), { timeout: 15_000 })
     .toBeLessThanOrEqual(320);
 
   for (const page of [ana, ben]) await page.context().close();

@@ -43,6 +43,11 @@ export async function receivedWidths(page: Page): Promise<Record<string, number>
   return page.evaluate(() => window.__receivedWidths!());
 }
 
+/** The width of the frames last decoded from `name`'s camera on this page (0: none yet). */
+export async function receivedWidthOf(page: Page, name: string): Promise<number> {
+  return (await receivedWidths(page))[name] ?? 0;
+}
+
 /**
  * Clicks `name`'s thumbnail and times, on the page's own clock (a loaded machine slows every
  * round trip to the test), until their camera arrives larger than it came as a thumbnail (`up`)

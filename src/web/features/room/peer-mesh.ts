@@ -6,7 +6,7 @@
  * (ICE restarts) may come from either side, and the polite side yields on a collision.
  */
 import type { IceServerConfig, SignalPayload } from '../../../shared/signaling.js';
-import { warmCertificate } from './webrtc-warmup.js';
+import { newPeerConnection } from './webrtc-warmup.js';
 
 export const SLOTS = ['audio', 'camera', 'screen'] as const;
 export type Slot = (typeof SLOTS)[number];
@@ -165,12 +165,7 @@ export class PeerMesh {
   private open(peerId: string): Peer {
     // Both ends are ours, so all three transceivers share one transport from the first offer:
     // one set of candidates to gather, relay and check instead of one per media kind.
-    const certificate = warmCertificate();
-    const pc = new RTCPeerConnection({
-      iceServers: this.iceServers,
-      bundlePolicy: 'max-bundle',
-      ...(certificate ? { certificates: [certificate] } : {}),
-    });
+    const pc = newPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
     const peer: Peer = {
       pc,
       // Either order works as long as both sides agree; comparing ids needs no extra message.

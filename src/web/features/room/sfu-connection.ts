@@ -16,7 +16,7 @@ import {
   type SignalPayload,
 } from '../../../shared/signaling.js';
 import type { MeshListener, Slot } from './peer-mesh.js';
-import { warmCertificate } from './webrtc-warmup.js';
+import { newPeerConnection } from './webrtc-warmup.js';
 
 /** The publish connection's transceivers, in this order (audio-only: the first one only). */
 const PUBLISHED: readonly Slot[] = ['audio', 'camera', 'screen'];
@@ -157,11 +157,7 @@ export class SfuConnection {
   }
 
   private open(kind: SfuConnectionKind): RTCPeerConnection {
-    const certificate = warmCertificate();
-    const pc = new RTCPeerConnection({
-      iceServers: this.iceServers,
-      ...(certificate ? { certificates: [certificate] } : {}),
-    });
+    const pc = newPeerConnection({ iceServers: this.iceServers });
     pc.onicecandidate = ({ candidate }) =>
       this.send(MEDIA_PEER_ID, {
         connection: kind,

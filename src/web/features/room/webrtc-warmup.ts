@@ -26,7 +26,11 @@ export function warmUpWebRtc(): void {
     .finally(() => pc.close());
 }
 
-/** The page's certificate once generated and still valid; null: let each connection make one. */
-export function warmCertificate(): RTCCertificate | null {
-  return certificate && certificate.expires > Date.now() ? certificate : null;
+/**
+ * A connection for the room: with the page's certificate once generated and still valid, else
+ * the browser makes one for this connection.
+ */
+export function newPeerConnection(config: RTCConfiguration): RTCPeerConnection {
+  const ready = certificate && certificate.expires > Date.now() ? certificate : null;
+  return new RTCPeerConnection(ready ? { ...config, certificates: [ready] } : config);
 }
