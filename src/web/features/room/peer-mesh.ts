@@ -29,6 +29,8 @@ interface Peer {
   showsOurCamera: CameraSize;
   /** What we last told this peer about how we show its camera (null: nothing yet). */
   toldCameraSize: CameraSize | null;
+  /** The camera encoding we last set for this peer (null: none yet, or the setting failed). */
+  cameraEncoding: CameraEncoding | null;
 }
 
 type CameraSize = 'large' | 'small';
@@ -176,6 +178,7 @@ export class PeerMesh {
       restartTimer: null,
       showsOurCamera: 'large',
       toldCameraSize: null,
+      cameraEncoding: null,
     };
     this.peers.set(peerId, peer);
     this.tellCameraSize(peerId, peer);
@@ -264,24 +267,23 @@ export class PeerMesh {
     const large = cameraEncodingFor(peers.length);
     for (const peer of peers) {
       const wanted = peer.showsOurCamera === 'large' ? large : THUMBNAIL_ENCODING;
+      // getParameters() waits for WebRTC's own thread: on a busy machine 10-30 ms each, and this
+      // runs on every size message and connection change (18 calls in a 4th join, 3 needed).
+      if (peer.cameraEncoding && sameEncoding(peer.cameraEncoding, wanted)) continue;
       const sender = peer.pc.getTransceivers()[SLOTS.indexOf('camera')]?.sender;
       const parameters = sender?.getParameters();
       const encoding = parameters?.encodings[0];
       if (!sender || !parameters || !encoding) continue;
-      if (
-        encoding.maxBitrate === wanted.maxBitrate &&
-        encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy &&
-        encoding.maxFramerate === wanted.maxFramerate &&
-        parameters.degradationPreference === 'maintain-resolution'
-      ) {
-        continue;
-      }
       Object.assign(encoding, wanted);
       // The size is chosen here, per viewer: left to itself, Chromium's encoder starts smaller
       // and takes 10-20 s to climb back (a thumbnail began at 80x45 in a room of three here).
       // A slow link lowers the frame rate instead.
       parameters.degradationPreference = 'maintain-resolution';
-      sender.setParameters(parameters).catch(() => {});
+      peer.cameraEncoding = wanted;
+      sender.setParameters(parameters).catch(() => {
+        // Not applied (the connection closed, or a renegotiation raced it): try again next time.
+        if (peer.cameraEncoding === wanted) peer.cameraEncoding = null;
+      });
     }
   }
 
@@ -316,6 +318,14 @@ export class PeerMesh {
     for (const [id, candidate] of this.peers) if (candidate === peer) return id;
     return '';
   }
+}
+
+function sameEncoding(a: CameraEncoding, b: CameraEncoding): boolean {
+  return (
+    a.maxBitrate === b.maxBitrate &&
+    a.scaleResolutionDownBy === b.scaleResolutionDownBy &&
+    a.maxFramerate === b.maxFramerate
+  );
 }
 
 function descriptionOf(pc: RTCPeerConnection): { type: 'offer' | 'answer'; sdp: string } {
