@@ -35,6 +35,12 @@
  * browsers share this machine's cores: the 4th-joiner figure includes three other pages
  * encoding and decoding video.
  *
+ * --cases floor,loaded,4 adds the loaded floor: the same two bare pages, measured while three
+ * guests sit in a room of the first --media backend on this machine (in their browser, niced
+ * with --others-niced). It is no goal of the issue; it tells how much of the 4th joiner's time
+ * is the machine, busy with a room's video, and how much is ours: the output prints the 4th
+ * joiner's median over it too.
+ *
  * --others-niced runs the participants already in the room in a second Chromium at nice 10, so
  * that the joiner's page comes first for the CPU, as if each participant had their own machine
  * (they still share it: their answers and their camera's encoding slow down instead). Without
@@ -54,7 +60,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { chromiumLaunch } from '../test/support/chromium.js';
 import { adminCookie, checkBuild, startApp, type AppProcess } from './support/app-process.js';
 import type { ConnectionTimeline } from './support/join-probe.js';
-import { joinRound, PHASES, type Phases } from './support/join-round.js';
+import { joinRound, PHASES, roomOfGuests, type Phases } from './support/join-round.js';
 import { startJanusApp, type JanusApp } from './support/sfu-janus.js';
 import { table } from './support/table.js';
 import { floorRound, startBareServer, type FloorSample } from './support/webrtc-floor.js';
@@ -84,12 +90,13 @@ const STEP_TIMEOUT_MS = 60_000;
 const GOALS = { 2: 1.3, 4: 2 } as const;
 type Joiner = keyof typeof GOALS;
 type Media = 'p2p' | 'janus';
-type Case = 'floor' | { joiner: Joiner; media: Media };
+type Case = 'floor' | 'loaded' | { joiner: Joiner; media: Media };
 /** The floor is always needed: the ratios are to it. */
 const CASE_NAMES = args.cases.split(',');
-const JOINERS = CASE_NAMES.filter((c) => c !== 'floor').map((c): Joiner => {
+const LOADED = CASE_NAMES.includes('loaded');
+const JOINERS = CASE_NAMES.filter((c) => c !== 'floor' && c !== 'loaded').map((c): Joiner => {
   if (c === '2' || c === '4') return Number(c) as Joiner;
-  throw new Error(`--cases takes floor, 2 and 4, not ${c}`);
+  throw new Error(`--cases takes floor, loaded, 2 and 4, not ${c}`);
 });
 if (!CASE_NAMES.includes('floor')) throw new Error('--cases needs the floor');
 const MEDIA = [...new Set(args.media.split(','))].map((m): Media => {
@@ -99,9 +106,12 @@ const MEDIA = [...new Set(args.media.split(','))].map((m): Media => {
 /** One rotation: the floor, then each joiner with each backend. */
 const CASES: Case[] = [
   'floor',
+  ...(LOADED ? (['loaded'] as const) : []),
   ...JOINERS.flatMap((joiner) => MEDIA.map((media) => ({ joiner, media }))),
 ];
-const caseName = (c: Case) => (c === 'floor' ? 'floor' : `${c.joiner} ${c.media}`);
+const caseName = (c: Case) => (typeof c === 'string' ? c : `${c.joiner} ${c.media}`);
+/** The loaded floor runs beside a room of the first backend asked for. */
+const LOADED_MEDIA = MEDIA[0] as Media;
 
 // ---- statistics and printing ------------------------------------------------------------------
 
@@ -128,6 +138,8 @@ const ordinal = (joiner: Joiner) => (joiner === 2 ? '2nd' : '4th');
 
 interface Results {
   floor: FloorSample[];
+  /** The floor measured while three guests sit in a room on the same machine. */
+  loaded: FloorSample[];
   joins: Record<Media, Record<Joiner, Phases[]>>;
   failures: string[];
 }
@@ -152,6 +164,15 @@ function printResults(r: Results): Record<string, unknown> {
     floor: { p50: round1(floorP50), p95: round1(floorP95) },
   };
   const rows = [row('floor: createOffer -> first frame', '-', floorTotals, '')];
+  const loadedTotals = r.loaded.map((s) => s.totalMs);
+  if (LOADED) {
+    rows.push(row('floor beside a room of 3', LOADED_MEDIA, loadedTotals, ''));
+    summary.loadedFloor = {
+      media: LOADED_MEDIA,
+      p50: round1(median(loadedTotals)),
+      p95: round1(percentile(loadedTotals, 95)),
+    };
+  }
   for (const joiner of JOINERS) {
     for (const media of MEDIA) {
       const totals = present(r.joins[media][joiner].map((p) => p.total));
@@ -181,6 +202,16 @@ function printResults(r: Results): Record<string, unknown> {
   console.log(
     table(['case', 'media', 'n', 'p50', 'p95', 'min', 'max', 'ratio', 'p95 ratio', 'goal'], rows),
   );
+  if (LOADED && JOINERS.includes(4)) {
+    // Not the issue's goal: how far the 4th joiner is from what the machine, as loaded by a
+    // room of three, allows a bare connection.
+    const loadedP50 = median(loadedTotals);
+    const against = MEDIA.map((media) => {
+      const p50 = median(present(r.joins[media][4].map((p) => p.total)));
+      return `${media} ${times(p50 / loadedP50)}`;
+    });
+    console.log(`4th joiner p50 / loaded floor p50: ${against.join(', ')}`);
+  }
 
   // Where the joiner's time goes; the floor's WebRTC steps are counted from its createOffer.
   const floorSince = (pick: (s: FloorSample) => number | null) =>
@@ -260,6 +291,7 @@ async function main(): Promise<void> {
     othersBrowser = OTHERS_NICED ? await launchNiced(10) : null;
     const results: Results = {
       floor: [],
+      loaded: [],
       joins: { p2p: { 2: [], 4: [] }, janus: { 2: [], 4: [] } },
       failures: [],
     };
@@ -269,6 +301,15 @@ async function main(): Promise<void> {
         if (which === 'floor') {
           const sample = await floorRound(b, bare.url, STEP_TIMEOUT_MS);
           if (keep) results.floor.push(sample);
+        } else if (which === 'loaded') {
+          const { app, cookie } = apps[LOADED_MEDIA] as { app: AppProcess; cookie: string };
+          const room = await roomOfGuests(othersBrowser ?? b, app.url, cookie, 3, STEP_TIMEOUT_MS);
+          try {
+            const sample = await floorRound(b, bare.url, STEP_TIMEOUT_MS);
+            if (keep) results.loaded.push(sample);
+          } finally {
+            await room.close();
+          }
         } else {
           const { app, cookie } = apps[which.media] as { app: AppProcess; cookie: string };
           const phases = await joinRound(b, app.url, cookie, which.joiner, STEP_TIMEOUT_MS, {
@@ -338,7 +379,7 @@ async function main(): Promise<void> {
       })}`,
     );
     const samples = (c: Case) =>
-      c === 'floor' ? results.floor.length : results.joins[c.media][c.joiner].length;
+      typeof c === 'string' ? results[c].length : results.joins[c.media][c.joiner].length;
     if (CASES.some((c) => samples(c) === 0)) process.exitCode = 1;
   } finally {
     await othersBrowser?.close();

@@ -104,9 +104,50 @@ function phasesOf(t: PageTimeline, others: number): Phases {
   };
 }
 
+/** Guests already in a room: each showed the cameras of all the others. */
+export interface RoomOfGuests {
+  token: string;
+  lobby(n: number): string;
+  close(): Promise<void>;
+}
+
 /**
- * A fresh quick conference; `joiner - 1` guests join one after another, each once it shows the
- * cameras of those before it; then the measured guest clicks Join. Its phases.
+ * A fresh quick conference that `count` guests join one after another, each once it shows the
+ * cameras of those before it; returns once every one of them shows every other camera.
+ */
+export async function roomOfGuests(
+  browser: Browser,
+  appUrl: string,
+  cookie: string,
+  count: number,
+  timeoutMs: number,
+): Promise<RoomOfGuests> {
+  const token = await quickConference(appUrl, cookie, `Bench room of ${count}`);
+  const lobby = (n: number) => `${appUrl}/m/${token}?username=${encodeURIComponent(`Guest ${n}`)}`;
+  const contexts: BrowserContext[] = [];
+  const close = async () => {
+    for (const context of contexts.reverse()) await context.close();
+  };
+  try {
+    const pages: Page[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const { context, page } = await inLobby(browser, lobby(i + 1), timeoutMs);
+      contexts.push(context);
+      await page.click(JOIN);
+      await showsCameras(page, i);
+      pages.push(page);
+    }
+    for (const page of pages) await showsCameras(page, count - 1);
+    return { token, lobby, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * `joiner - 1` guests in a fresh room (roomOfGuests); then the measured guest clicks Join.
+ * Its phases.
  */
 export async function joinRound(
   browser: Browser,
@@ -117,21 +158,12 @@ export async function joinRound(
   /** Where those already in the room run (bench/join.ts --others-niced); the same by default. */
   { others = browser }: { others?: Browser } = {},
 ): Promise<Phases> {
-  const token = await quickConference(appUrl, cookie, `Bench join ${joiner}`);
-  const lobby = (n: number) => `${appUrl}/m/${token}?username=${encodeURIComponent(`Guest ${n}`)}`;
-  const contexts: BrowserContext[] = [];
+  const room = await roomOfGuests(others, appUrl, cookie, joiner - 1, timeoutMs);
+  let context: BrowserContext | null = null;
   try {
-    const earlier: Page[] = [];
-    for (let i = 0; i < joiner - 1; i += 1) {
-      const { context, page } = await inLobby(others, lobby(i + 1), timeoutMs);
-      contexts.push(context);
-      await page.click(JOIN);
-      await showsCameras(page, i);
-      earlier.push(page);
-    }
-    for (const page of earlier) await showsCameras(page, joiner - 2);
-    const { context, page } = await inLobby(browser, lobby(joiner), timeoutMs);
-    contexts.push(context);
+    const joining = await inLobby(browser, room.lobby(joiner), timeoutMs);
+    context = joining.context;
+    const { page } = joining;
     await page.click(JOIN);
     await showsCameras(page, joiner - 1);
     const timeline = await page.evaluate(() => window.__joinProbe?.timeline());
@@ -140,6 +172,7 @@ export async function joinRound(
     if (phases.total === null) throw new Error('no first frame time from every camera');
     return phases;
   } finally {
-    for (const context of contexts.reverse()) await context.close();
+    await context?.close();
+    await room.close();
   }
 }
