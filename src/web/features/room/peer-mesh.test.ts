@@ -38,6 +38,7 @@ class FakeSender {
 
 class FakePeerConnection {
   static created: FakePeerConnection[] = [];
+  ontrack: ((event: { transceiver: unknown; track: unknown }) => void) | null = null;
   readonly transceivers: { sender: FakeSender }[] = [];
   localDescription: { type: string; sdp: string } | null = null;
   signalingState = 'stable';
@@ -64,6 +65,11 @@ class FakePeerConnection {
 
   close(): void {}
 
+  /** As the browser does while it applies a remote description. */
+  fireTrack(index: number, track: object): void {
+    this.ontrack?.({ transceiver: this.transceivers[index], track });
+  }
+
   camera(): FakeSender {
     const sender = this.transceivers[1]?.sender;
     if (!sender) throw new Error('no camera transceiver');
@@ -73,19 +79,30 @@ class FakePeerConnection {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-describe('PeerMesh camera encodings', () => {
+class FakeMediaStream {
+  constructor(readonly tracks: object[]) {}
+}
+
+describe('PeerMesh', () => {
   let sent: { to: string; payload: SignalPayload }[];
+  let delivered: { peerId: string; slot: string; tracks: object[] }[];
   let mesh: PeerMesh;
 
   beforeEach(() => {
     FakePeerConnection.created = [];
     vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+    vi.stubGlobal('MediaStream', FakeMediaStream);
     sent = [];
+    delivered = [];
     mesh = new PeerMesh(
       'ana',
       [],
       (to, payload) => sent.push({ to, payload }),
-      { track: () => {}, connection: () => {} },
+      {
+        track: (peerId, slot, stream) =>
+          delivered.push({ peerId, slot, tracks: (stream as unknown as FakeMediaStream).tracks }),
+        connection: () => {},
+      },
       false,
     );
   });
@@ -145,5 +162,32 @@ describe('PeerMesh camera encodings', () => {
 
     mesh.remove('eva');
     expect(ben.parameters.encodings[0]).toMatchObject(cameraEncodingFor(1));
+  });
+
+  it('hands remote tracks to the room after the current task, all at once', async () => {
+    twoPeers();
+    const [ben, eva] = FakePeerConnection.created;
+    const audio = { kind: 'audio' };
+    const camera = { kind: 'video' };
+    ben?.fireTrack(0, audio);
+    ben?.fireTrack(1, camera);
+    eva?.fireTrack(1, camera);
+    // The room re-renders on each track: not before the description is applied and answered.
+    expect(delivered).toEqual([]);
+    await settle();
+    expect(delivered).toEqual([
+      { peerId: 'ben', slot: 'audio', tracks: [audio] },
+      { peerId: 'ben', slot: 'camera', tracks: [camera] },
+      { peerId: 'eva', slot: 'camera', tracks: [camera] },
+    ]);
+  });
+
+  it('drops a track whose peer left before it was handed over', async () => {
+    twoPeers();
+    FakePeerConnection.created[0]?.fireTrack(1, { kind: 'video' });
+    FakePeerConnection.created[1]?.fireTrack(1, { kind: 'video' });
+    mesh.remove('ben');
+    await settle();
+    expect(delivered.map((d) => d.peerId)).toEqual(['eva']);
   });
 });

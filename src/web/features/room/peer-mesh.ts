@@ -71,6 +71,13 @@ export class PeerMesh {
     camera: null,
     screen: null,
   };
+  /** Remote tracks not yet handed to the listener (deliverTrack). */
+  private pendingTracks: {
+    peerId: string;
+    pc: RTCPeerConnection;
+    slot: Slot;
+    stream: MediaStream;
+  }[] = [];
   /** Whose camera this viewer shows large; undefined until the room first says. */
   private largeCamera: string | null | undefined = undefined;
 
@@ -191,7 +198,7 @@ export class PeerMesh {
       this.send(peerId, { candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
     pc.ontrack = ({ transceiver, track }) => {
       const slot = SLOTS[pc.getTransceivers().indexOf(transceiver)];
-      if (slot) this.listener.track(peerId, slot, new MediaStream([track]));
+      if (slot) this.deliverTrack(peerId, pc, slot, new MediaStream([track]));
     };
     pc.onconnectionstatechange = () => {
       // Encodings exist once negotiated: the peer count may have changed meanwhile.
@@ -259,6 +266,24 @@ export class PeerMesh {
         transceiver.sender.replaceTrack(this.local[slot]).catch(() => {});
       }
     });
+  }
+
+  /**
+   * Hands new remote tracks to the room after the current task, all at once. Track events come
+   * just before `setRemoteDescription` resolves, and the room's re-render they cause ran first
+   * (a microtask per event): the answer, or the next description, waited behind 1-3 renders.
+   */
+  private deliverTrack(peerId: string, pc: RTCPeerConnection, slot: Slot, stream: MediaStream) {
+    this.pendingTracks.push({ peerId, pc, slot, stream });
+    if (this.pendingTracks.length > 1) return;
+    setTimeout(() => {
+      const tracks = this.pendingTracks;
+      this.pendingTracks = [];
+      for (const { peerId: id, pc: from, slot: which, stream: media } of tracks) {
+        // Not for a connection closed meanwhile (the peer left, or the mesh closed).
+        if (this.peers.get(id)?.pc === from) this.listener.track(id, which, media);
+      }
+    }, 0);
   }
 
   /** Applies each peer's camera encoding: a thumbnail's, or its share of the upload. */
