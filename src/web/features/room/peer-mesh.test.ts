@@ -63,6 +63,11 @@ class FakePeerConnection {
     return Promise.resolve();
   }
 
+  setRemoteDescription(description: { type: string }): Promise<void> {
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
+    return Promise.resolve();
+  }
+
   close(): void {}
 
   /** As the browser does while it applies a remote description. */
@@ -189,5 +194,30 @@ describe('PeerMesh', () => {
     mesh.remove('ben');
     await settle();
     expect(delivered.map((d) => d.peerId)).toEqual(['eva']);
+  });
+
+  it('says when every connection it offered on has its answer applied', async () => {
+    twoPeers();
+    let answered = false;
+    void mesh.offersAnswered().then(() => (answered = true));
+    await settle(); // the offers are out
+    mesh.handle('ben', { description: { type: 'answer', sdp: 'v=0\r\n' } });
+    await settle();
+    expect(answered).toBe(false);
+
+    mesh.handle('eva', { description: { type: 'answer', sdp: 'v=0\r\n' } });
+    await settle();
+    expect(answered).toBe(true);
+  });
+
+  it('does not wait for the answer of a peer that left', async () => {
+    twoPeers();
+    let answered = false;
+    void mesh.offersAnswered().then(() => (answered = true));
+    await settle();
+    mesh.handle('ben', { description: { type: 'answer', sdp: 'v=0\r\n' } });
+    mesh.remove('eva');
+    await settle();
+    expect(answered).toBe(true);
   });
 });

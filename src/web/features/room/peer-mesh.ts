@@ -31,6 +31,8 @@ interface Peer {
   toldCameraSize: CameraSize | null;
   /** The camera encoding we last set for this peer (null: none yet, or the setting failed). */
   cameraEncoding: CameraEncoding | null;
+  /** Called once the answer to our first offer is applied (or the connection closed). */
+  answered: (() => void) | null;
 }
 
 type CameraSize = 'large' | 'small';
@@ -71,6 +73,8 @@ export class PeerMesh {
     camera: null,
     screen: null,
   };
+  /** One per connection we offered on: settles once its first answer is applied. */
+  private waitingAnswers: Promise<void>[] = [];
   /** Remote tracks not yet handed to the listener (deliverTrack). */
   private pendingTracks: {
     peerId: string;
@@ -100,6 +104,7 @@ export class PeerMesh {
   call(peerId: string, expectedPeers = this.peers.size + 1): void {
     if (this.peers.has(peerId)) return;
     const peer = this.open(peerId);
+    this.waitingAnswers.push(new Promise<void>((resolve) => (peer.answered = resolve)));
     for (const slot of SLOTS) {
       const transceiver = peer.pc.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
         direction: this.directionFor(slot),
@@ -135,9 +140,18 @@ export class PeerMesh {
     }
   }
 
+  /**
+   * Settles once every connection we offered on so far has its answer applied (or closed): from
+   * then on, media only waits for ICE and DTLS, which run off the page's main thread.
+   */
+  offersAnswered(): Promise<void> {
+    return Promise.all(this.waitingAnswers).then(() => {});
+  }
+
   remove(peerId: string): void {
     const peer = this.peers.get(peerId);
     if (!peer) return;
+    peer.answered?.();
     if (peer.restartTimer) clearTimeout(peer.restartTimer);
     peer.pc.close();
     this.peers.delete(peerId);
@@ -186,6 +200,7 @@ export class PeerMesh {
       showsOurCamera: 'large',
       toldCameraSize: null,
       cameraEncoding: null,
+      answered: null,
     };
     this.peers.set(peerId, peer);
     this.tellCameraSize(peerId, peer);
@@ -235,6 +250,10 @@ export class PeerMesh {
       peer.ignoreOffer = !peer.polite && collision;
       if (peer.ignoreOffer) return;
       await pc.setRemoteDescription(description);
+      if (description.type === 'answer') {
+        peer.answered?.();
+        peer.answered = null;
+      }
       if (description.type === 'offer') {
         this.answerWithOurTracks(pc);
         // Before media flows (see call()): the encoder starts with its final settings.

@@ -17,16 +17,19 @@ interface Prestarted {
 let prestarted: Prestarted | null = null;
 
 /**
- * The longest the lobby waits for the room's welcome before showing the room page. The welcome
- * comes within about 100 ms; a slower one is shown as the room's own "connecting" state.
+ * The longest the lobby waits before showing the room page. Rendering the room keeps the page's
+ * only thread busy (30-50 ms on a quick machine, 150-200 ms on a busy 2-core one), and the
+ * socket's events wait behind it: done while the answers to our offers were on their way, it
+ * held them back by 80-120 ms. The room shows once they are applied, as media then only waits
+ * for ICE and DTLS off the main thread, or after this long: a slower room shows its own
+ * "connecting" state.
  */
-const WELCOME_WAIT_MS = 300;
+const SHOW_ROOM_WAIT_MS = 500;
 
 /**
  * Call after the join succeeded and the lobby handed off its camera. Resolves once the server
- * has welcomed us into the room (so the offers to the others are made), or after
- * WELCOME_WAIT_MS: rendering the room page meanwhile kept the page's only thread busy for
- * 30-50 ms, and the socket's open and welcome events then waited behind it.
+ * has welcomed us into the room and the others have answered our offers, or after
+ * SHOW_ROOM_WAIT_MS.
  */
 export function prestartRoom(token: string): Promise<void> {
   prestarted?.room?.dispose();
@@ -41,9 +44,9 @@ export function prestartRoom(token: string): Promise<void> {
       unsubscribe();
       resolve();
     };
-    const timer = setTimeout(done, WELCOME_WAIT_MS);
+    const timer = setTimeout(done, SHOW_ROOM_WAIT_MS);
     const unsubscribe = room.subscribe(() => {
-      if (room.getState().status !== 'connecting') done();
+      if (room.getState().status !== 'connecting') void room.offersAnswered().then(done);
     });
   });
 }

@@ -98,6 +98,11 @@ export class RoomSession {
     });
   }
 
+  /** Once the offers made on joining are answered (PeerMesh.offersAnswered); at once before. */
+  offersAnswered(): Promise<void> {
+    return this.mesh?.offersAnswered() ?? Promise.resolve();
+  }
+
   leave(): void {
     this.signaling.leave();
     this.shutDown('left', null);

@@ -120,6 +120,14 @@ export class SfuConnection {
     this.subscriber?.close();
   }
 
+  /**
+   * The mesh's "first answers applied" (PeerMesh.offersAnswered). With an SFU the server leads
+   * the negotiation, so the room shows at the welcome, as it always did.
+   */
+  offersAnswered(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** The publish and subscribe connections, for stats. */
   connections(): RTCPeerConnection[] {
     return this.subscriber ? [this.publisher, this.subscriber] : [this.publisher];
