@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import {
   activeCameraLayers,
@@ -15,6 +16,16 @@ import { joinAsGuest, mainVideo, newParticipantPage, quickMeeting } from './supp
 // the streams of removed video elements: held camera frames, shared by all eight pages through
 // Chromium's one fake camera, stalled encoders for seconds, and the eighth join took 80-90 s.)
 test.skip(!janusBinary(), JANUS_MISSING);
+// ...but not on every 2-core machine: on a slower one (AMD EPYC, Nov 28: the bare WebRTC floor
+// 1.4x slower, a 2nd join 2-3x slower) it failed four runs of four, the session's starting
+// commit included: pages missed heartbeats and rejoined, and one decoded 1 of 7 videos after
+// 120 s. A 640x360 window did not save it. So it runs where there are 4 cores, and on fewer
+// with E2E_LARGE_ROOM=1.
+const CORES_NEEDED = 4;
+test.skip(
+  availableParallelism() < CORES_NEEDED && !process.env.E2E_LARGE_ROOM,
+  `eight browsers need ${CORES_NEEDED} cores (set E2E_LARGE_ROOM=1 to run it anyway)`,
+);
 test.use({ baseURL: `http://localhost:${janusAppPort}` });
 
 const NAMES = ['Ana', 'Ben', 'Cai', 'Dora', 'Eli', 'Fay', 'Gus', 'Hana'];
