@@ -6,16 +6,8 @@
  * (ICE restarts) may come from either side, and the polite side yields on a collision.
  */
 import type { IceServerConfig, SignalPayload } from '../../../shared/signaling.js';
+import { SLOTS, type MediaConnection, type MediaListener, type Slot } from './media-connection.js';
 import { newPeerConnection } from './webrtc-warmup.js';
-
-export const SLOTS = ['audio', 'camera', 'screen'] as const;
-export type Slot = (typeof SLOTS)[number];
-
-export interface MeshListener {
-  /** A remote track for a slot arrived (or was replaced). */
-  track(peerId: string, slot: Slot, stream: MediaStream): void;
-  connection(peerId: string, state: RTCPeerConnectionState): void;
-}
 
 interface Peer {
   pc: RTCPeerConnection;
@@ -31,7 +23,9 @@ interface Peer {
   toldCameraSize: CameraSize | null;
   /** The camera encoding we last set for this peer (null: none yet, or the setting failed). */
   cameraEncoding: CameraEncoding | null;
-  /** Called once the answer to our first offer is applied (or the connection closed). */
+  /** Settles once the answer to our first offer is applied, or the connection closed. */
+  firstAnswer: Promise<void>;
+  /** Settles firstAnswer; null once done (or when we were the one answering). */
   answered: (() => void) | null;
 }
 
@@ -66,15 +60,13 @@ export const THUMBNAIL_ENCODING: CameraEncoding = {
 /** A "disconnected" connection often heals by itself; after this long it gets an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2000;
 
-export class PeerMesh {
+export class PeerMesh implements MediaConnection {
   private readonly peers = new Map<string, Peer>();
   private readonly local: Record<Slot, MediaStreamTrack | null> = {
     audio: null,
     camera: null,
     screen: null,
   };
-  /** One per connection we offered on: settles once its first answer is applied. */
-  private waitingAnswers: Promise<void>[] = [];
   /** Remote tracks not yet handed to the listener (deliverTrack). */
   private pendingTracks: {
     peerId: string;
@@ -89,7 +81,7 @@ export class PeerMesh {
     private readonly selfId: string,
     private readonly iceServers: IceServerConfig[],
     private readonly send: (to: string, payload: SignalPayload) => void,
-    private readonly listener: MeshListener,
+    private readonly listener: MediaListener,
     /** Audio-only: no video sent and none received. */
     private readonly audioOnly: boolean,
   ) {}
@@ -104,7 +96,7 @@ export class PeerMesh {
   call(peerId: string, expectedPeers = this.peers.size + 1): void {
     if (this.peers.has(peerId)) return;
     const peer = this.open(peerId);
-    this.waitingAnswers.push(new Promise<void>((resolve) => (peer.answered = resolve)));
+    peer.firstAnswer = new Promise<void>((resolve) => (peer.answered = resolve));
     for (const slot of SLOTS) {
       const transceiver = peer.pc.addTransceiver(slot === 'audio' ? 'audio' : 'video', {
         direction: this.directionFor(slot),
@@ -140,12 +132,9 @@ export class PeerMesh {
     }
   }
 
-  /**
-   * Settles once every connection we offered on so far has its answer applied (or closed): from
-   * then on, media only waits for ICE and DTLS, which run off the page's main thread.
-   */
+  /** Settles once every connection we offered on has its first answer applied (or closed). */
   offersAnswered(): Promise<void> {
-    return Promise.all(this.waitingAnswers).then(() => {});
+    return Promise.all([...this.peers.values()].map((peer) => peer.firstAnswer)).then(() => {});
   }
 
   remove(peerId: string): void {
@@ -200,6 +189,7 @@ export class PeerMesh {
       showsOurCamera: 'large',
       toldCameraSize: null,
       cameraEncoding: null,
+      firstAnswer: Promise.resolve(),
       answered: null,
     };
     this.peers.set(peerId, peer);

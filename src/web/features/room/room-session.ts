@@ -15,7 +15,8 @@ import type { MediaProblem } from '../../lib/media-devices.js';
 import { sendsVideo, type MediaPreferences } from '../../lib/media-preferences.js';
 import { LocalMedia } from './local-media.js';
 import { chooseMain } from './main-choice.js';
-import { PeerMesh, type Slot } from './peer-mesh.js';
+import type { MediaConnection, MediaConnectionClass, Slot } from './media-connection.js';
+import { PeerMesh } from './peer-mesh.js';
 import { SfuConnection } from './sfu-connection.js';
 import { SignalingClient, roomSocketUrl, type SignalingStatus } from './signaling-client.js';
 
@@ -62,7 +63,7 @@ export class RoomSession {
   private readonly media: LocalMedia;
   private readonly signaling: SignalingClient;
   /** The media: a p2p mesh, or two connections to an SFU; the welcome says which. */
-  private mesh: PeerMesh | SfuConnection | null = null;
+  private mesh: MediaConnection | null = null;
   private mediaReady: Promise<void> = Promise.resolve();
   private ended = false;
 
@@ -98,7 +99,7 @@ export class RoomSession {
     });
   }
 
-  /** Once the offers made on joining are answered (PeerMesh.offersAnswered); at once before. */
+  /** Once the offers made on joining are answered (MediaConnection.offersAnswered); at once before. */
   offersAnswered(): Promise<void> {
     return this.mesh?.offersAnswered() ?? Promise.resolve();
   }
@@ -175,7 +176,8 @@ export class RoomSession {
     if (!welcome.resumed || !this.mesh) {
       // A fresh place: whatever we had (an expired one) is gone for everyone else too.
       this.mesh?.close();
-      const Media = welcome.media.backend === 'janus' ? SfuConnection : PeerMesh;
+      const Media: MediaConnectionClass =
+        welcome.media.backend === 'janus' ? SfuConnection : PeerMesh;
       this.mesh = new Media(
         welcome.peerId,
         welcome.media.iceServers,

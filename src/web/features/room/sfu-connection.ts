@@ -15,11 +15,11 @@ import {
   type SfuStream,
   type SignalPayload,
 } from '../../../shared/signaling.js';
-import type { MeshListener, Slot } from './peer-mesh.js';
+import { SLOTS, type MediaConnection, type MediaListener, type Slot } from './media-connection.js';
 import { newPeerConnection } from './webrtc-warmup.js';
 
 /** The publish connection's transceivers, in this order (audio-only: the first one only). */
-const PUBLISHED: readonly Slot[] = ['audio', 'camera', 'screen'];
+const PUBLISHED: readonly Slot[] = SLOTS;
 
 /**
  * The camera goes up once in three simulcast layers, full size first (Janus's default rid
@@ -34,7 +34,7 @@ const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
   { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4, maxFramerate: 15 },
 ];
 
-export class SfuConnection {
+export class SfuConnection implements MediaConnection {
   private publisher: RTCPeerConnection;
   private subscriber: RTCPeerConnection | null = null;
   /** What each slot sends, so a reset can start sending it again. */
@@ -57,7 +57,7 @@ export class SfuConnection {
     private readonly selfId: string,
     private readonly iceServers: IceServerConfig[],
     private readonly send: (to: string, payload: SignalPayload) => void,
-    private readonly listener: MeshListener,
+    private readonly listener: MediaListener,
     /** Audio-only: no video sent and none received. */
     private readonly audioOnly: boolean,
   ) {
@@ -120,10 +120,7 @@ export class SfuConnection {
     this.subscriber?.close();
   }
 
-  /**
-   * The mesh's "first answers applied" (PeerMesh.offersAnswered). With an SFU the server leads
-   * the negotiation, so the room shows at the welcome, as it always did.
-   */
+  /** The server leads the negotiation: nothing of ours to wait for, the room shows at once. */
   offersAnswered(): Promise<void> {
     return Promise.resolve();
   }
