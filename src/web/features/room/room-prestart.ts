@@ -45,8 +45,12 @@ export function prestartRoom(token: string): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, SHOW_ROOM_WAIT_MS);
+    // Asked once, at the first state past "connecting": the welcome's offers are all out then.
+    let asked = false;
     const unsubscribe = room.subscribe(() => {
-      if (room.getState().status !== 'connecting') void room.offersAnswered().then(done);
+      if (asked || room.getState().status === 'connecting') return;
+      asked = true;
+      void room.offersAnswered().then(done);
     });
   });
 }
