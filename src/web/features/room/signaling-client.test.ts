@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Welcome } from '../../../shared/signaling.js';
+import { SignalingClient, type SignalingListener } from './signaling-client.js';
+
+/**
+ * Just enough of a browser's WebSocket to drive the client by hand; the real socket against the
+ * real server is exercised by the signaling integration tests and the room's end-to-end tests.
+ */
+class FakeSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 3;
+  static opened: FakeSocket[] = [];
+  readyState = FakeSocket.CONNECTING;
+  readonly sent: { type: string }[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((message: { data: string }) => void) | null = null;
+  onclose: ((close: { code: number }) => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.opened.push(this);
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as { type: string });
+  }
+
+  close(): void {
+    this.readyState = FakeSocket.CLOSED;
+  }
+
+  open(): void {
+    this.readyState = FakeSocket.OPEN;
+    this.onopen?.();
+  }
+
+  receive(frame: object): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+
+  pings(): number {
+    return this.sent.filter((frame) => frame.type === 'ping').length;
+  }
+}
+
+const HEARTBEAT_MS = 2000;
+
+const welcome: Welcome = {
+  type: 'welcome',
+  peerId: 'peer-1',
+  resumeToken: 'resume-token',
+  seq: 0,
+  resumed: false,
+  participants: [],
+  chat: [],
+  media: { backend: 'p2p', iceServers: [], roomCap: 6 },
+  heartbeatMs: HEARTBEAT_MS,
+};
+
+function listener(): SignalingListener {
+  return { status: vi.fn(), welcome: vi.fn(), event: vi.fn(), signal: vi.fn(), error: vi.fn() };
+}
+
+/** A client welcomed into the room over its first socket. */
+function welcomedClient() {
+  const client = new SignalingClient(
+    'ws://test/ws',
+    { audio: true, video: true, screen: false },
+    listener(),
+  );
+  client.start();
+  const socket = FakeSocket.opened[0]!;
+  socket.open();
+  socket.receive(welcome);
+  return { client, socket };
+}
+
+describe('SignalingClient heartbeat', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.opened = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('pings at the pace the welcome gives and keeps a server that answers', () => {
+    const { client, socket } = welcomedClient();
+    for (let period = 0; period < 10; period += 1) {
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      socket.receive({ type: 'pong' });
+    }
+    expect(socket.pings()).toBe(10);
+    expect(FakeSocket.opened).toHaveLength(1);
+    expect(client.connected).toBe(true);
+  });
+
+  it('reconnects, asking for its place back, once three pings in a row go unanswered', () => {
+    const { socket } = welcomedClient();
+    vi.advanceTimersByTime(3 * HEARTBEAT_MS);
+    expect(socket.pings()).toBe(3);
+    expect(FakeSocket.opened).toHaveLength(1);
+
+    vi.advanceTimersByTime(HEARTBEAT_MS); // the fourth tick gives up on this socket
+    expect(socket.readyState).toBe(FakeSocket.CLOSED);
+    vi.advanceTimersByTime(250); // the first reconnection attempt
+    const next = FakeSocket.opened[1];
+    expect(next).toBeDefined();
+    next!.open();
+    expect(next!.sent[0]).toMatchObject({
+      type: 'hello',
+      resume: { peerId: 'peer-1', resumeToken: 'resume-token', lastSeq: 0 },
+    });
+  });
+
+  it('keeps a healthy connection when its own timer ran late (a page starved of CPU)', () => {
+    const { socket } = welcomedClient();
+    vi.advanceTimersByTime(HEARTBEAT_MS);
+    socket.receive({ type: 'pong' });
+    // The page got no CPU for 8 s: its clock moved on, its next tick runs late, and the server's
+    // pong still waits in the queue behind it.
+    vi.setSystemTime(Date.now() + 8000);
+    vi.advanceTimersByTime(HEARTBEAT_MS);
+    expect(socket.readyState).toBe(FakeSocket.OPEN);
+    socket.receive({ type: 'pong' });
+    vi.advanceTimersByTime(2 * HEARTBEAT_MS);
+    expect(socket.readyState).toBe(FakeSocket.OPEN);
+    expect(FakeSocket.opened).toHaveLength(1);
+  });
+});
