@@ -104,6 +104,54 @@ function phasesOf(t: PageTimeline, others: number): Phases {
   };
 }
 
+/** Guests of a fresh quick conference, brought in one after another (joinGuests). */
+export interface JoinedGuests {
+  token: string;
+  lobby(n: number): string;
+  /** Those in the room, in the order they joined. */
+  pages: Page[];
+  /** The first guest (from 1) who did not get in, and why (null: out of time); null if none. */
+  failure: { guest: number; error: unknown } | null;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh quick conference that `count` guests join one after another, each in its own context
+ * (inLobby), once the one before is in: connected, or with `waitForFrames` showing a frame of
+ * every camera before it. Stops at the first guest who does not get in, or when `timeLeft()`
+ * (each step's time-out, ms) runs out.
+ */
+export async function joinGuests(
+  browser: Browser,
+  appUrl: string,
+  cookie: string,
+  count: number,
+  { timeLeft, waitForFrames }: { timeLeft: () => number; waitForFrames: boolean },
+): Promise<JoinedGuests> {
+  const token = await quickConference(appUrl, cookie, `Bench room of ${count}`);
+  const lobby = (n: number) => `${appUrl}/m/${token}?username=${encodeURIComponent(`Guest ${n}`)}`;
+  const contexts: BrowserContext[] = [];
+  const pages: Page[] = [];
+  const close = async () => {
+    for (const context of contexts.reverse()) await context.close().catch(() => undefined);
+  };
+  // At least 1 ms: Playwright reads a time-out of 0 as none.
+  const timeout = () => Math.max(1, timeLeft());
+  for (let guest = 1; guest <= count; guest += 1) {
+    if (timeLeft() <= 0) return { token, lobby, pages, failure: { guest, error: null }, close };
+    try {
+      const { context, page } = await inLobby(browser, lobby(guest), timeout());
+      contexts.push(context);
+      await page.click(JOIN);
+      await showsCameras(page, waitForFrames ? pages.length : 0, timeout());
+      pages.push(page);
+    } catch (error) {
+      return { token, lobby, pages, failure: { guest, error }, close };
+    }
+  }
+  return { token, lobby, pages, failure: null, close };
+}
+
 /** Guests already in a room: each showed the cameras of all the others. */
 export interface RoomOfGuests {
   token: string;
@@ -112,8 +160,8 @@ export interface RoomOfGuests {
 }
 
 /**
- * A fresh quick conference that `count` guests join one after another, each once it shows the
- * cameras of those before it; returns once every one of them shows every other camera.
+ * `count` guests in a fresh room (joinGuests, each once it shows the cameras of those before
+ * it); returns once every one of them shows every other camera, or throws.
  */
 export async function roomOfGuests(
   browser: Browser,
@@ -122,25 +170,16 @@ export async function roomOfGuests(
   count: number,
   timeoutMs: number,
 ): Promise<RoomOfGuests> {
-  const token = await quickConference(appUrl, cookie, `Bench room of ${count}`);
-  const lobby = (n: number) => `${appUrl}/m/${token}?username=${encodeURIComponent(`Guest ${n}`)}`;
-  const contexts: BrowserContext[] = [];
-  const close = async () => {
-    for (const context of contexts.reverse()) await context.close();
-  };
+  const joined = await joinGuests(browser, appUrl, cookie, count, {
+    timeLeft: () => timeoutMs,
+    waitForFrames: true,
+  });
   try {
-    const pages: Page[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const { context, page } = await inLobby(browser, lobby(i + 1), timeoutMs);
-      contexts.push(context);
-      await page.click(JOIN);
-      await showsCameras(page, i);
-      pages.push(page);
-    }
-    for (const page of pages) await showsCameras(page, count - 1);
-    return { token, lobby, close };
+    if (joined.failure) throw joined.failure.error;
+    for (const page of joined.pages) await showsCameras(page, count - 1);
+    return { token: joined.token, lobby: joined.lobby, close: joined.close };
   } catch (error) {
-    await close();
+    await joined.close();
     throw error;
   }
 }
