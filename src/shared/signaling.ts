@@ -201,7 +201,7 @@ export const welcomeSchema = z.object({
     iceServers: z.array(iceServerSchema),
     roomCap: z.number(),
   }),
-  /** Send a ping at least this often; the server drops a silent connection after 3 periods. */
+  /** Send a ping at least this often; the server drops a silent connection after 5 periods. */
   heartbeatMs: z.number(),
 });
 export type Welcome = z.infer<typeof welcomeSchema>;

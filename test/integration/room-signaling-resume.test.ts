@@ -248,7 +248,7 @@ describe.each(databaseKinds)('room signaling: grace time and heartbeat (%s)', (k
     expect(lively.client.frames[0]).toMatchObject({ type: 'welcome', heartbeatMs: 200 });
     lively.client.keepAlive(PING_MS);
 
-    // Never a frame after hello: three heartbeat periods later the server cuts it.
+    // Never a frame after hello: five heartbeat periods later the server cuts it.
     expect((await silent.client.closed).code).toBe(1006);
     await lively.client.next('updated', reconnecting(silent.client.peerId, true));
     expect(await lively.client.next('left')).toMatchObject({
@@ -260,5 +260,20 @@ describe.each(databaseKinds)('room signaling: grace time and heartbeat (%s)', (k
     expect(lively.client.isOpen).toBe(true);
     lively.client.send({ type: 'chat', text: 'just me' });
     expect((await lively.client.next('chat')).message.text).toBe('just me');
+  });
+});
+
+describe.each(databaseKinds)('room signaling: a late ping (%s)', (kind) => {
+  const HEARTBEAT_MS = 400;
+  const room = roomEnvironment(kind, { ROOM_HEARTBEAT_MS: String(HEARTBEAT_MS) });
+
+  it('keeps a connection silent for four periods, as a page starved of CPU pings late', async () => {
+    const token = await room.meeting();
+    const late = await room.guest(token, 'Late Lou');
+    // 4.25 periods without a frame: past the 3 periods that once ended it, short of the 5 that do.
+    await new Promise((resolve) => setTimeout(resolve, 4.25 * HEARTBEAT_MS));
+    expect(late.client.isOpen).toBe(true);
+    late.client.send({ type: 'ping', at: 1 });
+    expect(await late.client.next('pong')).toMatchObject({ type: 'pong', at: 1 });
   });
 });

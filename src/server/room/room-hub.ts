@@ -39,6 +39,14 @@ interface LocalRoom {
 
 /** Negotiation messages kept for a participant while their socket is down. */
 const PENDING_SIGNALS = 200;
+/**
+ * Heartbeat periods a connection may stay silent before the server cuts it. Five, not three: a
+ * page starved of CPU (a busy laptop, a room of eight on a small machine) pings late, and each
+ * cut costs it and everyone in its room a reconnect and renegotiation, more load on a machine
+ * that was short of it. A dead socket is still found within 10-12 s (default 2 s period), and
+ * the grace time counts from its last frame, so a dropped participant leaves no later.
+ */
+const SILENT_PERIODS_BEFORE_CUT = 5;
 /** How long an accepted socket may stay without saying hello. */
 const HELLO_TIMEOUT_MS = 10_000;
 /** Node timers hold at most 2^31-1 ms; a longer join window is re-checked on reconnect. */
@@ -347,7 +355,7 @@ export class RoomHub implements FrameHandler {
 
   /** Ends connections that stopped sending (not even pings): a lid closed, a cable pulled. */
   private sweep(): void {
-    const deadline = Date.now() - 3 * this.options.heartbeatMs;
+    const deadline = Date.now() - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
     for (const room of this.rooms.values()) {
       for (const connection of room.connections.values()) {
         if (connection.lastFrameAt < deadline) connection.socket.terminate();
