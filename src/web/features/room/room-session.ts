@@ -1,6 +1,6 @@
 /**
- * One person's time in a room, outside React: signaling, the peer mesh and local media put
- * together into one immutable state the page renders (`subscribe` + `getState`, for
+ * One person's time in a room, outside React: signaling, the media connection and local media
+ * put together into one immutable state the page renders (`subscribe` + `getState`, for
  * useSyncExternalStore). Signaling starts at once, so a full room says so before any media.
  */
 import type {
@@ -63,7 +63,7 @@ export class RoomSession {
   private readonly media: LocalMedia;
   private readonly signaling: SignalingClient;
   /** The media: a p2p mesh, or two connections to an SFU; the welcome says which. */
-  private mesh: MediaConnection | null = null;
+  private mediaConnection: MediaConnection | null = null;
   private mediaReady: Promise<void> = Promise.resolve();
   private ended = false;
 
@@ -76,7 +76,7 @@ export class RoomSession {
       status: (status, detail) => this.onStatus(status, detail),
       welcome: (welcome) => this.onWelcome(welcome),
       event: (event) => this.onEvent(event),
-      signal: (from, payload) => this.mesh?.handle(from, payload),
+      signal: (from, payload) => this.mediaConnection?.handle(from, payload),
       error: () => {},
     });
   }
@@ -92,16 +92,16 @@ export class RoomSession {
     this.signaling.start();
     this.mediaReady = this.media.open(this.token).then(() => {
       if (this.ended) return this.media.stopAll();
-      this.mesh?.setTrack('audio', this.media.audio);
-      this.mesh?.setTrack('camera', this.media.camera);
+      this.mediaConnection?.setTrack('audio', this.media.audio);
+      this.mediaConnection?.setTrack('camera', this.media.camera);
       this.set({ mediaProblem: this.media.problem, local: this.localView() });
       this.signaling.setMedia(this.mediaState());
     });
   }
 
-  /** Once the offers made on joining are answered (MediaConnection.offersAnswered); at once before. */
+  /** Once the offers made on joining are answered (MediaConnection); at once before. */
   offersAnswered(): Promise<void> {
-    return this.mesh?.offersAnswered() ?? Promise.resolve();
+    return this.mediaConnection?.offersAnswered() ?? Promise.resolve();
   }
 
   leave(): void {
@@ -124,23 +124,23 @@ export class RoomSession {
   async toggleCamera(): Promise<void> {
     await this.mediaReady;
     const track = await this.media.setCamera(!this.media.camera).catch(() => null);
-    this.mesh?.setTrack('camera', track);
+    this.mediaConnection?.setTrack('camera', track);
     this.publishLocal();
   }
 
   async toggleScreen(): Promise<void> {
     if (this.media.screen) {
       this.media.stopScreen();
-      this.mesh?.setTrack('screen', null);
+      this.mediaConnection?.setTrack('screen', null);
       return this.publishLocal();
     }
     const track = await this.media.startScreen(() => {
       this.media.screen = null;
-      this.mesh?.setTrack('screen', null);
+      this.mediaConnection?.setTrack('screen', null);
       this.publishLocal();
     });
     if (!track) return;
-    this.mesh?.setTrack('screen', track);
+    this.mediaConnection?.setTrack('screen', track);
     this.publishLocal();
   }
 
@@ -148,10 +148,10 @@ export class RoomSession {
     await this.mediaReady;
     if (kind === 'camera') {
       const track = await this.media.switchCamera(deviceId);
-      if (track) this.mesh?.setTrack('camera', track);
+      if (track) this.mediaConnection?.setTrack('camera', track);
     } else {
       const track = await this.media.switchMicrophone(deviceId);
-      this.mesh?.setTrack('audio', track);
+      this.mediaConnection?.setTrack('audio', track);
     }
     this.publishLocal();
   }
@@ -169,16 +169,16 @@ export class RoomSession {
 
   /** The peer connections, for stats (diagnostics and end-to-end tests). */
   peerConnections(): RTCPeerConnection[] {
-    return this.mesh?.connections() ?? [];
+    return this.mediaConnection?.connections() ?? [];
   }
 
   private onWelcome(welcome: Welcome): void {
-    if (!welcome.resumed || !this.mesh) {
+    if (!welcome.resumed || !this.mediaConnection) {
       // A fresh place: whatever we had (an expired one) is gone for everyone else too.
-      this.mesh?.close();
+      this.mediaConnection?.close();
       const Media: MediaConnectionClass =
         welcome.media.backend === 'janus' ? SfuConnection : PeerMesh;
-      this.mesh = new Media(
+      this.mediaConnection = new Media(
         welcome.peerId,
         welcome.media.iceServers,
         (to, payload) => this.signaling.sendSignal(to, payload),
@@ -188,12 +188,12 @@ export class RoomSession {
         },
         this.preferences.audioOnly,
       );
-      this.mesh.setTrack('audio', this.media.audio);
-      this.mesh.setTrack('camera', this.media.camera);
-      this.mesh.setTrack('screen', this.media.screen);
+      this.mediaConnection.setTrack('audio', this.media.audio);
+      this.mediaConnection.setTrack('camera', this.media.camera);
+      this.mediaConnection.setTrack('screen', this.media.screen);
       for (const participant of welcome.participants) {
         if (participant.peerId !== welcome.peerId) {
-          this.mesh.call(participant.peerId, welcome.participants.length - 1);
+          this.mediaConnection.call(participant.peerId, welcome.participants.length - 1);
         }
       }
       this.set({
@@ -206,9 +206,9 @@ export class RoomSession {
     }
     const present = new Set(welcome.participants.map((p) => p.peerId));
     for (const participant of this.state.participants) {
-      if (!present.has(participant.peerId)) this.mesh.remove(participant.peerId);
+      if (!present.has(participant.peerId)) this.mediaConnection.remove(participant.peerId);
     }
-    this.mesh.restartBroken();
+    this.mediaConnection.restartBroken();
     this.set({ participants: welcome.participants, chat: welcome.chat });
   }
 
@@ -229,7 +229,7 @@ export class RoomSession {
         return;
       }
       case 'left': {
-        this.mesh?.remove(event.peerId);
+        this.mediaConnection?.remove(event.peerId);
         const remote = { ...this.state.remote };
         delete remote[event.peerId];
         this.set({
@@ -258,8 +258,8 @@ export class RoomSession {
 
   private shutDown(status: RoomStatus, because: SignalingErrorCode | 'upgrade' | null): void {
     this.ended = true;
-    this.mesh?.close();
-    this.mesh = null;
+    this.mediaConnection?.close();
+    this.mediaConnection = null;
     this.media.stopAll();
     this.set({ status, closedBecause: because, remote: {}, local: this.localView() });
   }
@@ -293,7 +293,7 @@ export class RoomSession {
     this.state = { ...this.state, ...changes };
     // Whose camera this viewer shows large decides what it receives: the high simulcast layer
     // from an SFU, or the full encoding from that peer in the mesh; thumbnails get little.
-    this.mesh?.show(largeCameraOf(this.state));
+    this.mediaConnection?.show(largeCameraOf(this.state));
     for (const listener of this.listeners) listener();
   }
 }
