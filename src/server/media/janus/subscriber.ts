@@ -141,13 +141,18 @@ export class Subscriber {
 
   private async negotiate(subscribe: number[], unsubscribe: number[]): Promise<void> {
     const handle = await this.ensureHandle();
+    // Each new camera starts on the layer this viewer shows it at: asked for after the start
+    // instead, the change reached Janus before any media, and the first frame came 250-330 ms
+    // after the connection did (bench:join --media janus).
+    const asked = new Map(subscribe.map((feed) => [feed, this.layerOf(feed)]));
+    const withLayers = subscribe.map((feed) => ({ feed, substream: asked.get(feed) }));
     let offer: { streams?: SubscriberStream[]; jsep?: Jsep };
     if (!this.joined) {
       if (subscribe.length === 0) return;
       offer = await withTimeout(
         handle.joinSubscriber({
           room: this.janusRoom,
-          streams: subscribe.map((feed) => ({ feed })),
+          streams: withLayers,
           autoupdate: false,
         }),
         'subscribe',
@@ -157,13 +162,17 @@ export class Subscriber {
       // Janus 1.1 refuses an empty list ("430 Empty unsubscription list"): send only non-empty ones.
       offer = await withTimeout(
         handle.update({
-          ...(subscribe.length ? { subscribe: subscribe.map((feed) => ({ feed })) } : {}),
+          ...(subscribe.length ? { subscribe: withLayers } : {}),
           ...(unsubscribe.length ? { unsubscribe: unsubscribe.map((feed) => ({ feed })) } : {}),
         }),
         'update',
       );
     }
     await this.offerToBrowser(handle, offer.jsep, offer.streams ?? []);
+    for (const stream of offer.streams ?? []) {
+      const layer = stream.feed_id === undefined ? undefined : asked.get(stream.feed_id);
+      if (stream.type === 'video' && layer !== undefined) this.layers.set(layerKey(stream), layer);
+    }
   }
 
   /** Same subscription, new ICE credentials: Janus offers, the browser answers as ever. */
@@ -207,8 +216,8 @@ export class Subscriber {
       const source = this.describe(stream.feed_id, stream.feed_mid);
       // Screens are sent in one layer; an unknown feed has just left.
       if (!source || source.slot === 'screen') continue;
-      const layer = source.peerId === this.main ? MAIN_LAYER : THUMBNAIL_LAYER;
-      const key = `${stream.mid}/${stream.feed_id}/${stream.feed_mid ?? ''}`;
+      const layer = this.layerFor(source.peerId);
+      const key = layerKey(stream);
       if (this.layers.get(key) === layer) continue;
       changes.push({ key, mid: stream.mid, substream: layer });
     }
@@ -216,6 +225,15 @@ export class Subscriber {
     const streams = changes.map(({ mid, substream }) => ({ mid, substream }));
     await withTimeout(this.handle.configure({ streams }), 'configure layers');
     for (const { key, substream } of changes) this.layers.set(key, substream);
+  }
+
+  /** The layer this viewer wants of a participant's camera: the high one if shown large. */
+  private layerFor(peerId: string | undefined): number {
+    return peerId !== undefined && peerId === this.main ? MAIN_LAYER : THUMBNAIL_LAYER;
+  }
+
+  private layerOf(feed: number): number {
+    return this.layerFor(this.describe(feed, undefined)?.peerId);
   }
 
   private async ensureHandle(): Promise<VideoRoomHandle> {
@@ -242,4 +260,9 @@ export class Subscriber {
     }
     return result;
   }
+}
+
+/** A stream's place in the layers map: a mid is reused when its feed leaves and another comes. */
+function layerKey(stream: SubscriberStream): string {
+  return `${stream.mid}/${stream.feed_id}/${stream.feed_mid ?? ''}`;
 }
