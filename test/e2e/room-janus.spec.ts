@@ -80,9 +80,9 @@ test('three participants meet through Janus: one publishing and one subscribing 
     .poll(() => mainIsLarger(ana, 'Administrator', 'Ben'), { timeout: 20_000 })
     .toBe(true);
   await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
-  // The last one in subscribed to both at once, each on the layer it shows them at from the
-  // start: Ana in the quarter one (320 of the camera's 1280), not the fuller ones Janus gives by
-  // default.
+  // The last one in subscribed to both at once, each on the layer it shows them at (asked for in
+  // the subscribe itself, and trusted since: no configure follows): Ana comes in the quarter
+  // layer (320 of the camera's 1280), not a fuller one as Janus gives by default.
   await admin.evaluate(installReceivedWidths);
   await expect.poll(() => receivedWidthOf(admin, 'Ana'), { timeout: 20_000 }).toBe(320);
   // Nobody shows Ana large (Ben is the Administrator's main): her full layer pauses.

@@ -76,6 +76,28 @@ describe('Subscriber', () => {
     await subscriber.close();
   });
 
+  it('subscribes each camera on the layer this viewer shows it at, with no configure after the start', async () => {
+    const handle = fakeHandle();
+    const { subscriber } = subscriberWith(handle);
+    subscriber.show('AnaAnaAnaAna'); // the participant behind feed 7, shown large
+    subscriber.want(7);
+    await vi.waitFor(() => expect(handle.joinSubscriber).toHaveBeenCalledTimes(1));
+    expect(handle.joinSubscriber).toHaveBeenCalledWith(
+      expect.objectContaining({ streams: [{ feed: 7, substream: 2 }] }),
+    );
+    subscriber.answer({ type: 'answer', sdp: 'answer' });
+    await vi.waitFor(() => expect(handle.start).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A configure before media would restart Janus's layer choice: the first frame came later.
+    expect(handle.configure).not.toHaveBeenCalled();
+
+    subscriber.show(null); // now a thumbnail: the quarter layer
+    await vi.waitFor(() =>
+      expect(handle.configure).toHaveBeenCalledWith({ streams: [{ mid: '1', substream: 0 }] }),
+    );
+    await subscriber.close();
+  });
+
   it('has nothing to restart before it has subscribed to anyone', async () => {
     const handle = fakeHandle();
     const { subscriber, sent } = subscriberWith(handle);

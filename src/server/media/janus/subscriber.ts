@@ -169,10 +169,19 @@ export class Subscriber {
       );
     }
     await this.offerToBrowser(handle, offer.jsep, offer.streams ?? []);
-    for (const stream of offer.streams ?? []) {
+    this.noteLayers(asked);
+  }
+
+  /** Records the layers a subscription started on, and forgets the streams that are gone. */
+  private noteLayers(asked: Map<number, number>): void {
+    const present = new Set<string>();
+    for (const stream of this.streams) {
+      const key = layerKey(stream);
+      present.add(key);
       const layer = stream.feed_id === undefined ? undefined : asked.get(stream.feed_id);
-      if (stream.type === 'video' && layer !== undefined) this.layers.set(layerKey(stream), layer);
+      if (stream.type === 'video' && layer !== undefined) this.layers.set(key, layer);
     }
+    for (const key of this.layers.keys()) if (!present.has(key)) this.layers.delete(key);
   }
 
   /** Same subscription, new ICE credentials: Janus offers, the browser answers as ever. */
