@@ -21,8 +21,8 @@ test.skip(!janusBinary(), JANUS_MISSING);
 // heartbeat deadline and rejoined, which loaded the machine further, and one page decoded 1 of
 // 7 videos after 120 s. Since then a starved page keeps its connection (the client counts
 // unanswered pings, the server allows five silent periods), and on this session's 2-core
-// machine it passed all six runs in 1.0-1.2 min (two before those changes: this machine is
-// faster). So .ci/run runs it (E2E_LARGE_ROOM=1); a plain `npm test` runs it where there are
+// machine it passed all six runs in 1.0-1.2 min, faster than the 1.5-2.5 min above (two of the
+// six before those changes: this machine is faster). So .ci/run runs it (E2E_LARGE_ROOM=1); a plain `npm test` runs it where there are
 // 4 cores, sparing a small development machine.
 const CORES_NEEDED = 4;
 test.skip(

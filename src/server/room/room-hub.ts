@@ -24,7 +24,7 @@ import { RoomConnection, type FrameHandler } from './room-connection.js';
 import type { BusMessage, RoomBus } from './room-bus.js';
 
 export interface RoomHubOptions {
-  /** How often browsers ping; three silent periods end a connection. */
+  /** How often browsers ping; SILENT_PERIODS_BEFORE_CUT silent periods end a connection. */
   heartbeatMs: number;
   /** How long after its last frame a dropped participant may come back before others lose it. */
   reconnectGraceMs: number;
@@ -43,8 +43,9 @@ const PENDING_SIGNALS = 200;
  * Heartbeat periods a connection may stay silent before the server cuts it. Five, not three: a
  * page starved of CPU (a busy laptop, a room of eight on a small machine) pings late, and each
  * cut costs it and everyone in its room a reconnect and renegotiation, more load on a machine
- * that was short of it. A dead socket is still found within 10-12 s (default 2 s period), and
- * the grace time counts from its last frame, so a dropped participant leaves no later.
+ * that was short of it. A dead socket is found within 10-12 s (default 2 s period; others see
+ * its tile as reconnecting 4 s later than with three). The grace time counts from its last
+ * frame, so with the defaults (32 s > 5 periods) a dropped participant leaves no later.
  */
 const SILENT_PERIODS_BEFORE_CUT = 5;
 /** How long an accepted socket may stay without saying hello. */
