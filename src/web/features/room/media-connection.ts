@@ -13,7 +13,6 @@ export type Slot = (typeof SLOTS)[number];
 export interface MediaListener {
   /** A remote track for a slot arrived (or was replaced). */
   track(peerId: string, slot: Slot, stream: MediaStream): void;
-  connection(peerId: string, state: RTCPeerConnectionState): void;
 }
 
 export interface MediaConnection {

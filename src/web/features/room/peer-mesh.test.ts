@@ -106,7 +106,6 @@ describe('PeerMesh', () => {
       {
         track: (peerId, slot, stream) =>
           delivered.push({ peerId, slot, tracks: (stream as unknown as FakeMediaStream).tracks }),
-        connection: () => {},
       },
       false,
     );

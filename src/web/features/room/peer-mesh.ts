@@ -208,7 +208,6 @@ export class PeerMesh implements MediaConnection {
     pc.onconnectionstatechange = () => {
       // Encodings exist once negotiated: the peer count may have changed meanwhile.
       if (pc.connectionState === 'connected') this.shareUpload();
-      this.listener.connection(peerId, pc.connectionState);
     };
     pc.oniceconnectionstatechange = () => this.watchIce(peer);
     return peer;

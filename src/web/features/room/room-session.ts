@@ -182,10 +182,7 @@ export class RoomSession {
         welcome.peerId,
         welcome.media.iceServers,
         (to, payload) => this.signaling.sendSignal(to, payload),
-        {
-          track: (peerId, slot, stream) => this.onTrack(peerId, slot, stream),
-          connection: () => {},
-        },
+        { track: (peerId, slot, stream) => this.onTrack(peerId, slot, stream) },
         this.preferences.audioOnly,
       );
       this.mediaConnection.setTrack('audio', this.media.audio);
