@@ -10,20 +10,10 @@ import {
 } from './support/janus.js';
 import { joinAsGuest, mainVideo, newParticipantPage, quickMeeting } from './support/room.js';
 
-// A room larger than p2p's cap, on Janus: eight Chromium pages, all on this machine. On two
-// cores it passes in 1.5-2.5 min at a load average near 27: the eighth join took 12.9 s, and all
-// eight pages decoded their seven videos 34 s after it. (It did not fit before pages released
-// the streams of removed video elements: held camera frames, shared by all eight pages through
-// Chromium's one fake camera, stalled encoders for seconds, and the eighth join took 80-90 s.)
+// A room larger than p2p's cap, on Janus: eight Chromium pages, all on this machine. Eight
+// software-encoding browsers need more than two cores, so it runs only where there are four (or
+// with E2E_LARGE_ROOM=1); its synthetic-participants version is the one meant for two cores.
 test.skip(!janusBinary(), JANUS_MISSING);
-// ...but not on every 2-core machine: on a slower one (AMD EPYC, Nov 28: the bare WebRTC floor
-// 1.4x slower, a 2nd join 2-3x slower) it failed four runs of four: starved pages missed the
-// heartbeat deadline and rejoined, which loaded the machine further, and one page decoded 1 of
-// 7 videos after 120 s. Since then a starved page keeps its connection (the client counts
-// unanswered pings, the server allows five silent periods), and on this session's 2-core
-// machine it passed all six runs in 1.0-1.2 min, faster than the 1.5-2.5 min above (two of the
-// six before those changes: this machine is faster). So .ci/run runs it (E2E_LARGE_ROOM=1); a plain `npm test` runs it where there are
-// 4 cores, sparing a small development machine.
 const CORES_NEEDED = 4;
 test.skip(
   availableParallelism() < CORES_NEEDED && !process.env.E2E_LARGE_ROOM,
