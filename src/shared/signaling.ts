@@ -45,7 +45,7 @@ export const mediaStateSchema = z.object({
 });
 export type MediaState = z.infer<typeof mediaStateSchema>;
 
-export const participantSchema = z.object({
+export const roomParticipantSchema = z.object({
   peerId,
   displayName: z.string(),
   avatarUrl: z.string().nullable(),
@@ -56,7 +56,7 @@ export const participantSchema = z.object({
   /** True while the participant's signaling is dropped and may come back (the grace time). */
   reconnecting: z.boolean(),
 });
-export type Participant = z.infer<typeof participantSchema>;
+export type RoomParticipant = z.infer<typeof roomParticipantSchema>;
 
 export const chatMessageSchema = z.object({
   id: z.string(),
@@ -84,6 +84,7 @@ const candidateSchema = z.object({
   sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
   usernameFragment: z.string().max(256).nullable().optional(),
 });
+export type IceCandidate = z.infer<typeof candidateSchema>;
 
 /**
  * With an SFU backend (`welcome.media.backend` other than `p2p`), browsers negotiate with the
@@ -108,42 +109,90 @@ export type SfuStream = z.infer<typeof sfuStreamSchema>;
 export const cameraLayerSchema = z.enum(['h', 'm', 'l']);
 export type CameraLayer = z.infer<typeof cameraLayerSchema>;
 
-/** Negotiation payload: a description, or a trickled ICE candidate (null: end of candidates). */
-export const signalPayloadSchema = z.union([
-  z.object({
-    description: descriptionSchema,
-    connection: sfuConnectionSchema.optional(),
-    streams: z.array(sfuStreamSchema).max(1024).optional(),
-  }),
-  z.object({ candidate: candidateSchema.nullable(), connection: sfuConnectionSchema.optional() }),
-  /**
-   * SFU only, browser to media: what this viewer shows large. Its camera comes in the high
-   * simulcast layer, every other camera in the low one (thumbnails); null: none large.
-   */
-  z.object({ connection: z.literal('subscribe'), view: z.object({ main: peerId.nullable() }) }),
-  /**
-   * SFU only, browser to media: the subscribe connection lost its path (ICE failed or stayed
-   * disconnected). The server answers with a new offer carrying fresh ICE credentials.
-   */
-  z.object({ connection: z.literal('subscribe'), iceRestart: z.literal(true) }),
-  /**
-   * SFU only, media to browser: the room moved to another media server (the one it was on
-   * went down). Close both connections and start them again; the room itself goes on.
-   */
-  z.object({ reset: z.literal(true) }),
-  /**
-   * SFU only, media to browser: the camera layers someone receives. Pause the others until
-   * told again; every layer is sent until the first of these.
-   */
-  z.object({
-    connection: z.literal('publish'),
-    cameraLayers: z.array(cameraLayerSchema).max(3),
-  }),
-  /**
-   * p2p only, browser to browser: how the receiver shows the sender's camera, `large` in its
-   * main area or `small` as a thumbnail. The sender encodes its camera for that peer to match.
-   */
-  z.object({ cameraSize: z.enum(['large', 'small']) }),
+// ---- negotiation payloads (`signal` frames) -----------------------------------------------------
+// Every payload carries `kind`. Who may send which kind, and to whom, is in the three direction
+// schemas below; `signalPayloadSchema` is their vocabulary, what a `signal` frame may carry.
+
+const description = z.object({ kind: z.literal('description'), description: descriptionSchema });
+const candidate = z.object({ kind: z.literal('candidate'), candidate: candidateSchema.nullable() });
+/** SFU: which of the browser's two connections a description or candidate is for. */
+const sfuDescription = description.extend({
+  connection: sfuConnectionSchema,
+  /** Publish offers and subscribe offers: which mid carries whose audio, camera or screen. */
+  streams: z.array(sfuStreamSchema).max(1024).optional(),
+});
+const sfuCandidate = candidate.extend({ connection: sfuConnectionSchema });
+/**
+ * p2p, browser to browser: how the receiver shows the sender's camera, `large` in its main area
+ * or `small` as a thumbnail. The sender encodes its camera for that peer to match.
+ */
+const cameraSize = z.object({ kind: z.literal('cameraSize'), size: z.enum(['large', 'small']) });
+/**
+ * SFU, browser to media: whom this viewer shows large. Their camera comes in the high simulcast
+ * layer, every other camera in the low one (thumbnails); null: nobody large.
+ */
+const view = z.object({ kind: z.literal('view'), main: peerId.nullable() });
+/**
+ * SFU, browser to media: the subscribe connection lost its path (ICE failed or stayed
+ * disconnected). The server answers with a new offer carrying fresh ICE credentials.
+ */
+const iceRestart = z.object({ kind: z.literal('iceRestart') });
+/**
+ * SFU, media to browser: the room moved to another media server (the one it was on went
+ * down). Close both connections and start them again; the room itself goes on.
+ */
+const reset = z.object({ kind: z.literal('reset') });
+/**
+ * SFU, media to browser: the camera layers someone receives. Pause the others until told
+ * again; every layer is sent until the first of these.
+ */
+const cameraLayers = z.object({
+  kind: z.literal('cameraLayers'),
+  layers: z.array(cameraLayerSchema).max(3),
+});
+
+/** p2p: what one browser sends another; the server relays it as is. */
+export const peerSignalSchema = z.discriminatedUnion('kind', [description, candidate, cameraSize]);
+export type PeerSignal = z.infer<typeof peerSignalSchema>;
+
+/** SFU: what a browser asks of the media server (`to: MEDIA_PEER_ID`). */
+export const mediaRequestSchema = z.discriminatedUnion('kind', [
+  sfuDescription,
+  sfuCandidate,
+  view,
+  iceRestart,
+]);
+export type MediaRequest = z.infer<typeof mediaRequestSchema>;
+
+/** SFU: what the media server tells a browser (`from: MEDIA_PEER_ID`). */
+export const mediaNoticeSchema = z.discriminatedUnion('kind', [
+  sfuDescription,
+  sfuCandidate,
+  reset,
+  cameraLayers,
+]);
+export type MediaNotice = z.infer<typeof mediaNoticeSchema>;
+
+/** What a browser sends in a `signal` frame: to a peer, or to the media server. */
+export type BrowserSignal = PeerSignal | MediaRequest;
+
+/** What the server delivers in a `signal` frame: a peer's message, or the media server's. */
+export type ServerSignal = MediaNotice | PeerSignal;
+
+/**
+ * Every kind a `signal` frame may carry, either way. A frame that parses is then held to its
+ * direction: the server parses a browser's payload with `mediaRequestSchema` when it goes to
+ * the media server (failure: `MEDIA_ERROR`) and with `peerSignalSchema` when it goes to a peer
+ * (failure: `BAD_FRAME`), so a browser cannot send what only the server sends.
+ */
+export const signalPayloadSchema = z.discriminatedUnion('kind', [
+  sfuDescription.partial({ connection: true }),
+  sfuCandidate.partial({ connection: true }),
+  cameraSize,
+  view,
+  iceRestart,
+  reset,
+  cameraLayers,
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 
@@ -173,8 +222,8 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 /** Room events: numbered per room (`seq`), kept for replay after a reconnect. */
 export const roomEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('joined'), seq: z.number(), participant: participantSchema }),
-  z.object({ type: z.literal('updated'), seq: z.number(), participant: participantSchema }),
+  z.object({ type: z.literal('joined'), seq: z.number(), participant: roomParticipantSchema }),
+  z.object({ type: z.literal('updated'), seq: z.number(), participant: roomParticipantSchema }),
   z.object({
     type: z.literal('left'),
     seq: z.number(),
@@ -194,7 +243,7 @@ export const welcomeSchema = z.object({
   seq: z.number(),
   /** True when this welcome took back an earlier place; missed events follow it. */
   resumed: z.boolean(),
-  participants: z.array(participantSchema),
+  participants: z.array(roomParticipantSchema),
   chat: z.array(chatMessageSchema),
   media: z.object({
     backend: z.string(),
@@ -209,7 +258,12 @@ export type Welcome = z.infer<typeof welcomeSchema>;
 export const serverFrameSchema = z.discriminatedUnion('type', [
   welcomeSchema,
   ...roomEventSchema.options,
-  z.object({ type: z.literal('signal'), from: peerId, payload: signalPayloadSchema }),
+  z.object({
+    type: z.literal('signal'),
+    from: peerId,
+    // The media server's first: a peer's description has no `connection`, so it fails there.
+    payload: z.union([mediaNoticeSchema, peerSignalSchema]),
+  }),
   z.object({ type: z.literal('pong'), at: z.number().optional() }),
   z.object({
     type: z.literal('error'),

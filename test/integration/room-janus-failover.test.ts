@@ -70,9 +70,13 @@ describe.skipIf(!janusBinary())('rooms on two Janus instances', () => {
     client.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'publish', description: { type: 'offer', sdp: audioOffer() } },
+      payload: {
+        kind: 'description',
+        connection: 'publish',
+        description: { type: 'offer', sdp: audioOffer() },
+      },
     });
-    const answer = await client.next('signal', (f) => 'description' in f.payload, 10_000);
+    const answer = await client.next('signal', (f) => f.payload.kind === 'description', 10_000);
     expect(answer.payload).toMatchObject({
       connection: 'publish',
       description: { type: 'answer' },
@@ -86,8 +90,8 @@ describe.skipIf(!janusBinary())('rooms on two Janus instances', () => {
 
     await first.stop();
     // Ana's room was on the stopped instance: her browser is told to start again...
-    const reset = await ana.next('signal', (f) => 'reset' in f.payload, 10_000);
-    expect(reset).toMatchObject({ from: MEDIA_PEER_ID, payload: { reset: true } });
+    const reset = await ana.next('signal', (f) => f.payload.kind === 'reset', 10_000);
+    expect(reset).toMatchObject({ from: MEDIA_PEER_ID, payload: { kind: 'reset' } });
     // ...and publishing again works, now on the second instance.
     await publishAndExpectAnswer(ana);
     // Bob's room was on the second instance all along: nothing happened to it.

@@ -74,11 +74,15 @@ describe.skipIf(!janusBinary())('room signaling with the janus backend', () => {
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'publish', description: { type: 'offer', sdp: audioOffer() } },
+      payload: {
+        kind: 'description',
+        connection: 'publish',
+        description: { type: 'offer', sdp: audioOffer() },
+      },
     });
     const answer = await ana.next('signal');
     expect(answer.from).toBe(MEDIA_PEER_ID);
-    expect(Object.keys(answer.payload).sort()).toEqual(['connection', 'description']);
+    expect(Object.keys(answer.payload).sort()).toEqual(['connection', 'description', 'kind']);
     expect(answer.payload).toMatchObject({
       connection: 'publish',
       description: { type: 'answer', sdp: expect.stringContaining('m=audio') },
@@ -97,13 +101,21 @@ describe.skipIf(!janusBinary())('room signaling with the janus backend', () => {
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'publish', description: { type: 'offer', sdp: 'v=0\r\nnonsense' } },
+      payload: {
+        kind: 'description',
+        connection: 'publish',
+        description: { type: 'offer', sdp: 'v=0\r\nnonsense' },
+      },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     bob.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'publish', description: { type: 'offer', sdp: audioOffer() } },
+      payload: {
+        kind: 'description',
+        connection: 'publish',
+        description: { type: 'offer', sdp: audioOffer() },
+      },
     });
     expect((await bob.next('signal')).payload).toMatchObject({ connection: 'publish' });
   });
@@ -116,37 +128,52 @@ describe.skipIf(!janusBinary())('room signaling with the janus backend', () => {
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { description: { type: 'offer', sdp } },
+      payload: { kind: 'description', description: { type: 'offer', sdp } },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'subscribe', description: { type: 'answer', sdp } },
+      payload: {
+        kind: 'description',
+        connection: 'subscribe',
+        description: { type: 'answer', sdp },
+      },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'subscribe', description: { type: 'offer', sdp } },
+      payload: {
+        kind: 'description',
+        connection: 'subscribe',
+        description: { type: 'offer', sdp },
+      },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     // No subscribe connection yet, so none to restart.
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'subscribe', iceRestart: true },
+      payload: { kind: 'iceRestart' },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     // Only the server picks which camera layers a browser sends.
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'publish', cameraLayers: ['h'] },
+      payload: { kind: 'cameraLayers', layers: ['h'] },
     });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
     // A p2p peer's word on how it shows a camera means nothing to the media server.
-    ana.send({ type: 'signal', to: MEDIA_PEER_ID, payload: { cameraSize: 'small' } });
+    ana.send({ type: 'signal', to: MEDIA_PEER_ID, payload: { kind: 'cameraSize', size: 'small' } });
+    await expectErrorAndAlive(ana, 'MEDIA_ERROR');
+    // Only the server moves a room to another media server.
+    ana.send({ type: 'signal', to: MEDIA_PEER_ID, payload: { kind: 'reset' } });
+    await expectErrorAndAlive(ana, 'MEDIA_ERROR');
+    // Nothing goes from browser to browser: the media server carries everything.
+    const bob = await joined(token, 'Bob');
+    ana.send({ type: 'signal', to: bob.peerId, payload: { kind: 'candidate', candidate: null } });
     await expectErrorAndAlive(ana, 'MEDIA_ERROR');
   });
 });
@@ -174,7 +201,11 @@ describe.skipIf(!janusBinary())('room signaling with a Janus this node runs itse
     ana.send({
       type: 'signal',
       to: MEDIA_PEER_ID,
-      payload: { connection: 'publish', description: { type: 'offer', sdp: audioOffer() } },
+      payload: {
+        kind: 'description',
+        connection: 'publish',
+        description: { type: 'offer', sdp: audioOffer() },
+      },
     });
     // The first room waits for Janus to start.
     const answer = await ana.next('signal', () => true, 20_000);
@@ -207,7 +238,11 @@ describe('room signaling with the p2p backend', () => {
       bearer: await guestToken(t, token, 'Ana'),
     });
     await ana.hello();
-    ana.send({ type: 'signal', to: MEDIA_PEER_ID, payload: { candidate: null } });
+    ana.send({
+      type: 'signal',
+      to: MEDIA_PEER_ID,
+      payload: { kind: 'candidate', candidate: null },
+    });
     await expectErrorAndAlive(ana, 'UNKNOWN_PEER');
     ana.terminate();
   });

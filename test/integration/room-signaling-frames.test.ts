@@ -92,12 +92,20 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
       JSON.stringify({
         type: 'signal',
         to: 'x',
-        payload: { description: { type: 'pranswer', sdp: '' } },
+        payload: { kind: 'description', description: { type: 'pranswer', sdp: '' } },
       }),
     ],
     [
+      'a signal payload without its kind',
+      JSON.stringify({ type: 'signal', to: 'x', payload: { candidate: null } }),
+    ],
+    [
+      'a signal of a kind nobody sends',
+      JSON.stringify({ type: 'signal', to: 'x', payload: { kind: 'hangup' } }),
+    ],
+    [
       'a signal with a camera size that is not large or small',
-      JSON.stringify({ type: 'signal', to: 'x', payload: { cameraSize: 'huge' } }),
+      JSON.stringify({ type: 'signal', to: 'x', payload: { kind: 'cameraSize', size: 'huge' } }),
     ],
     [
       'a resume without its token',
@@ -126,7 +134,11 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
   it('answers a frame over MAX_FRAME_BYTES with FRAME_TOO_LARGE, even one valid otherwise', async () => {
     const client = await joined('Ana');
     const sdp = 'a'.repeat(MAX_FRAME_BYTES);
-    client.send({ type: 'signal', to: 'anyone', payload: { description: { type: 'offer', sdp } } });
+    client.send({
+      type: 'signal',
+      to: 'anyone',
+      payload: { kind: 'description', description: { type: 'offer', sdp } },
+    });
     await expectErrorAndAlive(client, 'FRAME_TOO_LARGE');
     // Just under the cap is read (and then judged on its content).
     const fits = JSON.stringify({ type: 'chat', text: 'x' });
@@ -140,7 +152,7 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
     await expectErrorAndAlive(client, 'NOT_JOINED');
     client.send({ type: 'chat', text: 'hi' });
     await expectErrorAndAlive(client, 'NOT_JOINED');
-    client.send({ type: 'signal', to: 'x', payload: { candidate: null } });
+    client.send({ type: 'signal', to: 'x', payload: { kind: 'candidate', candidate: null } });
     await expectErrorAndAlive(client, 'NOT_JOINED');
     client.send({ type: 'leave' });
     await expectErrorAndAlive(client, 'NOT_JOINED');
@@ -161,7 +173,7 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
   it('answers a signal to an unknown peer or to oneself with UNKNOWN_PEER', async () => {
     const ana = await joined('Ana');
     const bob = await joined('Bob');
-    const payload = { candidate: null };
+    const payload = { kind: 'candidate' as const, candidate: null };
     ana.send({ type: 'signal', to: 'nobody-here', payload });
     await expectErrorAndAlive(ana, 'UNKNOWN_PEER');
     ana.send({ type: 'signal', to: ana.peerId, payload });
@@ -169,13 +181,30 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
     ana.send({ type: 'signal', to: bob.peerId, payload });
     expect(await bob.next('signal')).toMatchObject({ from: ana.peerId, payload });
     // How Ana shows Bob's camera reaches Bob as it was sent.
-    ana.send({ type: 'signal', to: bob.peerId, payload: { cameraSize: 'small' } });
+    ana.send({ type: 'signal', to: bob.peerId, payload: { kind: 'cameraSize', size: 'small' } });
     expect(await bob.next('signal')).toEqual({
       type: 'signal',
       from: ana.peerId,
-      payload: { cameraSize: 'small' },
+      payload: { kind: 'cameraSize', size: 'small' },
     });
   });
+
+  it.each([
+    ['reset', { kind: 'reset' }],
+    ['cameraLayers', { kind: 'cameraLayers', layers: ['l'] }],
+    ['view', { kind: 'view', main: null }],
+    ['iceRestart', { kind: 'iceRestart' }],
+  ])(
+    'refuses %s to a peer with BAD_FRAME: only the media server sends or takes it',
+    async (_kind, payload) => {
+      const ana = await joined('Ana');
+      const bob = await joined('Bob');
+      ana.sendRaw(JSON.stringify({ type: 'signal', to: bob.peerId, payload }));
+      await expectErrorAndAlive(ana, 'BAD_FRAME');
+      await bob.roundTrip();
+      expect(bob.frames.some((f) => f.type === 'signal')).toBe(false);
+    },
+  );
 
   it('refuses a signal to someone in another meeting with UNKNOWN_PEER', async () => {
     const ana = await joined('Ana');
@@ -185,7 +214,7 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
     });
     clients.push(zoe);
     await zoe.hello();
-    ana.send({ type: 'signal', to: zoe.peerId, payload: { candidate: null } });
+    ana.send({ type: 'signal', to: zoe.peerId, payload: { kind: 'candidate', candidate: null } });
     await expectErrorAndAlive(ana, 'UNKNOWN_PEER');
     await zoe.roundTrip();
     expect(zoe.frames.some((f) => f.type === 'signal')).toBe(false);

@@ -89,7 +89,10 @@ describe.each(databaseKinds)('room signaling: resume after a drop (%s)', (kind) 
     const dora = await room.guest(token, 'Dora');
     carla.client.send({ type: 'media', media: { audio: false, video: true, screen: false } });
     await bob.client.next('updated', (f) => f.participant.peerId === carla.client.peerId);
-    const offer = { description: { type: 'offer' as const, sdp: 'v=0\r\n' } };
+    const offer = {
+      kind: 'description' as const,
+      description: { type: 'offer' as const, sdp: 'v=0\r\n' },
+    };
     bob.client.send({ type: 'signal', to: place.peerId, payload: offer });
     await bob.client.roundTrip();
     expect(bob.client.frames.some((f) => f.type === 'error')).toBe(false);
@@ -133,7 +136,11 @@ describe.each(databaseKinds)('room signaling: resume after a drop (%s)', (kind) 
       await other.next('updated', reconnecting(place.peerId, false));
     }
     // The place works as before: others still address Ana by the same peer id.
-    carla.client.send({ type: 'signal', to: place.peerId, payload: { candidate: null } });
+    carla.client.send({
+      type: 'signal',
+      to: place.peerId,
+      payload: { kind: 'candidate', candidate: null },
+    });
     expect(await back.next('signal')).toMatchObject({ from: carla.client.peerId });
   });
 

@@ -301,11 +301,16 @@ describe.each(databaseKinds)('room signaling (%s)', (kind) => {
       const ana = await guest(token, 'Ana');
       const bob = await guest(token, 'Bob');
       const carla = await guest(token, 'Carla');
-      const offer = { description: { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 0\r\n' } };
+      const offer = {
+        kind: 'description' as const,
+        description: { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 0\r\n' },
+      };
       const answer = {
+        kind: 'description' as const,
         description: { type: 'answer' as const, sdp: 'v=0\r\no=- 3 4 IN IP4 0\r\n' },
       };
       const candidate = {
+        kind: 'candidate' as const,
         candidate: {
           candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host',
           sdpMid: '0',
@@ -322,14 +327,21 @@ describe.each(databaseKinds)('room signaling (%s)', (kind) => {
       });
       ana.client.send({ type: 'signal', to: carla.welcome.peerId, payload: answer });
       ana.client.send({ type: 'signal', to: carla.welcome.peerId, payload: candidate });
-      ana.client.send({ type: 'signal', to: carla.welcome.peerId, payload: { candidate: null } });
+      ana.client.send({
+        type: 'signal',
+        to: carla.welcome.peerId,
+        payload: { kind: 'candidate', candidate: null },
+      });
       expect((await carla.client.next('signal')).payload).toEqual(answer);
       expect(await carla.client.next('signal')).toEqual({
         type: 'signal',
         from: ana.welcome.peerId,
         payload: candidate,
       });
-      expect((await carla.client.next('signal')).payload).toEqual({ candidate: null });
+      expect((await carla.client.next('signal')).payload).toEqual({
+        kind: 'candidate',
+        candidate: null,
+      });
 
       await bob.client.roundTrip();
       expect(bob.client.frames.filter((f) => f.type === 'signal')).toEqual([]);

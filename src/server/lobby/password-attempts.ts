@@ -10,11 +10,11 @@ import type { Clock } from '../clock.js';
 const FREE_ATTEMPTS = 5;
 const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 30_000;
-/** Records untouched this long are dropped, so memory stays bounded by recent activity. */
+/** Counts untouched this long are dropped, so memory stays bounded by recent activity. */
 const FORGET_AFTER_MS = 60 * 60_000;
 const MAX_RECORDS = 100_000;
 
-interface Record {
+interface FailureCount {
   failures: number;
   /** No answer is taken before this instant (ms since epoch). */
   notBeforeMs: number;
@@ -22,7 +22,7 @@ interface Record {
 }
 
 export class PasswordAttempts {
-  private readonly records = new Map<string, Record>();
+  private readonly records = new Map<string, FailureCount>();
 
   constructor(private readonly clock: Clock) {}
 

@@ -1,4 +1,4 @@
-import type { IceServerConfig, SignalPayload } from '../../shared/signaling.js';
+import type { IceServerConfig, MediaRequest, PeerSignal } from '../../shared/signaling.js';
 import type { JanusBackend } from './janus/janus-backend.js';
 import type { LocalJanus } from './janus/local-janus.js';
 import type { MediaBackend } from './media-backend.js';
@@ -46,8 +46,12 @@ export class LocalJanusOrP2p implements MediaBackend {
     return this.current.iceServers(peerId);
   }
 
-  signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void> {
-    return this.current.signal(roomId, from, to, payload);
+  relay(roomId: string, from: string, to: string, signal: PeerSignal): Promise<void> {
+    return this.current.relay(roomId, from, to, signal);
+  }
+
+  request(roomId: string, from: string, request: MediaRequest): Promise<void> {
+    return this.current.request(roomId, from, request);
   }
 
   left(roomId: string, peerId: string): Promise<void> {

@@ -3,15 +3,23 @@
  * backend decides where their negotiation messages go: p2p relays them to the addressed peer,
  * an SFU answers them itself. The room UI never knows which one runs.
  */
-import type { IceServerConfig, SignalPayload } from '../../shared/signaling.js';
+import type {
+  IceServerConfig,
+  MediaRequest,
+  PeerSignal,
+  ServerSignal,
+} from '../../shared/signaling.js';
 
 /** Delivers a negotiation message to one participant, wherever their connection is. */
 export type SignalSink = (
   roomId: string,
   to: string,
   from: string,
-  payload: SignalPayload,
+  payload: ServerSignal,
 ) => Promise<void>;
+
+/** A request the media backend cannot take: the sender gets `MEDIA_ERROR`, the room goes on. */
+export class MediaRequestError extends Error {}
 
 export interface MediaBackend {
   readonly name: string;
@@ -19,8 +27,10 @@ export interface MediaBackend {
   roomCap(): Promise<number>;
   /** The STUN/TURN servers a participant's browser should use. */
   iceServers(peerId: string): IceServerConfig[];
-  /** A participant's negotiation message addressed to `to` (a peer id, or the backend). */
-  signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void>;
+  /** p2p: a participant's message for another one, delivered as is. An SFU refuses it. */
+  relay(roomId: string, from: string, to: string, signal: PeerSignal): Promise<void>;
+  /** SFU: a participant's request to the media server. p2p has none and refuses it. */
+  request(roomId: string, from: string, request: MediaRequest): Promise<void>;
   /** A participant left for good: free what the backend holds for them. */
   left(roomId: string, peerId: string): Promise<void>;
   /** The server is shutting down: end sessions and processes the backend runs (SFU backends). */

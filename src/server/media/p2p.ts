@@ -3,8 +3,8 @@
  * server only relays their offers, answers and ICE candidates. No media server to run; each
  * participant uploads their camera once per peer, hence the room cap.
  */
-import type { IceServerConfig, SignalPayload } from '../../shared/signaling.js';
-import type { MediaBackend, SignalSink } from './media-backend.js';
+import type { IceServerConfig, PeerSignal } from '../../shared/signaling.js';
+import { MediaRequestError, type MediaBackend, type SignalSink } from './media-backend.js';
 
 export class P2pBackend implements MediaBackend {
   readonly name = 'p2p';
@@ -23,8 +23,12 @@ export class P2pBackend implements MediaBackend {
     return this.ice(peerId);
   }
 
-  signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void> {
-    return this.sink(roomId, to, from, payload);
+  relay(roomId: string, from: string, to: string, signal: PeerSignal): Promise<void> {
+    return this.sink(roomId, to, from, signal);
+  }
+
+  request(): Promise<void> {
+    return Promise.reject(new MediaRequestError('A p2p room has no media server.'));
   }
 
   async left(): Promise<void> {}

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Participant } from '../../shared/signaling.js';
+import type { RoomParticipant } from '../../shared/signaling.js';
 import { InProcessRoomBus, type BusMessage, type RoomMember } from './room-bus.js';
 
 function member(peerId: string): RoomMember {
-  const participant: Participant = {
+  const participant: RoomParticipant = {
     peerId,
     displayName: peerId,
     avatarUrl: null,

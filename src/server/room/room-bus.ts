@@ -5,10 +5,15 @@
  * in-process implementation serves one node; a Redis one (INCR for `seq`, a capped stream for
  * the log, a hash for the roster, pub/sub for delivery) serves several without changing callers.
  */
-import type { ChatMessage, Participant, RoomEvent, SignalPayload } from '../../shared/signaling.js';
+import type {
+  ChatMessage,
+  RoomParticipant,
+  RoomEvent,
+  ServerSignal,
+} from '../../shared/signaling.js';
 
 export interface RoomMember {
-  participant: Participant;
+  participant: RoomParticipant;
   /** Stable per session (guest session or member), never sent to browsers. */
   identity: string;
   /** Hash of the secret that lets a dropped connection take this place back. */
@@ -17,7 +22,7 @@ export interface RoomMember {
 
 export type BusMessage =
   | { kind: 'event'; event: RoomEvent }
-  | { kind: 'signal'; to: string; from: string; payload: SignalPayload }
+  | { kind: 'signal'; to: string; from: string; payload: ServerSignal }
   /** The meeting was cancelled: every node ends its connections to the room. */
   | { kind: 'closed' };
 
@@ -33,7 +38,7 @@ export interface RoomBus {
   update(
     roomId: string,
     peerId: string,
-    change: (participant: Participant) => Participant,
+    change: (participant: RoomParticipant) => RoomParticipant,
   ): Promise<RoomEvent | undefined>;
   leave(
     roomId: string,
@@ -45,7 +50,7 @@ export interface RoomBus {
   member(roomId: string, peerId: string): Promise<RoomMember | undefined>;
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
   eventsSince(roomId: string, seq: number): Promise<RoomEvent[] | null>;
-  signal(roomId: string, to: string, from: string, payload: SignalPayload): Promise<void>;
+  signal(roomId: string, to: string, from: string, payload: ServerSignal): Promise<void>;
   /** Tells every node holding connections to this room that it is closed. */
   close(roomId: string): Promise<void>;
   subscribe(roomId: string, listener: (message: BusMessage) => void): () => void;
@@ -74,7 +79,7 @@ export class InProcessRoomBus implements RoomBus {
   async update(
     roomId: string,
     peerId: string,
-    change: (participant: Participant) => Participant,
+    change: (participant: RoomParticipant) => RoomParticipant,
   ): Promise<RoomEvent | undefined> {
     const room = this.rooms.get(roomId);
     const member = room?.members.get(peerId);
@@ -117,7 +122,7 @@ export class InProcessRoomBus implements RoomBus {
     return room.log.slice(seq + 1 - first.seq);
   }
 
-  async signal(roomId: string, to: string, from: string, payload: SignalPayload): Promise<void> {
+  async signal(roomId: string, to: string, from: string, payload: ServerSignal): Promise<void> {
     const room = this.rooms.get(roomId);
     if (room) this.publish(room, { kind: 'signal', to, from, payload });
   }

@@ -10,14 +10,16 @@ import {
   CLOSE_CODES,
   MEDIA_PEER_ID,
   type ClientFrame,
-  type Participant,
+  type RoomParticipant,
   type RoomEvent,
   type ServerFrame,
   type SignalPayload,
+  mediaRequestSchema,
+  peerSignalSchema,
 } from '../../shared/signaling.js';
 import type { Clock } from '../clock.js';
 import type { RoomEntry } from '../lobby/lobby.js';
-import type { MediaBackend } from '../media/media-backend.js';
+import { MediaRequestError, type MediaBackend } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
@@ -110,12 +112,12 @@ export class RoomHub implements FrameHandler {
         return;
       case 'signal':
         if (frame.to === MEDIA_PEER_ID && this.media.name !== 'p2p') {
-          return this.signalMedia(connection, roomId, peerId, frame.payload);
+          return this.requestMedia(connection, roomId, peerId, frame.payload);
         }
         if (frame.to === peerId || !(await this.bus.member(roomId, frame.to))) {
           return connection.sendError('UNKNOWN_PEER');
         }
-        return this.media.signal(roomId, peerId, frame.to, frame.payload);
+        return this.relay(connection, roomId, peerId, frame.to, frame.payload);
       case 'chat':
         return this.sendChat(roomId, peerId, entry, frame.text);
       case 'leave':
@@ -123,17 +125,41 @@ export class RoomHub implements FrameHandler {
     }
   }
 
-  /** Negotiation with an SFU: a refusal is this participant's `MEDIA_ERROR`, the room goes on. */
-  private async signalMedia(
+  /**
+   * Negotiation with an SFU. What a browser may not ask of the media server (a kind only the
+   * server sends, a description for no connection) fails the parse; that, and anything the
+   * media server refuses, is this participant's `MEDIA_ERROR`, and the room goes on.
+   */
+  private async requestMedia(
     connection: RoomConnection,
     roomId: string,
     peerId: string,
     payload: SignalPayload,
   ): Promise<void> {
+    const request = mediaRequestSchema.safeParse(payload);
     try {
-      await this.media.signal(roomId, peerId, MEDIA_PEER_ID, payload);
+      if (!request.success) throw new MediaRequestError(request.error.message);
+      await this.media.request(roomId, peerId, request.data);
     } catch (error) {
       this.log.warn({ err: error, roomId, peerId }, 'media server refused a request');
+      connection.sendError('MEDIA_ERROR');
+    }
+  }
+
+  /** p2p: a message for another participant, of a kind browsers send each other. */
+  private async relay(
+    connection: RoomConnection,
+    roomId: string,
+    from: string,
+    to: string,
+    payload: SignalPayload,
+  ): Promise<void> {
+    const signal = peerSignalSchema.safeParse(payload);
+    if (!signal.success) return connection.sendError('BAD_FRAME');
+    try {
+      await this.media.relay(roomId, from, to, signal.data);
+    } catch (error) {
+      if (!(error instanceof MediaRequestError)) throw error;
       connection.sendError('MEDIA_ERROR');
     }
   }
@@ -217,7 +243,7 @@ export class RoomHub implements FrameHandler {
       resumeToken = newToken();
       connection.peerId = peerId;
       this.rooms.get(roomId)?.connections.set(peerId, connection);
-      const participant: Participant = {
+      const participant: RoomParticipant = {
         peerId,
         displayName: entry.session.displayName,
         avatarUrl: entry.session.avatarUrl,

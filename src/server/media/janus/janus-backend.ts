@@ -16,11 +16,10 @@ import {
   MEDIA_PEER_ID,
   type CameraLayer,
   type IceServerConfig,
-  type SfuConnectionKind,
+  type MediaRequest,
   type SfuStream,
-  type SignalPayload,
 } from '../../../shared/signaling.js';
-import type { MediaBackend, SignalSink } from '../media-backend.js';
+import { MediaRequestError, type MediaBackend, type SignalSink } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
 import { JanusInstance, withTimeout, type JanusLog } from './janus-instance.js';
 import { Publisher } from './publisher.js';
@@ -41,7 +40,7 @@ export interface OwnJanus {
   stop(): Promise<void>;
 }
 
-interface Member {
+interface JanusParticipant {
   /** Whom this participant shows large (simulcast layers follow it, across moves too). */
   main: string | null;
   publisher: Publisher | null;
@@ -64,13 +63,10 @@ interface JanusPlace {
 }
 
 interface JanusRoom extends JanusPlace {
-  members: Map<string, Member>;
+  participants: Map<string, JanusParticipant>;
   /** Its instance went down: the room must be opened again elsewhere. */
   lost: boolean;
 }
-
-/** A request of the browser that Janus refused or that makes no sense for the SFU. */
-export class MediaRequestError extends Error {}
 
 export class JanusBackend implements MediaBackend {
   readonly name = 'janus';
@@ -102,60 +98,70 @@ export class JanusBackend implements MediaBackend {
     return this.ice(peerId);
   }
 
-  async signal(roomId: string, from: string, to: string, payload: SignalPayload): Promise<void> {
-    if (to !== MEDIA_PEER_ID) throw new MediaRequestError('With an SFU, signal the media server.');
-    if ('reset' in payload) throw new MediaRequestError('Only the server resets connections.');
-    if ('cameraLayers' in payload) throw new MediaRequestError('Only the server picks layers.');
-    if ('cameraSize' in payload) throw new MediaRequestError('Camera sizes are for p2p peers.');
-    const kind: SfuConnectionKind | undefined = payload.connection;
-    if (!kind) throw new MediaRequestError('Say which connection: publish or subscribe.');
-    if ('view' in payload) {
-      // May come before the publish offer: the member (and subscriber) exists from here on.
-      const room = await this.room(roomId);
-      const member = this.memberOf(room, roomId, from);
-      member.main = payload.view.main;
-      member.subscriber?.show(member.main);
-      this.pickCameraLayers(roomId, room);
-      return;
-    }
-    if ('iceRestart' in payload) {
-      const member = (await this.rooms.get(roomId))?.members.get(from);
-      if (!member?.subscriber) throw new MediaRequestError('No subscribe connection to restart.');
-      member.subscriber.restartIce();
-      return;
-    }
-    if ('description' in payload) {
-      const { type, sdp } = payload.description;
-      if (kind === 'publish' && type === 'offer') {
-        return this.publish(roomId, from, { type, sdp }, payload.streams ?? []);
-      }
-      if (kind === 'subscribe' && type === 'answer') {
-        const member = (await this.rooms.get(roomId))?.members.get(from);
-        if (!member?.subscriber?.answer({ type, sdp })) {
-          throw new MediaRequestError('No subscriber offer is waiting for an answer.');
-        }
+  relay(): Promise<void> {
+    return Promise.reject(new MediaRequestError('With an SFU, signal the media server.'));
+  }
+
+  async request(roomId: string, from: string, request: MediaRequest): Promise<void> {
+    switch (request.kind) {
+      case 'view': {
+        // May come before the publish offer: the participant (and subscriber) exists from here on.
+        const room = await this.room(roomId);
+        const participant = this.participantOf(room, roomId, from);
+        participant.main = request.main;
+        participant.subscriber?.show(participant.main);
+        this.pickCameraLayers(roomId, room);
         return;
       }
-      throw new MediaRequestError(`A ${kind} connection takes no ${type} from the browser.`);
+      case 'iceRestart': {
+        const participant = (await this.rooms.get(roomId))?.participants.get(from);
+        if (!participant?.subscriber)
+          throw new MediaRequestError('No subscribe connection to restart.');
+        participant.subscriber.restartIce();
+        return;
+      }
+      case 'description': {
+        const { connection, description, streams } = request;
+        const { type, sdp } = description;
+        if (connection === 'publish' && type === 'offer') {
+          return this.publish(roomId, from, { type, sdp }, streams ?? []);
+        }
+        if (connection === 'subscribe' && type === 'answer') {
+          const participant = (await this.rooms.get(roomId))?.participants.get(from);
+          if (!participant?.subscriber?.answer({ type, sdp })) {
+            throw new MediaRequestError('No subscriber offer is waiting for an answer.');
+          }
+          return;
+        }
+        throw new MediaRequestError(
+          `A ${connection} connection takes no ${type} from the browser.`,
+        );
+      }
+      case 'candidate': {
+        const participant = (await this.rooms.get(roomId))?.participants.get(from);
+        const target =
+          request.connection === 'publish' ? participant?.publisher : participant?.subscriber;
+        await target?.trickle(request.candidate);
+        return;
+      }
+      default:
+        return request satisfies never;
     }
-    const member = (await this.rooms.get(roomId))?.members.get(from);
-    const target = kind === 'publish' ? member?.publisher : member?.subscriber;
-    await target?.trickle(payload.candidate);
   }
 
   async left(roomId: string, peerId: string): Promise<void> {
     const pending = this.rooms.get(roomId);
     const room = await pending?.catch(() => undefined);
-    const member = room?.members.get(peerId);
-    if (!room || !member) return;
-    room.members.delete(peerId);
-    if (member.liveFeed !== null) {
-      for (const other of room.members.values()) other.subscriber?.drop(member.liveFeed);
+    const participant = room?.participants.get(peerId);
+    if (!room || !participant) return;
+    room.participants.delete(peerId);
+    if (participant.liveFeed !== null) {
+      for (const other of room.participants.values()) other.subscriber?.drop(participant.liveFeed);
     }
     this.pickCameraLayers(roomId, room);
-    if (member.publisher) room.instance.publishers = Math.max(0, room.instance.publishers - 1);
-    await Promise.all([member.publisher?.close(), member.subscriber?.close()]);
-    if (room.members.size === 0 && this.rooms.get(roomId) === pending) {
+    if (participant.publisher) room.instance.publishers = Math.max(0, room.instance.publishers - 1);
+    await Promise.all([participant.publisher?.close(), participant.subscriber?.close()]);
+    if (room.participants.size === 0 && this.rooms.get(roomId) === pending) {
       this.rooms.delete(roomId);
       await withTimeout(room.admin.destroy({ room: room.id, secret: room.secret }), 'destroy')
         .then(() => room.admin.detach())
@@ -179,10 +185,10 @@ export class JanusBackend implements MediaBackend {
     streams: SfuStream[],
   ): Promise<void> {
     const room = await this.room(roomId);
-    const member = this.memberOf(room, roomId, peerId);
-    member.slots = new Map(streams.map((stream) => [stream.mid, stream.slot]));
-    if (!member.publisher) {
-      member.publisher = new Publisher(
+    const participant = this.participantOf(room, roomId, peerId);
+    participant.slots = new Map(streams.map((stream) => [stream.mid, stream.slot]));
+    if (!participant.publisher) {
+      participant.publisher = new Publisher(
         await room.instance.attach(),
         room.id,
         (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
@@ -192,12 +198,13 @@ export class JanusBackend implements MediaBackend {
     }
     let answer: Jsep;
     try {
-      answer = await member.publisher.offer(offer);
+      answer = await participant.publisher.offer(offer);
     } catch (error) {
       this.log.warn({ err: error, roomId, peerId }, 'Janus refused a publisher offer');
       throw new MediaRequestError('The media server refused this offer.');
     }
     await this.sink(roomId, peerId, MEDIA_PEER_ID, {
+      kind: 'description',
       connection: 'publish',
       description: { type: 'answer', sdp: sdpForBrowser(answer.sdp) },
     });
@@ -205,12 +212,12 @@ export class JanusBackend implements MediaBackend {
 
   /** A publisher's media is up: everyone else subscribes to it. */
   private live(roomId: string, room: JanusRoom, peerId: string, feed: number): void {
-    const member = room.members.get(peerId);
-    if (!member || member.liveFeed === feed) return;
-    member.liveFeed = feed;
+    const participant = room.participants.get(peerId);
+    if (!participant || participant.liveFeed === feed) return;
+    participant.liveFeed = feed;
     // A new publish connection sends every layer until told otherwise.
-    member.cameraLayers = null;
-    for (const [otherId, other] of room.members) {
+    participant.cameraLayers = null;
+    for (const [otherId, other] of room.participants) {
       if (otherId !== peerId) other.subscriber?.want(feed);
     }
     this.pickCameraLayers(roomId, room);
@@ -221,26 +228,24 @@ export class JanusBackend implements MediaBackend {
    * layers nobody receives are paused (camera-layers.ts).
    */
   private pickCameraLayers(roomId: string, room: JanusRoom): void {
-    const mains = [...room.members].map(([id, member]): [string, string | null] => [
+    const mains = [...room.participants].map(([id, participant]): [string, string | null] => [
       id,
-      member.main,
+      participant.main,
     ]);
-    for (const [peerId, member] of room.members) {
-      if (member.liveFeed === null || ![...member.slots.values()].includes('camera')) continue;
+    for (const [peerId, participant] of room.participants) {
+      if (participant.liveFeed === null || ![...participant.slots.values()].includes('camera'))
+        continue;
       const layers = cameraLayersFor(peerId, mains);
-      if (member.cameraLayers === layers) continue; // the same constant when nothing changed
-      member.cameraLayers = layers;
-      void this.sink(roomId, peerId, MEDIA_PEER_ID, {
-        connection: 'publish',
-        cameraLayers: [...layers],
-      });
+      if (participant.cameraLayers === layers) continue; // the same constant when nothing changed
+      participant.cameraLayers = layers;
+      void this.sink(roomId, peerId, MEDIA_PEER_ID, { kind: 'cameraLayers', layers: [...layers] });
     }
   }
 
-  private memberOf(room: JanusRoom, roomId: string, peerId: string): Member {
-    let member = room.members.get(peerId);
-    if (!member) {
-      member = {
+  private participantOf(room: JanusRoom, roomId: string, peerId: string): JanusParticipant {
+    let participant = room.participants.get(peerId);
+    if (!participant) {
+      participant = {
         main: null,
         publisher: null,
         slots: new Map(),
@@ -248,31 +253,36 @@ export class JanusBackend implements MediaBackend {
         liveFeed: null,
         cameraLayers: null,
       };
-      room.members.set(peerId, member);
-      this.subscribe(room, roomId, peerId, member);
+      room.participants.set(peerId, participant);
+      this.subscribe(room, roomId, peerId, participant);
     }
-    return member;
+    return participant;
   }
 
-  /** A new subscriber connection for `member`, wanting every feed already live. */
-  private subscribe(room: JanusRoom, roomId: string, peerId: string, member: Member): void {
+  /** A new subscriber connection for `participant`, wanting every feed already live. */
+  private subscribe(
+    room: JanusRoom,
+    roomId: string,
+    peerId: string,
+    participant: JanusParticipant,
+  ): void {
     const subscriber = new Subscriber(
       () => room.instance.attach(),
       room.id,
       (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
       (feed, feedMid) => {
-        const found = [...room.members].find(([, m]) => m.liveFeed === feed);
+        const found = [...room.participants].find(([, m]) => m.liveFeed === feed);
         if (!found) return undefined;
         const [sourceId, source] = found;
         return { peerId: sourceId, slot: feedMid ? source.slots.get(feedMid) : undefined };
       },
       this.log,
     );
-    member.subscriber = subscriber;
-    subscriber.show(member.main);
+    participant.subscriber = subscriber;
+    subscriber.show(participant.main);
     // Receiving does not wait for our own publishing (which may fail, or be slow).
-    for (const other of room.members.values()) {
-      if (other !== member && other.liveFeed !== null) subscriber.want(other.liveFeed);
+    for (const other of room.participants.values()) {
+      if (other !== participant && other.liveFeed !== null) subscriber.want(other.liveFeed);
     }
   }
 
@@ -303,16 +313,16 @@ export class JanusBackend implements MediaBackend {
     const place = await this.openPlace(roomId);
     const from = room.instance.url;
     Object.assign(room, place, { lost: false });
-    for (const [peerId, member] of room.members) {
-      void member.publisher?.close();
-      void member.subscriber?.close();
-      member.publisher = null;
-      member.liveFeed = null;
-      this.subscribe(room, roomId, peerId, member);
-      void this.sink(roomId, peerId, MEDIA_PEER_ID, { reset: true });
+    for (const [peerId, participant] of room.participants) {
+      void participant.publisher?.close();
+      void participant.subscriber?.close();
+      participant.publisher = null;
+      participant.liveFeed = null;
+      this.subscribe(room, roomId, peerId, participant);
+      void this.sink(roomId, peerId, MEDIA_PEER_ID, { kind: 'reset' });
     }
     this.log.warn(
-      { roomId, from, to: place.instance.url, participants: room.members.size },
+      { roomId, from, to: place.instance.url, participants: room.participants.size },
       'Room moved to another Janus',
     );
     return room;
@@ -331,7 +341,7 @@ export class JanusBackend implements MediaBackend {
   }
 
   private async openRoom(roomId: string): Promise<JanusRoom> {
-    return { ...(await this.openPlace(roomId)), members: new Map(), lost: false };
+    return { ...(await this.openPlace(roomId)), participants: new Map(), lost: false };
   }
 
   /** A new private Janus room on the least loaded instance that is up. */

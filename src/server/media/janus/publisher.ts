@@ -6,7 +6,7 @@
  */
 import Janode, { type Jsep } from 'janode';
 import type { VideoRoomHandle } from 'janode/plugins/videoroom';
-import type { SignalPayload } from '../../../shared/signaling.js';
+import type { MediaNotice } from '../../../shared/signaling.js';
 import { janusCandidate, toBrowserCandidate, type BrowserCandidate } from './candidates.js';
 import { withTimeout } from './janus-instance.js';
 
@@ -17,14 +17,14 @@ export class Publisher {
   constructor(
     private readonly handle: VideoRoomHandle,
     private readonly janusRoom: number,
-    send: (payload: SignalPayload) => void,
+    send: (payload: MediaNotice) => void,
     onLive: (feed: number) => void,
   ) {
     handle.on(Janode.EVENT.HANDLE_WEBRTCUP, () => {
       if (this.feed !== null) onLive(this.feed);
     });
     handle.on(Janode.EVENT.HANDLE_TRICKLE, (candidate: object) =>
-      send({ connection: 'publish', candidate: toBrowserCandidate(candidate) }),
+      send({ kind: 'candidate', connection: 'publish', candidate: toBrowserCandidate(candidate) }),
     );
   }
 

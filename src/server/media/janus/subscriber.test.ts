@@ -46,7 +46,7 @@ function subscriberWith(handle: ReturnType<typeof fakeHandle>) {
 }
 
 const offersIn = (sent: SignalPayload[]) =>
-  sent.filter((p) => 'description' in p && p.description.type === 'offer');
+  sent.filter((p) => p.kind === 'description' && p.description.type === 'offer');
 
 describe('Subscriber', () => {
   it('subscribes, hands Janus the answer, then restarts ICE with a fresh offer for the same streams', async () => {

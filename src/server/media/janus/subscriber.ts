@@ -9,7 +9,7 @@
  */
 import Janode, { type Jsep } from 'janode';
 import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
-import type { SfuStream, SignalPayload } from '../../../shared/signaling.js';
+import type { SfuStream, MediaNotice } from '../../../shared/signaling.js';
 import { janusCandidate, toBrowserCandidate, type BrowserCandidate } from './candidates.js';
 import { withTimeout, type JanusLog } from './janus-instance.js';
 import { sdpForBrowser } from './sdp.js';
@@ -50,7 +50,7 @@ export class Subscriber {
   constructor(
     private readonly attach: () => Promise<VideoRoomHandle>,
     private readonly janusRoom: number,
-    private readonly send: (payload: SignalPayload) => void,
+    private readonly send: (payload: MediaNotice) => void,
     /** Our participant behind a Janus feed, and the slot their publisher's mid carries. */
     private readonly describe: (feed: number, feedMid: string | undefined) => Source | undefined,
     private readonly log: JanusLog,
@@ -203,6 +203,7 @@ export class Subscriber {
       this.awaitingAnswer = resolve;
     });
     this.send({
+      kind: 'description',
       connection: 'subscribe',
       description: { type: 'offer', sdp: sdpForBrowser(offer.sdp) },
       streams: this.streamsOf(streams),
@@ -249,7 +250,11 @@ export class Subscriber {
     if (this.handle) return this.handle;
     const handle = await this.attach();
     handle.on(Janode.EVENT.HANDLE_TRICKLE, (event: Parameters<typeof toBrowserCandidate>[0]) =>
-      this.send({ connection: 'subscribe', candidate: toBrowserCandidate(event) }),
+      this.send({
+        kind: 'candidate',
+        connection: 'subscribe',
+        candidate: toBrowserCandidate(event),
+      }),
     );
     this.handle = handle;
     return handle;

@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import type { Participant } from '../../../shared/signaling.js';
+import type { RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { VideoView } from './VideoView.js';
 import styles from './room.module.css';
 
 interface StageProps {
-  participant: Participant | null;
+  participant: RoomParticipant | null;
   camera: MediaStream | null;
   screen: MediaStream | null;
   self: boolean;

@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import type { Participant } from '../../../shared/signaling.js';
+import type { RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { RoomIcon } from './RoomIcons.js';
 import { VideoView } from './VideoView.js';
 import styles from './room.module.css';
 
 export interface TileProps {
-  participant: Participant;
+  participant: RoomParticipant;
   /** The camera to show; null shows the avatar (camera off, audio-only, nothing yet). */
   video: MediaStream | null;
   self: boolean;

@@ -4,7 +4,12 @@
  * publish and one to receive). RoomSession talks to this interface only, so the room's UI does
  * not change with the backend.
  */
-import type { IceServerConfig, SignalPayload } from '../../../shared/signaling.js';
+import type {
+  BrowserSignal,
+  IceCandidate,
+  IceServerConfig,
+  ServerSignal,
+} from '../../../shared/signaling.js';
 
 /** What a participant sends, in this order on every connection that carries all three. */
 export const SLOTS = ['audio', 'camera', 'screen'] as const;
@@ -22,8 +27,8 @@ export interface MediaConnection {
    * server subscribes everyone to whoever publishes).
    */
   call(peerId: string, expectedPeers: number): void;
-  /** A negotiation message relayed by the signaling server. */
-  handle(from: string, payload: SignalPayload): void;
+  /** A negotiation message from a peer or the media server; each backend ignores the other's kinds. */
+  handle(from: string, payload: ServerSignal): void;
   /** Sends `track` in `slot` to everyone (null stops sending it); never renegotiates. */
   setTrack(slot: Slot, track: MediaStreamTrack | null): void;
   /** Whose camera this viewer shows large (null: nobody's), so that only that one comes large. */
@@ -46,8 +51,14 @@ export interface MediaConnection {
 export type MediaConnectionClass = new (
   selfId: string,
   iceServers: IceServerConfig[],
-  send: (to: string, payload: SignalPayload) => void,
+  send: (to: string, payload: BrowserSignal) => void,
   listener: MediaListener,
   /** Audio-only: no video sent and none received. */
   audioOnly: boolean,
 ) => MediaConnection;
+
+/** A local ICE candidate as our signaling carries it. */
+export function candidateInit(candidate: RTCIceCandidate): IceCandidate {
+  const { sdpMid, sdpMLineIndex, usernameFragment } = candidate;
+  return { candidate: candidate.candidate, sdpMid, sdpMLineIndex, usernameFragment };
+}

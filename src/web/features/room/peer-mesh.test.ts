@@ -126,8 +126,8 @@ describe('PeerMesh', () => {
 
   it('encodes for each peer the size it shows, and asks WebRTC again only on a change', async () => {
     const { ben, eva } = twoPeers();
-    mesh.handle('ben', { cameraSize: 'small' });
-    mesh.handle('eva', { cameraSize: 'large' });
+    mesh.handle('ben', { kind: 'cameraSize', size: 'small' });
+    mesh.handle('eva', { kind: 'cameraSize', size: 'large' });
     await settle();
     expect(ben.parameters.encodings[0]).toMatchObject(THUMBNAIL_ENCODING);
     expect(eva.parameters.encodings[0]).toMatchObject(cameraEncodingFor(2));
@@ -135,11 +135,11 @@ describe('PeerMesh', () => {
     // The first message set both; the second changed nothing and read nothing.
     expect([ben.getParametersCalls, eva.getParametersCalls]).toEqual([1, 1]);
 
-    mesh.handle('eva', { cameraSize: 'large' });
+    mesh.handle('eva', { kind: 'cameraSize', size: 'large' });
     await settle();
     expect([ben.getParametersCalls, eva.getParametersCalls]).toEqual([1, 1]);
 
-    mesh.handle('ben', { cameraSize: 'large' });
+    mesh.handle('ben', { kind: 'cameraSize', size: 'large' });
     await settle();
     expect(ben.parameters.encodings[0]).toMatchObject(cameraEncodingFor(2));
     expect([ben.getParametersCalls, eva.getParametersCalls]).toEqual([2, 1]);
@@ -148,11 +148,11 @@ describe('PeerMesh', () => {
   it('sets an encoding again after WebRTC refused it', async () => {
     const { ben } = twoPeers();
     ben.failNextSet = true;
-    mesh.handle('ben', { cameraSize: 'small' });
+    mesh.handle('ben', { kind: 'cameraSize', size: 'small' });
     await settle();
     expect(ben.parameters.encodings[0]).toEqual({});
 
-    mesh.handle('eva', { cameraSize: 'small' });
+    mesh.handle('eva', { kind: 'cameraSize', size: 'small' });
     await settle();
     expect(ben.parameters.encodings[0]).toMatchObject(THUMBNAIL_ENCODING);
     expect(ben.getParametersCalls).toBe(2);
@@ -160,7 +160,7 @@ describe('PeerMesh', () => {
 
   it('shares the upload again when a peer leaves', async () => {
     const { ben } = twoPeers();
-    mesh.handle('ben', { cameraSize: 'large' });
+    mesh.handle('ben', { kind: 'cameraSize', size: 'large' });
     await settle();
     expect(ben.parameters.encodings[0]).toMatchObject(cameraEncodingFor(2));
 
@@ -200,11 +200,11 @@ describe('PeerMesh', () => {
     let answered = false;
     void mesh.offersAnswered().then(() => (answered = true));
     await settle(); // the offers are out
-    mesh.handle('ben', { description: { type: 'answer', sdp: 'v=0\r\n' } });
+    mesh.handle('ben', { kind: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } });
     await settle();
     expect(answered).toBe(false);
 
-    mesh.handle('eva', { description: { type: 'answer', sdp: 'v=0\r\n' } });
+    mesh.handle('eva', { kind: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } });
     await settle();
     expect(answered).toBe(true);
   });
@@ -214,7 +214,7 @@ describe('PeerMesh', () => {
     let answered = false;
     void mesh.offersAnswered().then(() => (answered = true));
     await settle();
-    mesh.handle('ben', { description: { type: 'answer', sdp: 'v=0\r\n' } });
+    mesh.handle('ben', { kind: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } });
     mesh.remove('eva');
     await settle();
     expect(answered).toBe(true);

@@ -5,8 +5,21 @@
  * the "perfect negotiation" pattern (W3C WebRTC examples): the newcomer offers; later offers
  * (ICE restarts) may come from either side, and the polite side yields on a collision.
  */
-import type { IceServerConfig, SignalPayload } from '../../../shared/signaling.js';
-import { SLOTS, type MediaConnection, type MediaListener, type Slot } from './media-connection.js';
+import {
+  MEDIA_PEER_ID,
+  peerSignalSchema,
+  type BrowserSignal,
+  type IceServerConfig,
+  type PeerSignal,
+  type ServerSignal,
+} from '../../../shared/signaling.js';
+import {
+  candidateInit,
+  SLOTS,
+  type MediaConnection,
+  type MediaListener,
+  type Slot,
+} from './media-connection.js';
 import { newPeerConnection } from './webrtc-warmup.js';
 
 interface Peer {
@@ -80,7 +93,7 @@ export class PeerMesh implements MediaConnection {
   constructor(
     private readonly selfId: string,
     private readonly iceServers: IceServerConfig[],
-    private readonly send: (to: string, payload: SignalPayload) => void,
+    private readonly send: (to: string, payload: BrowserSignal) => void,
     private readonly listener: MediaListener,
     /** Audio-only: no video sent and none received. */
     private readonly audioOnly: boolean,
@@ -109,9 +122,12 @@ export class PeerMesh implements MediaConnection {
     void this.offer(peerId, peer);
   }
 
-  handle(from: string, payload: SignalPayload): void {
+  handle(from: string, payload: ServerSignal): void {
+    // Only peers negotiate with us: a media server's notice (reset, layers) is not a peer signal.
+    const signal = from === MEDIA_PEER_ID ? undefined : peerSignalSchema.safeParse(payload);
+    if (!signal?.success) return;
     const peer = this.peers.get(from) ?? this.open(from);
-    peer.queue = peer.queue.then(() => this.apply(peer, payload)).catch(() => {});
+    peer.queue = peer.queue.then(() => this.apply(peer, signal.data)).catch(() => {});
   }
 
   /**
@@ -200,7 +216,7 @@ export class PeerMesh implements MediaConnection {
       if (pc.signalingState === 'stable' && !peer.makingOffer) void this.offer(peerId, peer);
     };
     pc.onicecandidate = ({ candidate }) =>
-      this.send(peerId, { candidate: candidate ? candidate.toJSON() : null } as SignalPayload);
+      this.send(peerId, { kind: 'candidate', candidate: candidate && candidateInit(candidate) });
     pc.ontrack = ({ transceiver, track }) => {
       const slot = SLOTS[pc.getTransceivers().indexOf(transceiver)];
       if (slot) this.deliverTrack(peerId, pc, slot, new MediaStream([track]));
@@ -218,7 +234,7 @@ export class PeerMesh implements MediaConnection {
     try {
       peer.makingOffer = true;
       await pc.setLocalDescription();
-      if (pc.localDescription) this.send(peerId, { description: descriptionOf(pc) });
+      if (pc.localDescription) this.send(peerId, descriptionOf(pc));
     } catch {
       // The connection closed meanwhile, or a collision the other side resolves.
     } finally {
@@ -226,38 +242,46 @@ export class PeerMesh implements MediaConnection {
     }
   }
 
-  private async apply(peer: Peer, payload: SignalPayload): Promise<void> {
-    const { pc } = peer;
-    if ('cameraSize' in payload) {
-      peer.showsOurCamera = payload.cameraSize;
-      return this.shareUpload();
+  private async apply(peer: Peer, payload: PeerSignal): Promise<void> {
+    switch (payload.kind) {
+      case 'cameraSize':
+        peer.showsOurCamera = payload.size;
+        return this.shareUpload();
+      case 'description':
+        return this.applyDescription(peer, payload.description);
+      case 'candidate':
+        if (!payload.candidate) return;
+        try {
+          await peer.pc.addIceCandidate(payload.candidate);
+        } catch (error) {
+          if (!peer.ignoreOffer) throw error;
+        }
+        return;
+      default:
+        return payload satisfies never;
     }
-    if ('description' in payload) {
-      const description = payload.description;
-      const collision =
-        description.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
-      peer.ignoreOffer = !peer.polite && collision;
-      if (peer.ignoreOffer) return;
-      await pc.setRemoteDescription(description);
-      if (description.type === 'answer') {
-        peer.answered?.();
-        peer.answered = null;
-      }
-      if (description.type === 'offer') {
-        this.answerWithOurTracks(pc);
-        // Before media flows (see call()): the encoder starts with its final settings.
-        this.shareUpload();
-        await pc.setLocalDescription();
-        this.send(this.idOf(peer), { description: descriptionOf(pc) });
-      }
+  }
+
+  private async applyDescription(
+    peer: Peer,
+    description: Extract<PeerSignal, { kind: 'description' }>['description'],
+  ): Promise<void> {
+    const { pc } = peer;
+    const collision =
+      description.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
+    peer.ignoreOffer = !peer.polite && collision;
+    if (peer.ignoreOffer) return;
+    await pc.setRemoteDescription(description);
+    if (description.type === 'answer') {
+      peer.answered?.();
+      peer.answered = null;
       return;
     }
-    if (!('candidate' in payload) || !payload.candidate) return;
-    try {
-      await pc.addIceCandidate(payload.candidate);
-    } catch (error) {
-      if (!peer.ignoreOffer) throw error;
-    }
+    this.answerWithOurTracks(pc);
+    // Before media flows (see call()): the encoder starts with its final settings.
+    this.shareUpload();
+    await pc.setLocalDescription();
+    this.send(this.idOf(peer), descriptionOf(pc));
   }
 
   /**
@@ -327,7 +351,7 @@ export class PeerMesh implements MediaConnection {
     const size: CameraSize = peerId === this.largeCamera ? 'large' : 'small';
     if (peer.toldCameraSize === size) return;
     peer.toldCameraSize = size;
-    this.send(peerId, { cameraSize: size });
+    this.send(peerId, { kind: 'cameraSize', size });
   }
 
   private directionFor(slot: Slot): RTCRtpTransceiverDirection {
@@ -361,10 +385,10 @@ function sameEncoding(a: CameraEncoding, b: CameraEncoding): boolean {
   );
 }
 
-function descriptionOf(pc: RTCPeerConnection): { type: 'offer' | 'answer'; sdp: string } {
+function descriptionOf(pc: RTCPeerConnection): PeerSignal {
   const description = pc.localDescription;
   if (!description || (description.type !== 'offer' && description.type !== 'answer')) {
     throw new Error('no local offer or answer');
   }
-  return { type: description.type, sdp: description.sdp };
+  return { kind: 'description', description: { type: description.type, sdp: description.sdp } };
 }

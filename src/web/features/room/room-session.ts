@@ -6,7 +6,7 @@
 import type {
   ChatMessage,
   MediaState,
-  Participant,
+  RoomParticipant,
   RoomEvent,
   SignalingErrorCode,
   Welcome,
@@ -34,7 +34,7 @@ export interface RoomState {
   closedBecause: SignalingErrorCode | 'upgrade' | null;
   selfId: string | null;
   /** In the order they connected. */
-  participants: Participant[];
+  participants: RoomParticipant[];
   chat: ChatMessage[];
   remote: Record<string, RemoteMedia>;
   local: { mic: boolean; camera: MediaStream | null; screen: MediaStream | null };

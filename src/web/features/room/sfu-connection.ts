@@ -9,13 +9,22 @@
  */
 import {
   MEDIA_PEER_ID,
+  mediaNoticeSchema,
   type CameraLayer,
   type IceServerConfig,
+  type MediaNotice,
+  type MediaRequest,
+  type ServerSignal,
   type SfuConnectionKind,
   type SfuStream,
-  type SignalPayload,
 } from '../../../shared/signaling.js';
-import { SLOTS, type MediaConnection, type MediaListener, type Slot } from './media-connection.js';
+import {
+  candidateInit,
+  SLOTS,
+  type MediaConnection,
+  type MediaListener,
+  type Slot,
+} from './media-connection.js';
 import { newPeerConnection } from './webrtc-warmup.js';
 
 /** The publish connection's transceivers, in this order (audio-only: the first one only). */
@@ -56,7 +65,7 @@ export class SfuConnection implements MediaConnection {
   constructor(
     private readonly selfId: string,
     private readonly iceServers: IceServerConfig[],
-    private readonly send: (to: string, payload: SignalPayload) => void,
+    private readonly send: (to: string, payload: MediaRequest) => void,
     private readonly listener: MediaListener,
     /** Audio-only: no video sent and none received. */
     private readonly audioOnly: boolean,
@@ -67,12 +76,14 @@ export class SfuConnection implements MediaConnection {
   /** Nothing to do per participant: the server subscribes us to whoever publishes. */
   call(): void {}
 
-  handle(from: string, payload: SignalPayload): void {
-    if (from !== MEDIA_PEER_ID) return;
-    if ('reset' in payload) return this.reset();
-    if ('cameraSize' in payload || !payload.connection) return;
-    const kind = payload.connection;
-    this.queues[kind] = this.queues[kind].then(() => this.apply(kind, payload)).catch(() => {});
+  handle(from: string, payload: ServerSignal): void {
+    // Only the media server negotiates with us: a peer's message is not a media notice.
+    const notice = from === MEDIA_PEER_ID ? mediaNoticeSchema.safeParse(payload) : undefined;
+    if (!notice?.success) return;
+    const message = notice.data;
+    if (message.kind === 'reset') return this.reset();
+    const kind = message.kind === 'cameraLayers' ? 'publish' : message.connection;
+    this.queues[kind] = this.queues[kind].then(() => this.apply(message)).catch(() => {});
   }
 
   /** Sends `track` in `slot` (null stops sending it); never renegotiates. */
@@ -91,7 +102,7 @@ export class SfuConnection implements MediaConnection {
     if (this.audioOnly) peerId = null;
     if (this.main === peerId || this.closed) return;
     this.main = peerId;
-    this.send(MEDIA_PEER_ID, { connection: 'subscribe', view: { main: peerId } });
+    this.send(MEDIA_PEER_ID, { kind: 'view', main: peerId });
   }
 
   /** Someone left: forget their streams (the server's next offer drops their m-lines). */
@@ -108,7 +119,7 @@ export class SfuConnection implements MediaConnection {
   restartBroken(): void {
     // A view sent while our socket was down was lost: say it again.
     if (this.main !== undefined && !this.closed) {
-      this.send(MEDIA_PEER_ID, { connection: 'subscribe', view: { main: this.main } });
+      this.send(MEDIA_PEER_ID, { kind: 'view', main: this.main });
     }
     if (isBroken(this.publisher)) this.publisher.restartIce();
     if (this.subscriber && isBroken(this.subscriber)) this.askSubscriberIceRestart();
@@ -165,9 +176,10 @@ export class SfuConnection implements MediaConnection {
     const pc = newPeerConnection({ iceServers: this.iceServers });
     pc.onicecandidate = ({ candidate }) =>
       this.send(MEDIA_PEER_ID, {
+        kind: 'candidate',
         connection: kind,
-        candidate: candidate ? candidate.toJSON() : null,
-      } as SignalPayload);
+        candidate: candidate && candidateInit(candidate),
+      });
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState !== 'failed') return;
       // We offer on the publish connection; on the subscribe one Janus does, when asked.
@@ -181,7 +193,7 @@ export class SfuConnection implements MediaConnection {
   private askSubscriberIceRestart(): void {
     if (this.subscriberRestartAsked || this.closed) return;
     this.subscriberRestartAsked = true;
-    this.send(MEDIA_PEER_ID, { connection: 'subscribe', iceRestart: true });
+    this.send(MEDIA_PEER_ID, { kind: 'iceRestart' });
   }
 
   private async offerToPublish(): Promise<void> {
@@ -198,26 +210,40 @@ export class SfuConnection implements MediaConnection {
       }
     });
     this.send(MEDIA_PEER_ID, {
+      kind: 'description',
       connection: 'publish',
       description: { type: 'offer', sdp: offer.sdp },
       streams,
     });
   }
 
-  private async apply(kind: SfuConnectionKind, payload: SignalPayload): Promise<void> {
+  /** One message of the media server, after the earlier ones for the same connection. */
+  private async apply(payload: Exclude<MediaNotice, { kind: 'reset' }>): Promise<void> {
     if (this.closed) return;
-    if ('cameraLayers' in payload) return this.sendCameraLayers(payload.cameraLayers);
-    if ('candidate' in payload) {
-      const pc = kind === 'publish' ? this.publisher : this.subscriber;
-      if (payload.candidate && pc) await pc.addIceCandidate(payload.candidate);
-      return;
+    switch (payload.kind) {
+      case 'cameraLayers':
+        return this.sendCameraLayers(payload.layers);
+      case 'candidate': {
+        const pc = payload.connection === 'publish' ? this.publisher : this.subscriber;
+        if (payload.candidate && pc) await pc.addIceCandidate(payload.candidate);
+        return;
+      }
+      case 'description':
+        if (payload.connection === 'subscribe') return this.answerSubscription(payload);
+        if (payload.description.type === 'answer') {
+          await this.publisher.setRemoteDescription(payload.description);
+        }
+        return;
+      default:
+        return payload satisfies never;
     }
-    if (!('description' in payload)) return;
-    const { description } = payload;
-    if (kind === 'publish') {
-      if (description.type === 'answer') await this.publisher.setRemoteDescription(description);
-      return;
-    }
+  }
+
+  /** The server offers what we receive (again when publishers come or go): we answer. */
+  private async answerSubscription({
+    description,
+    streams,
+  }: Extract<MediaNotice, { kind: 'description' }>): Promise<void> {
     if (description.type !== 'offer') return;
     this.subscriberRestartAsked = false;
     const pc = (this.subscriber ??= this.open('subscribe'));
@@ -232,10 +258,11 @@ export class SfuConnection implements MediaConnection {
     const answer = pc.localDescription;
     if (answer?.type !== 'answer') return;
     this.send(MEDIA_PEER_ID, {
+      kind: 'description',
       connection: 'subscribe',
       description: { type: 'answer', sdp: answer.sdp },
     });
-    this.showStreams(pc, payload.streams ?? []);
+    this.showStreams(pc, streams ?? []);
   }
 
   /** Encodes only the camera layers the server asks for; the others pause (no renegotiation). */

@@ -10,7 +10,8 @@ import {
   type MediaState,
   type RoomEvent,
   type ServerFrame,
-  type SignalPayload,
+  type BrowserSignal,
+  type ServerSignal,
   type SignalingErrorCode,
   type Welcome,
 } from '../../../shared/signaling.js';
@@ -22,7 +23,7 @@ export interface SignalingListener {
   status(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void;
   welcome(welcome: Welcome): void;
   event(event: RoomEvent): void;
-  signal(from: string, payload: SignalPayload): void;
+  signal(from: string, payload: ServerSignal): void;
   error(code: SignalingErrorCode, message: string): void;
 }
 
@@ -77,7 +78,7 @@ export class SignalingClient {
     this.send({ type: 'media', media });
   }
 
-  sendSignal(to: string, payload: SignalPayload): void {
+  sendSignal(to: string, payload: BrowserSignal): void {
     this.send({ type: 'signal', to, payload });
   }
 
