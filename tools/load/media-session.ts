@@ -3,11 +3,15 @@
  * (sfu-media.ts for Janus, mesh-media.ts for p2p): the same role as the web client's
  * MediaConnection, reduced to sending clips and counting what arrives.
  */
-import type { IceServerConfig, Participant } from '../../src/shared/signaling.js';
+import type {
+  BrowserSignal,
+  IceServerConfig,
+  RoomParticipant,
+  ServerSignal,
+} from '../../src/shared/signaling.js';
 import type { MediaClips } from './media-clip.js';
 import type { ReceiveCounter } from './receive-counter.js';
 import type { RtpLoopStats } from './rtp-loop.js';
-import type { LoadSignal } from './signal-payload.js';
 
 export interface MediaOptions {
   selfId: string;
@@ -17,7 +21,7 @@ export interface MediaOptions {
   video: boolean;
   /** Receive what the room offers (`all`), or publish only (`none`). */
   subscribe: 'all' | 'none';
-  send: (to: string, signal: LoadSignal) => void;
+  send: (to: string, signal: BrowserSignal) => void;
   counter: ReceiveCounter;
   /** Called once, when the first media connection is up (ICE and DTLS). */
   onConnected: () => void;
@@ -27,10 +31,10 @@ export interface MediaOptions {
 
 export interface MediaSession {
   /** Starts with the room as the welcome gave it (everyone, this participant included). */
-  start(participants: Participant[]): void;
-  joined(participant: Participant): void;
+  start(participants: RoomParticipant[]): void;
+  joined(participant: RoomParticipant): void;
   left(peerId: string): void;
-  handle(from: string, signal: LoadSignal): void;
+  handle(from: string, signal: ServerSignal): void;
   /** What was sent so far, every stream added up. */
   sent(): RtpLoopStats;
   close(): Promise<void>;

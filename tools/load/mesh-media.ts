@@ -5,11 +5,10 @@
  * layer (640x360, what browsers send in a mesh of more than two) whatever the peer's
  * `cameraSize`. On colliding offers the side whose id sorts first yields (perfect negotiation).
  */
-import type { Participant } from '../../src/shared/signaling.js';
+import type { RoomParticipant, ServerSignal } from '../../src/shared/signaling.js';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { addUp, type MediaOptions, type MediaSession } from './media-session.js';
 import type { RtpLoop, RtpLoopStats } from './rtp-loop.js';
-import type { LoadSignal } from './signal-payload.js';
 import {
   connected,
   countIncoming,
@@ -37,7 +36,7 @@ export class MeshMedia implements MediaSession {
   constructor(private readonly options: MediaOptions) {}
 
   /** The newcomer offers to everyone already in the room. */
-  start(participants: Participant[]): void {
+  start(participants: RoomParticipant[]): void {
     for (const { peerId } of participants) {
       if (peerId === this.options.selfId) continue;
       const peer = this.open(peerId);
@@ -57,7 +56,7 @@ export class MeshMedia implements MediaSession {
     this.retire(peer);
   }
 
-  handle(from: string, signal: LoadSignal): void {
+  handle(from: string, signal: ServerSignal): void {
     if (this.closed) return;
     const peer = this.peers.get(from) ?? this.open(from);
     this.enqueue(from, peer, () => this.apply(from, peer, signal));
@@ -123,7 +122,7 @@ export class MeshMedia implements MediaSession {
     });
   }
 
-  private async apply(peerId: string, peer: Peer, signal: LoadSignal): Promise<void> {
+  private async apply(peerId: string, peer: Peer, signal: ServerSignal): Promise<void> {
     const { pc } = peer;
     if (signal.kind === 'candidate') {
       if (signal.candidate) await pc.addIceCandidate(signal.candidate).catch(() => {});

@@ -1,18 +1,18 @@
 /**
  * A synthetic participant's signaling: the room's WebSocket with its guest token as a bearer,
- * `hello`, a `ping` every `welcome.heartbeatMs`, `signal` frames both ways (through
- * signal-payload.ts) and `leave`. Every frame from the server is checked against the protocol.
+ * `hello`, a `ping` every `welcome.heartbeatMs`, `signal` frames both ways and `leave`. Every frame from the server is checked against the protocol.
  * No resume: a dropped socket ends the participant (a load run reports it, it does not hide it).
  */
 import WebSocket from 'ws';
 import {
   serverFrameSchema,
+  type BrowserSignal,
   type ClientFrame,
   type MediaState,
   type ServerFrame,
+  type ServerSignal,
   type Welcome,
 } from '../../src/shared/signaling.js';
-import { fromWire, toWire, type LoadSignal } from './signal-payload.js';
 
 const WELCOME_TIMEOUT_MS = 15_000;
 
@@ -27,7 +27,7 @@ export class RoomRefusedError extends Error {
 }
 
 export interface RoomEvents {
-  signal(from: string, signal: LoadSignal): void;
+  signal(from: string, signal: ServerSignal): void;
   /** Room events after welcome (joined, updated, left, chat). */
   event(frame: ServerFrame): void;
   /** The socket closed without our `leave`. */
@@ -77,7 +77,7 @@ export class RoomSocket {
           room.startPinging(frame.heartbeatMs);
           resolve(room);
         } else if (frame.type === 'signal') {
-          events.signal(frame.from, fromWire(frame.payload));
+          events.signal(frame.from, frame.payload);
         } else if (frame.type === 'error' && !room) {
           refusal = frame.code;
         } else if (frame.type !== 'pong' && frame.type !== 'error') {
@@ -92,9 +92,9 @@ export class RoomSocket {
     });
   }
 
-  signal(to: string, signal: LoadSignal): void {
+  signal(to: string, payload: BrowserSignal): void {
     if (this.socket.readyState === WebSocket.OPEN) {
-      send(this.socket, { type: 'signal', to, payload: toWire(signal) });
+      send(this.socket, { type: 'signal', to, payload });
     }
   }
 

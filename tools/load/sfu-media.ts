@@ -5,12 +5,17 @@
  * the `media` pseudo-peer. It follows `cameraLayers` (paused layers stop being sent) and shows
  * large the latest other participant to join, as the web client does by default.
  */
-import { MEDIA_PEER_ID, type Participant } from '../../src/shared/signaling.js';
+import {
+  MEDIA_PEER_ID,
+  mediaNoticeSchema,
+  type MediaNotice,
+  type RoomParticipant,
+  type ServerSignal,
+} from '../../src/shared/signaling.js';
 import type { RTCPeerConnection } from 'werift';
 import type { CameraLayerName } from './media-clip.js';
 import { addUp, type MediaOptions, type MediaSession } from './media-session.js';
 import type { RtpLoop, RtpLoopStats } from './rtp-loop.js';
-import type { LoadSignal } from './signal-payload.js';
 import {
   connected,
   countIncoming,
@@ -37,12 +42,12 @@ export class SfuMedia implements MediaSession {
 
   constructor(private readonly options: MediaOptions) {}
 
-  start(participants: Participant[]): void {
+  start(participants: RoomParticipant[]): void {
     for (const p of participants) this.joined(p);
     this.publish();
   }
 
-  joined(participant: Participant): void {
+  joined(participant: RoomParticipant): void {
     if (participant.peerId === this.options.selfId) return;
     this.others.set(participant.peerId, participant.joinedAt);
     this.view();
@@ -53,10 +58,12 @@ export class SfuMedia implements MediaSession {
     this.view();
   }
 
-  handle(from: string, signal: LoadSignal): void {
-    if (from !== MEDIA_PEER_ID) return;
+  handle(from: string, signal: ServerSignal): void {
+    // From the media server, only its notices (a peer's message has no place here).
+    const notice = mediaNoticeSchema.safeParse(signal);
+    if (from !== MEDIA_PEER_ID || !notice.success) return;
     this.queue = this.queue
-      .then(() => this.apply(signal))
+      .then(() => this.apply(notice.data))
       .catch((error: unknown) => this.options.onProblem(`media: ${String(error)}`));
   }
 
@@ -70,7 +77,7 @@ export class SfuMedia implements MediaSession {
     await this.closeConnections();
   }
 
-  private async apply(signal: LoadSignal): Promise<void> {
+  private async apply(signal: MediaNotice): Promise<void> {
     if (this.closed) return;
     switch (signal.kind) {
       case 'reset':
@@ -93,8 +100,6 @@ export class SfuMedia implements MediaSession {
         if (signal.connection === 'subscribe' && signal.description.type === 'offer') {
           return this.answerSubscription(signal.description.sdp);
         }
-        return;
-      default:
         return;
     }
   }

@@ -6,6 +6,7 @@
  * benchmarks: `joinSynthetic(...)`, then `stats()` as often as wanted, then `leave()`.
  */
 import { performance } from 'node:perf_hooks';
+import type { BrowserSignal } from '../../src/shared/signaling.js';
 import { DEFAULT_MEDIA_DIR, loadMediaClips } from './media-clip.js';
 import { guestSession, parseJoinUrl } from './lobby.js';
 import type { MediaSession } from './media-session.js';
@@ -97,7 +98,7 @@ export async function joinSynthetic(options: SyntheticOptions): Promise<Syntheti
     clips,
     video,
     subscribe,
-    send: (to: string, signal: Parameters<RoomSocket['signal']>[1]) => room.signal(to, signal),
+    send: (to: string, signal: BrowserSignal) => room.signal(to, signal),
     counter,
     onConnected: () => {
       mediaMs ??= performance.now() - started;

@@ -19,11 +19,10 @@ import {
   type RTCRtpTransceiver,
   type RtpPacket,
 } from 'werift';
-import type { IceServerConfig } from '../../src/shared/signaling.js';
+import type { IceCandidate, IceServerConfig } from '../../src/shared/signaling.js';
 import type { CameraLayerName, Clip } from './media-clip.js';
 import type { ReceiveCounter } from './receive-counter.js';
 import { RtpLoop } from './rtp-loop.js';
-import type { CandidateInit } from './signal-payload.js';
 
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
@@ -63,7 +62,7 @@ export function newPeerConnection(iceServers: IceServerConfig[]): RTCPeerConnect
 /** Calls `send` with each local candidate as the signaling carries it (null: the end). */
 export function onLocalCandidate(
   pc: RTCPeerConnection,
-  send: (candidate: CandidateInit | null) => void,
+  send: (candidate: IceCandidate | null) => void,
 ): void {
   pc.onIceCandidate.subscribe((candidate) => {
     if (!candidate) return send(null);
