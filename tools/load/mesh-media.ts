@@ -10,7 +10,6 @@ import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { addUp, type MediaOptions, type MediaSession } from './media-session.js';
 import type { RtpLoop, RtpLoopStats } from './rtp-loop.js';
 import {
-  connected,
   countIncoming,
   newPeerConnection,
   onLocalCandidate,
@@ -20,12 +19,24 @@ import {
 interface Peer {
   pc: RTCPeerConnection;
   polite: boolean;
+  /** We made the first offer: ours to restart ICE when the connection fails. */
+  offerer: boolean;
+  iceRestarts: number;
+  /** Its failure was reported (once is enough). */
+  reported: boolean;
   loops: RtpLoop[];
+  /** The clips are going out (from the first time the connection is up). */
+  sending: boolean;
   /** One message at a time: a candidate never overtakes its description. */
   queue: Promise<void>;
 }
 
 type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/** As browsers do (peer-mesh.ts), a failed connection gets ICE restarts, this many at most. */
+const MAX_ICE_RESTARTS = 2;
+/** A connection still not up this long after it failed is reported. */
+const RECOVERY_MS = 15_000;
 
 export class MeshMedia implements MediaSession {
   private readonly peers = new Map<string, Peer>();
@@ -40,9 +51,10 @@ export class MeshMedia implements MediaSession {
     for (const { peerId } of participants) {
       if (peerId === this.options.selfId) continue;
       const peer = this.open(peerId);
+      peer.offerer = true;
       const kinds = ['audio', 'video', 'video'] as const;
       this.directions().forEach((direction, i) => peer.pc.addTransceiver(kinds[i]!, { direction }));
-      this.enqueue(peerId, peer, () => this.offer(peerId, peer));
+      this.enqueue(peerId, peer, () => this.offer(peerId, peer, false));
     }
   }
 
@@ -87,7 +99,11 @@ export class MeshMedia implements MediaSession {
     const peer: Peer = {
       pc,
       polite: this.options.selfId < peerId,
+      offerer: false,
+      iceRestarts: 0,
+      reported: false,
       loops: [],
+      sending: false,
       queue: Promise.resolve(),
     };
     this.peers.set(peerId, peer);
@@ -95,16 +111,33 @@ export class MeshMedia implements MediaSession {
     onLocalCandidate(pc, (candidate) =>
       this.options.send(peerId, { kind: 'candidate', candidate }),
     );
-    connected(pc).then(
-      () => {
-        this.options.onConnected();
-        for (const loop of peer.loops) loop.start();
-      },
-      () => {
-        if (this.peers.get(peerId) === peer) this.options.onProblem(`p2p ${peerId}: failed`);
-      },
-    );
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') this.up(peer);
+      if (state === 'failed' && this.peers.get(peerId) === peer) this.failed(peerId, peer);
+    });
     return peer;
+  }
+
+  private up(peer: Peer): void {
+    this.options.onConnected();
+    if (peer.sending || peer.loops.length === 0) return;
+    peer.sending = true;
+    for (const loop of peer.loops) loop.start();
+  }
+
+  /** Restarts ICE from the offering side (a browser peer restarts by itself), then waits. */
+  private failed(peerId: string, peer: Peer): void {
+    if (peer.offerer && peer.iceRestarts < MAX_ICE_RESTARTS) {
+      peer.iceRestarts += 1;
+      this.enqueue(peerId, peer, () => this.offer(peerId, peer, true));
+    }
+    setTimeout(() => {
+      const down = this.peers.get(peerId) === peer && peer.pc.connectionState !== 'connected';
+      if (down && !peer.reported) {
+        peer.reported = true;
+        this.options.onProblem(`p2p ${peerId}: failed (${peer.iceRestarts} ICE restarts)`);
+      }
+    }, RECOVERY_MS).unref();
   }
 
   private enqueue(peerId: string, peer: Peer, step: () => Promise<void>): void {
@@ -113,8 +146,8 @@ export class MeshMedia implements MediaSession {
       .catch((error: unknown) => this.options.onProblem(`p2p ${peerId}: ${String(error)}`));
   }
 
-  private async offer(peerId: string, peer: Peer): Promise<void> {
-    const offer = await peer.pc.createOffer();
+  private async offer(peerId: string, peer: Peer, iceRestart: boolean): Promise<void> {
+    const offer = await peer.pc.createOffer({ iceRestart });
     await peer.pc.setLocalDescription(offer);
     this.options.send(peerId, {
       kind: 'description',
@@ -162,7 +195,7 @@ export class MeshMedia implements MediaSession {
     const { clips, video } = this.options;
     if (audio) peer.loops.push(sendThroughSender(audio, clips.audio));
     if (camera && video) peer.loops.push(sendThroughSender(camera, clips.camera.m));
-    if (peer.pc.connectionState === 'connected') for (const loop of peer.loops) loop.start();
+    if (peer.pc.connectionState === 'connected') this.up(peer);
   }
 
   private async retire(peer: Peer): Promise<void> {

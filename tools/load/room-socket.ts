@@ -14,7 +14,7 @@ import {
   type Welcome,
 } from '../../src/shared/signaling.js';
 
-const WELCOME_TIMEOUT_MS = 15_000;
+const WELCOME_TIMEOUT_MS = 30_000;
 
 /** The server turned the participant away (`error` then a close), e.g. ROOM_FULL. */
 export class RoomRefusedError extends Error {
