@@ -11,7 +11,6 @@ import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
   RtpHeader,
-  useNACK,
   usePLI,
   useSdesMid,
   useSdesRTPStreamId,
@@ -51,7 +50,9 @@ export function newPeerConnection(iceServers: IceServerConfig[]): RTCPeerConnect
         new RTCRtpCodecParameters({
           mimeType: 'video/VP8',
           clockRate: 90_000,
-          rtcpFeedback: [useNACK(), usePLI()],
+          // No NACK: the tool counts what is lost instead of having it sent again, so a
+          // loaded tool does not add retransmissions to the load it measures.
+          rtcpFeedback: [usePLI()],
         }),
       ],
     },
