@@ -23,9 +23,9 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: 'list',
-  // The eight-participant room loads this machine for a while after it ends (load average
-  // near 27 on two cores), which would slow the timed layer switches of the other Janus tests:
-  // it runs last, in a project of its own.
+  // The eight-participant room keeps the CPU busy for a while after it ends, which would slow
+  // the timed layer switches of the other Janus tests: it runs last, in a project of its own
+  // (docs/decisions/006-e2e-large-room-runs-last.md).
   projects: [
     { name: 'main', testIgnore: /room-janus-large\.spec\.ts/ },
     { name: 'large room', testMatch: /room-janus-large\.spec\.ts/, dependencies: ['main'] },

@@ -71,6 +71,8 @@ export const createMemberBody = z
     password: z.string().min(10, 'at least 10 characters').max(256),
   })
   .strict();
+/** A member to create, as the server takes it once parsed (the role always set). */
+export type NewMember = z.infer<typeof createMemberBody>;
 
 /** A member changing their own password; the new one follows createMemberBody's rule. */
 export const changePasswordBody = z

@@ -10,7 +10,7 @@ import {
 } from './support/janus.js';
 import { joinAsGuest, mainVideo, newParticipantPage, quickMeeting } from './support/room.js';
 
-// A room larger than p2p's cap, on Janus: eight Chromium pages, all on this machine. Eight
+// A room larger than p2p's cap, on Janus: eight Chromium pages side by side. Eight
 // software-encoding browsers need more than two cores, so it runs only where there are four (or
 // with E2E_LARGE_ROOM=1); its synthetic-participants version is the one meant for two cores.
 test.skip(!janusBinary(), JANUS_MISSING);

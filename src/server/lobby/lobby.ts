@@ -106,13 +106,7 @@ export class LobbyService {
 
     if (member && (insider || meeting.password === null)) {
       return {
-        session: {
-          kind: 'member',
-          displayName: member.display_name,
-          avatarUrl: avatarUrl(member.avatar_id),
-          meeting: { name: meeting.name },
-          expiresAt: window.closesAt.toISOString(),
-        },
+        session: memberSession(member, meeting, window.closesAt),
         guestToken: null,
         expiresAt: window.closesAt,
       };
@@ -209,13 +203,7 @@ export class LobbyService {
       return {
         ...room,
         identity: `member:${member.id}`,
-        session: {
-          kind: 'member',
-          displayName: member.display_name,
-          avatarUrl: avatarUrl(member.avatar_id),
-          meeting: { name: meeting.name },
-          expiresAt: window.closesAt.toISOString(),
-        },
+        session: memberSession(member, meeting, window.closesAt),
       };
     }
     throw new AppError('UNAUTHENTICATED');
@@ -296,6 +284,17 @@ export class LobbyService {
     if (!meeting) throw new AppError('MEETING_NOT_FOUND');
     return meeting;
   }
+}
+
+/** A member passes under their own account, until the join window closes. */
+function memberSession(member: UserRow, meeting: MeetingRow, closesAt: Date): ParticipantSession {
+  return {
+    kind: 'member',
+    displayName: member.display_name,
+    avatarUrl: avatarUrl(member.avatar_id),
+    meeting: { name: meeting.name },
+    expiresAt: closesAt.toISOString(),
+  };
 }
 
 /** Constant-time comparison of two secrets of any length (hashing evens the lengths). */

@@ -1,7 +1,7 @@
 /**
  * Meetings: scheduled (name, start, duration, time zone, invitees) or quick (instant). Only the
- * organizer changes a meeting; the organizer and member invitees can see it; anyone else is told
- * it does not exist, so ids cannot be probed.
+ * organizer changes a meeting; the organizer, member invitees and admins can see it; anyone else
+ * is told it does not exist, so ids cannot be probed.
  */
 import type { Selectable } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js/max';

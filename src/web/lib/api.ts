@@ -13,6 +13,7 @@ import type {
   Meeting,
   Member,
   MemberImportReport,
+  NewMember,
   OutboxDetail,
   OutboxItem,
   ParticipantIssue,
@@ -28,14 +29,6 @@ export type MeetingScope = 'upcoming' | 'past';
 
 export type ParticipantCheck =
   { ok: true; participant: Participant } | { ok: false; issue: ParticipantIssue };
-
-export interface NewMember {
-  email: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  password: string;
-}
 
 /** What the lobby sends; a logged-in member sends nothing and joins under their account. */
 export interface JoinRequest {
