@@ -41,7 +41,7 @@ export function createServices(
     settingsDefaults(config),
   );
   const outbox = new OutboxStore(db, clock, config.database.kind);
-  const invitations = new InvitationsService(db, outbox, clock, {
+  const invitations = new InvitationsService(db, outbox, clock, log, {
     publicUrl: config.publicUrl,
     channels: { email: transports.email !== undefined, sms: transports.sms !== undefined },
     retryWindowMs: config.delivery.retryWindowMs,

@@ -14,7 +14,8 @@ import { InProcessRoomBus, type RoomBus } from './room-bus.js';
 import { RoomHub } from './room-hub.js';
 
 /** `info` says once, at start-up, which media backend rooms use. */
-type Log = ConstructorParameters<typeof RoomHub>[4] & { info(msg: string): void };
+type Log = ConstructorParameters<typeof RoomHub>[4] &
+  ConstructorParameters<typeof InProcessRoomBus>[0] & { info(msg: string): void };
 
 export function createRoomHub(
   db: Db,
@@ -23,7 +24,7 @@ export function createRoomHub(
   log: Log,
   /** Read on every join, so an admin's change applies to the next participant. */
   p2pRoomCap: () => Promise<number>,
-  bus: RoomBus = new InProcessRoomBus(),
+  bus: RoomBus = new InProcessRoomBus(log),
 ): RoomHub {
   const sink: SignalSink = (roomId, to, from, payload) => bus.signal(roomId, to, from, payload);
   const ice = (peerId: string) => iceServersFor(config.room, { peerId }, clock.now());

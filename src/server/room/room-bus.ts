@@ -5,6 +5,7 @@
  * in-process implementation serves one node; a Redis one (INCR for `seq`, a capped stream for
  * the log, a hash for the roster, pub/sub for delivery) serves several without changing callers.
  */
+import { callEach } from '../../shared/listeners.js';
 import type {
   ChatMessage,
   RoomParticipant,
@@ -68,6 +69,8 @@ interface RoomState {
 
 export class InProcessRoomBus implements RoomBus {
   private readonly rooms = new Map<string, RoomState>();
+
+  constructor(private readonly log: { error(obj: object, msg: string): void }) {}
 
   async join(roomId: string, member: RoomMember, cap: number): Promise<RoomEvent | 'full'> {
     const room = this.room(roomId);
@@ -159,8 +162,13 @@ export class InProcessRoomBus implements RoomBus {
     return numbered;
   }
 
+  /** A listener that throws is logged; the others, and the caller's change, go on. */
   private publish(room: RoomState, message: BusMessage): void {
-    for (const listener of room.listeners) listener(message);
+    callEach(
+      room.listeners,
+      (listener) => listener(message),
+      (error) => this.log.error({ err: error, kind: message.kind }, 'room bus listener failed'),
+    );
   }
 
   /** An empty room nobody listens to is dropped; its numbering restarts with the next join. */

@@ -11,6 +11,7 @@ import type {
   SignalingErrorCode,
   Welcome,
 } from '../../../shared/signaling.js';
+import { callEach } from '../../../shared/listeners.js';
 import type { MediaProblem } from '../../lib/media-devices.js';
 import { sendsVideo, type MediaPreferences } from '../../lib/media-preferences.js';
 import { LocalMedia } from './local-media.js';
@@ -291,7 +292,11 @@ export class RoomSession {
     // Whose camera this viewer shows large decides what it receives: the high simulcast layer
     // from an SFU, or the full encoding from that peer in the mesh; thumbnails get little.
     this.mediaConnection?.show(largeCameraOf(this.state));
-    for (const listener of this.listeners) listener();
+    callEach(
+      this.listeners,
+      (listener) => listener(),
+      (error) => console.error('Room state listener failed', error),
+    );
   }
 }
 

@@ -3,6 +3,7 @@
  * connection alive with pings, and when it drops, reconnects by itself and takes the same place
  * back (`resume`), so a Wi-Fi blip never sends anyone back to the lobby.
  */
+import { callEach } from '../../../shared/listeners.js';
 import {
   CLOSE_CODES,
   serverFrameSchema,
@@ -98,7 +99,7 @@ export class SignalingClient {
 
   private connect(): void {
     if (this.stopped) return;
-    this.listener.status(this.place ? 'reconnecting' : 'connecting');
+    this.tell((listener) => listener.status(this.place ? 'reconnecting' : 'connecting'));
     const socket = new WebSocket(this.url);
     this.socket = socket;
     let opened = false;
@@ -142,19 +143,27 @@ export class SignalingClient {
         this.seq = frame.seq;
         this.attempts = 0;
         this.startHeartbeat(frame.heartbeatMs);
-        this.listener.welcome(frame);
-        this.listener.status('connected');
+        this.tell((listener) => listener.welcome(frame));
+        this.tell((listener) => listener.status('connected'));
         return;
       case 'signal':
-        return this.listener.signal(frame.from, frame.payload);
+        return this.tell((listener) => listener.signal(frame.from, frame.payload));
       case 'pong':
         return;
       case 'error':
-        return this.listener.error(frame.code, frame.message);
+        return this.tell((listener) => listener.error(frame.code, frame.message));
       default:
         if (frame.seq > this.seq) this.seq = frame.seq;
-        this.listener.event(frame);
+        this.tell((listener) => listener.event(frame));
     }
+  }
+
+  /**
+   * Hands the page what happened. A page handler that throws is logged and goes no further: the
+   * next handler still runs, and this client still answers, pings and reconnects.
+   */
+  private tell(call: (listener: SignalingListener) => void): void {
+    callEach([this.listener], call, (error) => console.error('Signaling listener failed', error));
   }
 
   /**
@@ -189,7 +198,7 @@ export class SignalingClient {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.retry) return;
-    this.listener.status('reconnecting');
+    this.tell((listener) => listener.status('reconnecting'));
     const delay = RETRY_DELAYS_MS[Math.min(this.attempts, RETRY_DELAYS_MS.length - 1)] ?? 3000;
     this.attempts += 1;
     this.retry = setTimeout(() => {
@@ -209,7 +218,7 @@ export class SignalingClient {
   private end(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void {
     this.stopped = true;
     this.clearTimers();
-    this.listener.status(status, detail);
+    this.tell((listener) => listener.status(status, detail));
   }
 
   private clearTimers(): void {
