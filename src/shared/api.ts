@@ -263,6 +263,12 @@ export const GUEST_NAME_MAX = 64;
 
 export const joinParams = z.object({ token: z.string().min(16).max(128) });
 
+/** `POST /api/rooms/:token/leave`: a closing page whose socket was down says it is leaving. */
+export const roomLeaveBody = z.object({
+  peerId: z.string().min(1).max(64),
+  resumeToken: z.string().min(1).max(128),
+});
+
 /** Where a meeting's join window stands at `serverTime`. */
 export const joinStateSchema = z.enum(['not_open_yet', 'open', 'ended', 'cancelled']);
 export type JoinState = z.infer<typeof joinStateSchema>;

@@ -209,6 +209,11 @@ export class LobbyService {
     throw new AppError('UNAUTHENTICATED');
   }
 
+  /** The meeting behind a join link, whatever its state (`MEETING_NOT_FOUND` when none). */
+  async meetingIdOf(token: string): Promise<string> {
+    return (await this.meetingByToken(token)).id;
+  }
+
   /** The meeting a guest may upload a lobby picture for: any not cancelled nor over. */
   async meetingForUpload(token: string): Promise<string> {
     const meeting = await this.meetingByToken(token).catch(() => undefined);

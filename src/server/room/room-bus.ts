@@ -47,6 +47,8 @@ export interface RoomBus {
     reason: 'left' | 'timeout' | 'replaced',
   ): Promise<RoomEvent | undefined>;
   chat(roomId: string, message: ChatMessage): Promise<RoomEvent>;
+  /** A participant's page was reloaded: others renegotiate with it. */
+  restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined>;
   snapshot(roomId: string): Promise<RoomSnapshot>;
   member(roomId: string, peerId: string): Promise<RoomMember | undefined>;
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
@@ -105,6 +107,12 @@ export class InProcessRoomBus implements RoomBus {
 
   async chat(roomId: string, message: ChatMessage): Promise<RoomEvent> {
     return this.append(this.room(roomId), { type: 'chat', message });
+  }
+
+  async restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined> {
+    const room = this.rooms.get(roomId);
+    if (!room?.members.has(peerId)) return undefined;
+    return this.append(room, { type: 'restarted', peerId });
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {

@@ -9,6 +9,7 @@ import type { WebSocket } from 'ws';
 import {
   CLOSE_CODES,
   MEDIA_PEER_ID,
+  PAGE_CLOSE_GRACE_MS,
   type ClientFrame,
   type RoomParticipant,
   type RoomEvent,
@@ -121,6 +122,7 @@ export class RoomHub implements FrameHandler {
       case 'chat':
         return this.sendChat(roomId, peerId, entry, frame.text);
       case 'leave':
+        if (frame.pageClosing) return this.closingPage(connection);
         return this.endForGood(connection, CLOSE_CODES.LEFT);
     }
   }
@@ -176,14 +178,24 @@ export class RoomHub implements FrameHandler {
     this.releaseIfEmpty(entry.meetingId, room);
     if (connection.ended) return;
     void this.bus.update(entry.meetingId, peerId, (p) => ({ ...p, reconnecting: true }));
-    const wait = Math.max(0, connection.lastFrameAt + this.options.reconnectGraceMs - Date.now());
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(peerId);
-      this.pendingSignals.delete(peerId);
-      void this.remove(entry.meetingId, peerId, 'timeout');
-    }, wait);
-    timer.unref();
-    this.graceTimers.set(peerId, timer);
+    if (connection.holdAfterCloseMs !== null) {
+      return this.holdPlace(entry.meetingId, peerId, connection.holdAfterCloseMs, 'left');
+    }
+    const graceLeft = connection.lastFrameAt + this.options.reconnectGraceMs - Date.now();
+    this.holdPlace(entry.meetingId, peerId, Math.max(0, graceLeft), 'timeout');
+  }
+
+  /**
+   * `POST /api/rooms/:token/leave`: a closing page whose socket was down (reconnecting) says
+   * so with a beacon, authenticated by its resume secret. False when there is no such place.
+   */
+  async leaveByBeacon(roomId: string, peerId: string, resumeToken: string): Promise<boolean> {
+    const member = await this.bus.member(roomId, peerId);
+    if (member?.resumeTokenHash !== hashToken(resumeToken)) return false;
+    const live = this.rooms.get(roomId)?.connections.get(peerId);
+    if (live) this.closingPage(live);
+    else this.holdPlace(roomId, peerId, PAGE_CLOSE_GRACE_MS, 'left');
+    return true;
   }
 
   /** The meeting was cancelled: everyone in its room is told and disconnected, on every node. */
@@ -237,6 +249,11 @@ export class RoomHub implements FrameHandler {
       connection.peerId = peerId;
       this.rooms.get(roomId)?.connections.set(peerId, connection);
       await this.bus.update(roomId, peerId, (p) => ({ ...p, reconnecting: false }));
+      if (resume.reload) {
+        // A reloaded page: what the media backend held for the old page's connections is gone.
+        await this.media.left(roomId, peerId);
+        await this.bus.restarted(roomId, peerId);
+      }
     } else {
       await this.replaceDroppedTwin(roomId, entry.identity);
       peerId = randomBytes(9).toString('base64url');
@@ -289,6 +306,29 @@ export class RoomHub implements FrameHandler {
     for (const event of missed) if (event.seq <= snapshot.seq) connection.send(event);
     connection.goLive(snapshot.seq, this.pendingSignals.get(peerId) ?? []);
     this.pendingSignals.delete(peerId);
+  }
+
+  /** The page is going away: its place is held a moment for a reload, then the others see it leave. */
+  private closingPage(connection: RoomConnection): void {
+    connection.holdAfterCloseMs = PAGE_CLOSE_GRACE_MS;
+    connection.socket.close(CLOSE_CODES.LEFT, 'page closing');
+  }
+
+  /** Others see `peerId` as reconnecting until it resumes, or for `waitMs`, then leave. */
+  private holdPlace(
+    roomId: string,
+    peerId: string,
+    waitMs: number,
+    reason: 'left' | 'timeout',
+  ): void {
+    clearTimeout(this.graceTimers.get(peerId));
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(peerId);
+      this.pendingSignals.delete(peerId);
+      void this.remove(roomId, peerId, reason);
+    }, waitMs);
+    timer.unref();
+    this.graceTimers.set(peerId, timer);
   }
 
   /** A fresh join by someone whose earlier connection dropped: the old tile goes at once. */

@@ -16,6 +16,7 @@ import {
   type SignalingErrorCode,
   type Welcome,
 } from '../../../shared/signaling.js';
+import type { SavedPlace } from './saved-place.js';
 
 export type SignalingStatus =
   'connecting' | 'connected' | 'reconnecting' | 'full' | 'closed' | 'refused';
@@ -46,12 +47,22 @@ export class SignalingClient {
   /** Pings sent since the server last said anything. */
   private unansweredPings = 0;
   private stopped = false;
+  /** The first hello takes back a place a reloaded page saved: its media connections are new. */
+  private reloaded = false;
+  private welcomed = false;
 
   constructor(
     private readonly url: string,
     private media: MediaState,
     private readonly listener: SignalingListener,
-  ) {}
+    saved: SavedPlace | null = null,
+  ) {
+    if (saved) {
+      this.place = { peerId: saved.peerId, resumeToken: saved.resumeToken };
+      this.seq = saved.lastSeq;
+      this.reloaded = true;
+    }
+  }
 
   start(): void {
     this.connect();
@@ -63,6 +74,25 @@ export class SignalingClient {
   leave(): void {
     this.send({ type: 'leave' });
     this.stop();
+  }
+
+  /**
+   * The page is going away (tab closed, navigation elsewhere): the room holds the place a
+   * moment for a reload, then the others see us leave. Said on the socket when it is up, else
+   * with a beacon to `beaconUrl`, which the browser sends even as the page unloads.
+   */
+  closePage(beaconUrl: string): void {
+    const said = this.welcomed && this.send({ type: 'leave', pageClosing: true });
+    if (!said && this.place) {
+      const body = JSON.stringify(this.place);
+      globalThis.navigator?.sendBeacon?.(beaconUrl, new Blob([body], { type: 'application/json' }));
+    }
+    this.stop();
+  }
+
+  /** What a reloaded page needs to take this place back (null before the first welcome). */
+  savedPlace(): SavedPlace | null {
+    return this.place && { ...this.place, lastSeq: this.seq };
   }
 
   stop(): void {
@@ -99,14 +129,16 @@ export class SignalingClient {
 
   private connect(): void {
     if (this.stopped) return;
-    this.tell((listener) => listener.status(this.place ? 'reconnecting' : 'connecting'));
+    this.tell((listener) => listener.status(this.welcomed ? 'reconnecting' : 'connecting'));
     const socket = new WebSocket(this.url);
     this.socket = socket;
     let opened = false;
     socket.onopen = () => {
       opened = true;
       this.refusals = 0;
-      const resume = this.place ? { ...this.place, lastSeq: this.seq } : undefined;
+      const resume = this.place
+        ? { ...this.place, lastSeq: this.seq, ...(this.reloaded ? { reload: true } : {}) }
+        : undefined;
       socket.send(JSON.stringify({ type: 'hello', media: this.media, resume }));
     };
     socket.onmessage = (message) => this.receive(message.data);
@@ -141,6 +173,8 @@ export class SignalingClient {
       case 'welcome':
         this.place = { peerId: frame.peerId, resumeToken: frame.resumeToken };
         this.seq = frame.seq;
+        this.welcomed = true;
+        this.reloaded = false;
         this.attempts = 0;
         this.startHeartbeat(frame.heartbeatMs);
         this.tell((listener) => listener.welcome(frame));
