@@ -8,13 +8,13 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable, OutboxTable } from '../storage/schema.js';
+import { joinUrl } from '../join-link.js';
 import { newId } from '../tokens.js';
 import type { UserRow } from '../accounts/members.js';
 import type { InvitationContent, InvitationKind } from './content.js';
 import type { OutboundMessage } from './messages.js';
 import type { OutboxRow, OutboxStore } from './outbox.js';
 import { planDeliveries, type MeetingState, type Recipient } from './plan.js';
-import { joinUrl } from '../meetings/meeting-views.js';
 import { renderEmail } from './render-email.js';
 import { renderSms } from './render-sms.js';
 

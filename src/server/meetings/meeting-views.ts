@@ -4,6 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { Meeting, Participant } from '../../shared/api.js';
+import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 
@@ -33,10 +34,6 @@ export function meetingsVisibleTo(db: Db, viewerId: string) {
       ),
     ]),
   );
-}
-
-export function joinUrl(publicUrl: string, joinToken: string): string {
-  return `${publicUrl}/m/${joinToken}`;
 }
 
 export async function presentMeetings(
