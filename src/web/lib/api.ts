@@ -16,8 +16,8 @@ import type {
   NewMember,
   OutboxDetail,
   OutboxItem,
-  ParticipantIssue,
-  Participant,
+  InviteeIssue,
+  Invitee,
   ParticipantSession,
   Role,
   UpdateMeetingBody,
@@ -28,7 +28,7 @@ import { request } from './http.js';
 export type MeetingScope = 'upcoming' | 'past';
 
 export type ParticipantCheck =
-  { ok: true; participant: Participant } | { ok: false; issue: ParticipantIssue };
+  { ok: true; participant: Invitee } | { ok: false; issue: InviteeIssue };
 
 /** What the lobby sends; a logged-in member sends nothing and joins under their account. */
 export interface JoinRequest {
