@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { PAGE_CLOSE_GRACE_MS } from '../../src/shared/signaling.js';
 import {
   expectSfuDecodingFrom,
   JANUS_MISSING,
@@ -74,6 +75,8 @@ test('reloading the room: the same place, no lobby, video both ways again', asyn
   });
 
   const reloadedAt = Date.now();
+  let socketAfterMs = Infinity;
+  ben.once('websocket', () => (socketAfterMs = Date.now() - reloadedAt));
   await ben.reload();
   await expect(ben.getByTestId('room')).toHaveAttribute('data-status', 'connected');
   const resumeMs = Date.now() - reloadedAt;
@@ -84,8 +87,15 @@ test('reloading the room: the same place, no lobby, video both ways again', asyn
   await expectDecodingFrom(ana, 1);
   await expect(ana.getByTestId('tile')).toHaveCount(2);
   await expect(tileOf(ana, 'Ben').getByTestId('tile-reconnecting')).toHaveCount(0);
-  expect(await ana.evaluate(() => (window as Window & { __benLeft?: number }).__benLeft)).toBe(0);
-  test.info().annotations.push({ type: 'resume after reload', description: `${resumeMs} ms` });
+  // Within the page-close hold the place is resumed and Ben's tile never goes; a reload slower
+  // than that (a starved machine) joins again in the same place, and the tile comes back.
+  const removed = await ana.evaluate(() => (window as Window & { __benLeft?: number }).__benLeft);
+  if (socketAfterMs < PAGE_CLOSE_GRACE_MS - 300) expect(removed).toBe(0);
+  else expect(removed).toBeLessThanOrEqual(1);
+  test.info().annotations.push({
+    type: 'resume after reload',
+    description: `${resumeMs} ms (socket open after ${socketAfterMs} ms)`,
+  });
   await ana.context().close();
   await ben.context().close();
 });

@@ -110,6 +110,37 @@ describe.each(databaseKinds)('room: leaving by closing the page (%s)', (kind) =>
     expect((await reloaded.next('chat')).message.text).toBe('still here?');
   });
 
+  it('lets a reload slower than the hold join again in the same place, with its join time', async () => {
+    const { token, ana, bob } = await twoGuests();
+    const place = {
+      peerId: bob.client.peerId,
+      resumeToken: bob.client.resumeToken,
+      lastSeq: bob.client.lastSeq,
+    };
+    const before = ana.client.frames
+      .flatMap((f) => (f.type === 'joined' ? [f.participant] : []))
+      .find((p) => p.peerId === place.peerId);
+    bob.client.send({ type: 'leave', pageClosing: true });
+    await ana.client.next('left', (f) => f.peerId === place.peerId, DEPARTURE_DEADLINE_MS);
+
+    const late = await connect(token, bob.bearer);
+    const welcome = await late.hello(MEDIA_ON, { ...place, reload: true });
+    expect(welcome).toMatchObject({
+      resumed: false,
+      peerId: place.peerId,
+      resumeToken: place.resumeToken,
+    });
+    const back = await ana.client.next('joined', (f) => f.participant.peerId === place.peerId);
+    expect(back.participant.joinedAt).toBe(before?.joinedAt);
+
+    // Never for another secret: that reload joins as someone new.
+    late.send({ type: 'leave', pageClosing: true });
+    await ana.client.next('left', (f) => f.peerId === place.peerId, DEPARTURE_DEADLINE_MS);
+    const forged = await connect(token, bob.bearer);
+    const other = await forged.hello(MEDIA_ON, { ...place, resumeToken: 'wrong', reload: true });
+    expect(other.peerId).not.toBe(place.peerId);
+  });
+
   it('keeps the media of a plain resume: no restarted event without reload', async () => {
     const { token, ana, bob } = await twoGuests();
     const place = {

@@ -24,7 +24,7 @@ import { MediaRequestError, type MediaBackend } from '../media/media-backend.js'
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
-import type { BusMessage, RoomBus } from './room-bus.js';
+import type { BusMessage, RoomBus, RoomMember } from './room-bus.js';
 
 export interface RoomHubOptions {
   /** How often browsers ping; SILENT_PERIODS_BEFORE_CUT silent periods end a connection. */
@@ -62,6 +62,14 @@ export class RoomHub implements FrameHandler {
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private readonly closeTimers = new WeakMap<RoomConnection, NodeJS.Timeout>();
   private readonly pendingSignals = new Map<string, ServerFrame[]>();
+  /**
+   * Places given up after their page closed, kept (until `until`, ms) for a reload slower
+   * than the hold: it joins again with the same peer id, join time and secret.
+   */
+  private readonly closedPages = new Map<
+    string,
+    { roomId: string; member: RoomMember; until: number }
+  >();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -255,9 +263,11 @@ export class RoomHub implements FrameHandler {
         await this.bus.restarted(roomId, peerId);
       }
     } else {
+      // A reload that came after its closing page's hold: the same place again, as a new join.
+      const closed = resume?.reload ? this.takeClosedPage(roomId, resume, entry.identity) : null;
       await this.replaceDroppedTwin(roomId, entry.identity);
-      peerId = randomBytes(9).toString('base64url');
-      resumeToken = newToken();
+      peerId = closed?.participant.peerId ?? randomBytes(9).toString('base64url');
+      resumeToken = closed && resume ? resume.resumeToken : newToken();
       connection.peerId = peerId;
       this.rooms.get(roomId)?.connections.set(peerId, connection);
       const participant: RoomParticipant = {
@@ -265,7 +275,7 @@ export class RoomHub implements FrameHandler {
         displayName: entry.session.displayName,
         avatarUrl: entry.session.avatarUrl,
         kind: entry.session.kind,
-        joinedAt: this.clock.now().toISOString(),
+        joinedAt: closed?.participant.joinedAt ?? this.clock.now().toISOString(),
         media: frame.media,
         reconnecting: false,
       };
@@ -325,10 +335,34 @@ export class RoomHub implements FrameHandler {
     const timer = setTimeout(() => {
       this.graceTimers.delete(peerId);
       this.pendingSignals.delete(peerId);
-      void this.remove(roomId, peerId, reason);
+      void (async () => {
+        const member = reason === 'left' ? await this.bus.member(roomId, peerId) : undefined;
+        if (member) {
+          const until = Date.now() + this.options.reconnectGraceMs;
+          this.closedPages.set(peerId, { roomId, member, until });
+        }
+        await this.remove(roomId, peerId, reason);
+      })();
     }, waitMs);
     timer.unref();
     this.graceTimers.set(peerId, timer);
+  }
+
+  /** The place a page gave up on closing, if this is its reload (same session and secret). */
+  private takeClosedPage(
+    roomId: string,
+    resume: { peerId: string; resumeToken: string },
+    identity: string,
+  ): RoomMember | null {
+    const closed = this.closedPages.get(resume.peerId);
+    if (!closed) return null;
+    this.closedPages.delete(resume.peerId);
+    const same =
+      closed.roomId === roomId &&
+      closed.until > Date.now() &&
+      closed.member.identity === identity &&
+      closed.member.resumeTokenHash === hashToken(resume.resumeToken);
+    return same ? closed.member : null;
   }
 
   /** A fresh join by someone whose earlier connection dropped: the old tile goes at once. */
@@ -422,7 +456,11 @@ export class RoomHub implements FrameHandler {
 
   /** Ends connections that stopped sending (not even pings): a lid closed, a cable pulled. */
   private sweep(): void {
-    const deadline = Date.now() - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
+    const now = Date.now();
+    for (const [peerId, closed] of this.closedPages) {
+      if (closed.until <= now) this.closedPages.delete(peerId);
+    }
+    const deadline = now - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
     for (const room of this.rooms.values()) {
       for (const connection of room.connections.values()) {
         if (connection.lastFrameAt < deadline) connection.socket.terminate();
