@@ -327,6 +327,25 @@ describe('RoomSession', () => {
       expect(socket.framesOf('signal').map((frame) => frame.to)).not.toContain('ben');
     });
 
+    it('a resumed welcome keeps the media and drops who left while the socket was down', async () => {
+      const { session, socket } = await welcomed();
+      const [toBen, toEva] = FakePeerConnection.created;
+      socket.closeWith(1006); // a dropped network: the client reconnects after a moment
+      await vi.waitFor(() => expect(FakeSocket.opened).toHaveLength(2));
+      const next = FakeSocket.opened[1]!;
+      next.open();
+      // The place is this page's own: its media connections live on, so no reload flag.
+      expect(next.sent[0]).toMatchObject({ resume: { peerId: 'ana', lastSeq: 4 } });
+      expect(next.sent[0]?.resume).not.toHaveProperty('reload');
+
+      next.receive(
+        welcomeOf({ resumed: true, participants: [participant('ben'), participant('ana')] }),
+      );
+      expect(FakePeerConnection.created).toEqual([toBen, toEva]);
+      expect([toBen?.closed, toEva?.closed]).toEqual([false, true]);
+      expect(session.getState().participants.map((p) => p.peerId)).toEqual(['ben', 'ana']);
+    });
+
     it('saves the place for a reload', async () => {
       await welcomed();
       expect(savedPlace()).toEqual({ peerId: 'ana', resumeToken: 'resume-ana', lastSeq: 4 });
