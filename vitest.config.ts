@@ -6,6 +6,7 @@ export default defineConfig({
       'src/**/*.test.ts',
       'tools/**/*.test.ts',
       'test/integration/**/*.test.ts',
+      'test/lint/**/*.test.ts',
       'scripts/**/*.test.ts',
     ],
     environment: 'node',

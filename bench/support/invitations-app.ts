@@ -26,8 +26,7 @@ import { buildApp } from '../../src/server/http/app.js';
 import { SmtpTransport } from '../../src/server/invitations/transports/smtp.js';
 import { SmppTransport } from '../../src/server/invitations/transports/smpp.js';
 import { DeliveryWorker, type Transports } from '../../src/server/invitations/worker.js';
-import { createServices } from '../../src/server/services.js';
-import { migrateToLatest, openDatabase } from '../../src/server/storage/database.js';
+import { createServices, openStorage } from '../../src/server/compose.js';
 
 export interface AppReadyMessage {
   type: 'ready';
@@ -78,8 +77,7 @@ async function main(): Promise<void> {
     MEDIA: 'p2p',
   });
   if (config.database.kind !== 'sqlite') throw new Error('the benchmark expects SQLite');
-  const db = openDatabase(config.database);
-  await migrateToLatest(db);
+  const db = await openStorage(config);
   const log = pino({ level: config.logLevel });
   const smtpConnections = optionalInt('BENCH_SMTP_CONNECTIONS');
   const transports: Transports = {
@@ -94,7 +92,7 @@ async function main(): Promise<void> {
   const concurrency = optionalInt('BENCH_WORKER_CONCURRENCY');
   let worker = services.worker;
   if (concurrency !== undefined) {
-    // As createServices builds it (src/server/services.ts), but for `concurrency`.
+    // As createServices builds it (src/server/compose.ts), but for `concurrency`.
     const custom = new DeliveryWorker(services.outbox, transports, systemClock, log, {
       retryBaseMs: config.delivery.retryBaseMs,
       retryMaxMs: 10 * 60_000,

@@ -17,8 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../src/server/clock.js';
 import { loadConfig } from '../../src/server/config.js';
 import { buildApp } from '../../src/server/http/app.js';
-import { createServices } from '../../src/server/services.js';
-import { migrateToLatest, openDatabase } from '../../src/server/storage/database.js';
+import { createServices, openStorage } from '../../src/server/compose.js';
 
 /** What the child reports once both servers listen and the data is seeded. */
 export interface ReadyMessage {
@@ -83,8 +82,7 @@ async function main(): Promise<void> {
     // Not MEDIA=auto: a machine with `janus` installed would start a local Janus.
     MEDIA: 'p2p',
   });
-  const db = openDatabase(config.database);
-  await migrateToLatest(db);
+  const db = await openStorage(config);
   const services = createServices(db, config, systemClock);
   // logger: true as in production (main.ts); LOG_LEVEL=silent keeps it quiet.
   const app = await buildApp({

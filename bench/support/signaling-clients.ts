@@ -50,7 +50,7 @@ export type WorkerReport =
 
 const CHAT_PREFIX = 'bench ';
 
-class Participant {
+class BenchParticipant {
   peerId = '';
   /** Other members in the room, once everyone has joined. */
   others = 0;
@@ -130,7 +130,7 @@ class Participant {
   }
 }
 
-let participants: Participant[] = [];
+let participants: BenchParticipant[] = [];
 let latencies: number[] = [];
 let measureFrom = Infinity;
 let received = 0;
@@ -175,7 +175,7 @@ async function timed<T>(
 }
 
 async function join(url: string, seats: Seat[], concurrency: number): Promise<WorkerReport> {
-  participants = seats.map((seat) => new Participant(seat, recordChat, recordError));
+  participants = seats.map((seat) => new BenchParticipant(seat, recordChat, recordError));
   const failures: string[] = [];
   const joinMs = await timed(participants, concurrency, (p) => p.join(url), failures);
   const roomSizes = new Map<number, number>();
@@ -204,7 +204,7 @@ async function chat(command: Extract<WorkerCommand, { type: 'chat' }>): Promise<
       const now = performance.now();
       const due = Math.floor(((Math.min(now, end) - start) / 1000) * command.sendsPerSecond);
       while (sent < due) {
-        const sender = order[sent % order.length] as Participant;
+        const sender = order[sent % order.length] as BenchParticipant;
         sender.chat();
         expected += sender.others;
         sent += 1;

@@ -15,8 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../src/server/clock.js';
 import { loadConfig } from '../../src/server/config.js';
 import { buildApp } from '../../src/server/http/app.js';
-import { createServices } from '../../src/server/services.js';
-import { migrateToLatest, openDatabase } from '../../src/server/storage/database.js';
+import { createServices, openStorage } from '../../src/server/compose.js';
 
 const MEMBER = { email: 'organizer@bench.example', password: 'bench passphrase 1' };
 
@@ -75,8 +74,7 @@ async function main(): Promise<void> {
     P2P_ROOM_CAP: roomCap,
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
-  const db = openDatabase(config.database);
-  await migrateToLatest(db);
+  const db = await openStorage(config);
   const services = createServices(db, config, systemClock);
   // logger: true as in production (main.ts); LOG_LEVEL=silent keeps it quiet.
   const app = await buildApp({ config, services, logger: true, webDir: path.join(dataDir, 'web') });

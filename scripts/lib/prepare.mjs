@@ -50,7 +50,9 @@ export function ensureBuilt() {
     mtime(path.join(root, 'vite.config.ts')),
     mtime(path.join(root, 'scripts', 'vite-precompress.ts')),
     mtime(path.join(root, 'tsconfig.json')),
+    mtime(path.join(root, 'tsconfig.base.json')),
     mtime(path.join(root, 'tsconfig.server.json')),
+    mtime(path.join(root, 'tsconfig.web.json')),
   );
   const built =
     fs.existsSync(path.join(root, 'dist', 'server', 'main.js')) &&

@@ -1,18 +1,13 @@
 /**
- * The composition root: config -> storage -> services -> http -> listen. The only place that
- * picks concrete adapters.
+ * The composition root: config -> storage -> services -> http -> listen. The adapters (database,
+ * delivery transports, media backend, room bus) are picked by compose.ts, which the tests share.
  */
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './clock.js';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
+import { createServices, createTransports, openStorage } from './compose.js';
 import { buildApp } from './http/app.js';
-import { SmtpTransport } from './invitations/transports/smtp.js';
-import { HttpSmsTransport } from './invitations/transports/http-sms.js';
-import { SmppTransport } from './invitations/transports/smpp.js';
-import type { Transports } from './invitations/worker.js';
-import { createServices } from './services.js';
-import { migrateToLatest, openDatabase } from './storage/database.js';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
 /** Lobby uploads no guest ended up using are kept this long (the lobby issue's rule). */
@@ -30,8 +25,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const db = openDatabase(config.database);
-  await migrateToLatest(db);
+  const db = await openStorage(config);
   const log = pino({ level: config.logLevel });
   const services = createServices(db, config, systemClock, createTransports(config, log), log);
   const firstAdmin = await ensureFirstAdmin(services.members, config.admin);
@@ -63,22 +57,6 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   printWelcome(config, firstAdmin);
-}
-
-/** Picks the delivery transports from config; a channel left unset keeps its messages for admins. */
-function createTransports(config: Config, log: Logger): Transports {
-  const { smtpUrl, mailFrom, smtpMaxConnections, smsUrl, smsFrom } = config.delivery;
-  const smsLog = log.child({ component: 'sms' });
-  return {
-    email: smtpUrl
-      ? new SmtpTransport({ url: smtpUrl, from: mailFrom, maxConnections: smtpMaxConnections })
-      : undefined,
-    sms: !smsUrl
-      ? undefined
-      : smsUrl.startsWith('smpp:')
-        ? new SmppTransport({ url: smsUrl, source: smsFrom, logger: smsLog })
-        : new HttpSmsTransport({ url: smsUrl, from: smsFrom }),
-  };
 }
 
 function printWelcome(

@@ -1,4 +1,7 @@
-/** Random secrets and their storage form. Every token carries 256 bits from the CSPRNG. */
+/**
+ * Random secrets and their storage form, from the CSPRNG: 256 bits unless the caller asks for
+ * fewer (join tokens carry 128, short enough for a link and still beyond guessing).
+ */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 export const TOKEN_BYTES = 32;

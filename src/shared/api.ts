@@ -71,6 +71,8 @@ export const createMemberBody = z
     password: z.string().min(10, 'at least 10 characters').max(256),
   })
   .strict();
+/** A member to create, as the server takes it once parsed (the role always set). */
+export type NewMember = z.infer<typeof createMemberBody>;
 
 /** A member changing their own password; the new one follows createMemberBody's rule. */
 export const changePasswordBody = z
@@ -118,34 +120,34 @@ export const avatarSchema = z.object({ id: z.string(), url: z.string() });
 
 // ---- meetings ---------------------------------------------------------------------------------
 
-export const participantKindSchema = z.enum(['email', 'phone', 'member']);
-export type ParticipantKind = z.infer<typeof participantKindSchema>;
+export const inviteeKindSchema = z.enum(['email', 'phone', 'member']);
+export type InviteeKind = z.infer<typeof inviteeKindSchema>;
 
-export const participantSchema = z.object({
-  kind: participantKindSchema,
+export const inviteeSchema = z.object({
+  kind: inviteeKindSchema,
   /** Normalized: lower-cased email, E.164 number, or member user name. */
   address: z.string(),
   /** For members, their display name; otherwise null. */
   displayName: z.string().nullable(),
 });
-export type Participant = z.infer<typeof participantSchema>;
+export type Invitee = z.infer<typeof inviteeSchema>;
 
-export const participantIssueSchema = z.object({
+export const inviteeIssueSchema = z.object({
   index: z.number().int(),
   input: z.string(),
   code: z.enum(PARTICIPANT_ERROR_CODES),
   message: z.string(),
 });
-export type ParticipantIssue = z.infer<typeof participantIssueSchema>;
+export type InviteeIssue = z.infer<typeof inviteeIssueSchema>;
 
-export const participantInputs = z.array(z.string().max(320)).max(PARTICIPANTS_MAX);
+export const inviteeInputs = z.array(z.string().max(320)).max(PARTICIPANTS_MAX);
 
-export const checkParticipantsBody = z.object({ participants: participantInputs });
+export const checkParticipantsBody = z.object({ participants: inviteeInputs });
 export const checkParticipantsReply = z.object({
   results: z.array(
     z.union([
-      z.object({ ok: z.literal(true), participant: participantSchema }),
-      z.object({ ok: z.literal(false), issue: participantIssueSchema }),
+      z.object({ ok: z.literal(true), participant: inviteeSchema }),
+      z.object({ ok: z.literal(false), issue: inviteeIssueSchema }),
     ]),
   ),
 });
@@ -176,7 +178,7 @@ const passwordFields = {
 export const createMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX),
-    participants: participantInputs.default([]),
+    participants: inviteeInputs.default([]),
     startsAt: isoWithOffset,
     durationMinutes: z
       .number()
@@ -193,7 +195,7 @@ export type CreateMeetingBody = z.input<typeof createMeetingBody>;
 export const updateMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX).optional(),
-    participants: participantInputs.optional(),
+    participants: inviteeInputs.optional(),
     startsAt: isoWithOffset.optional(),
     durationMinutes: z
       .number()
@@ -233,7 +235,7 @@ export const meetingSchema = z.object({
   organizer: z.object({ id: z.string(), displayName: z.string() }),
   /** True when the viewer organizes this meeting (and so may edit or cancel it). */
   isOrganizer: z.boolean(),
-  participants: z.array(participantSchema),
+  participants: z.array(inviteeSchema),
   createdAt: z.string(),
   /** Guests must type a password in the lobby (lock icon in lists). */
   passwordProtected: z.boolean(),
@@ -260,6 +262,12 @@ export type AdminMeetingsFilter = z.infer<typeof adminMeetingsQuery>['filter'];
 export const GUEST_NAME_MAX = 64;
 
 export const joinParams = z.object({ token: z.string().min(16).max(128) });
+
+/** `POST /api/rooms/:token/leave`: a closing page whose socket was down says it is leaving. */
+export const roomLeaveBody = z.object({
+  peerId: z.string().min(1).max(64),
+  resumeToken: z.string().min(1).max(128),
+});
 
 /** Where a meeting's join window stands at `serverTime`. */
 export const joinStateSchema = z.enum(['not_open_yet', 'open', 'ended', 'cancelled']);
@@ -342,7 +350,7 @@ export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
 export const deliverySchema = z.object({
   id: z.string(),
-  participant: z.object({ kind: participantKindSchema, address: z.string() }),
+  participant: z.object({ kind: inviteeKindSchema, address: z.string() }),
   channel: z.enum(['email', 'sms']),
   /** What the message announced. */
   kind: z.enum(['invite', 'update', 'cancel']),

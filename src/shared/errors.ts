@@ -41,6 +41,10 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   MEETING_NOT_FOUND: { status: 404, message: 'This meeting does not exist.' },
   MEMBER_NOT_FOUND: { status: 404, message: 'This member does not exist.' },
+  ROOM_PLACE_NOT_FOUND: {
+    status: 404,
+    message: 'Nobody with this place and secret is in the room (they may have left already).',
+  },
   MEETING_CANCELLED: { status: 409, message: 'This meeting has been cancelled.' },
   JOIN_NOT_OPEN_YET: { status: 409, message: 'This meeting is not open for joining yet.' },
   MEETING_ENDED: { status: 409, message: 'This meeting is over.' },

@@ -204,7 +204,16 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     media: mediaStateSchema,
     /** After a dropped socket: take the same place back and get the events missed since `lastSeq`. */
     resume: z
-      .object({ peerId, resumeToken: z.string().min(1).max(128), lastSeq: z.number().int() })
+      .object({
+        peerId,
+        resumeToken: z.string().min(1).max(128),
+        lastSeq: z.number().int(),
+        /**
+         * The page was reloaded: its media connections are new, so the others drop theirs to
+         * this participant (`restarted`) and negotiate again, as with a newcomer.
+         */
+        reload: z.boolean().optional(),
+      })
       .optional(),
   }),
   z.object({ type: z.literal('media'), media: mediaStateSchema }),
@@ -214,7 +223,14 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     text: z.string().trim().min(1).max(MAX_CHAT_CHARS),
   }),
   z.object({ type: z.literal('ping'), at: z.number().optional() }),
-  z.object({ type: z.literal('leave') }),
+  z.object({
+    type: z.literal('leave'),
+    /**
+     * The page is closing (the tab, or a navigation away). The place is held a moment
+     * (PAGE_CLOSE_GRACE_MS) for a reload to resume it, then the others see `left`.
+     */
+    pageClosing: z.boolean().optional(),
+  }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -231,6 +247,11 @@ export const roomEventSchema = z.discriminatedUnion('type', [
     reason: z.enum(['left', 'timeout', 'replaced']),
   }),
   z.object({ type: z.literal('chat'), seq: z.number(), message: chatMessageSchema }),
+  /**
+   * The participant's page was reloaded and took its place back with new media connections:
+   * close yours to it; it negotiates again as a newcomer does.
+   */
+  z.object({ type: z.literal('restarted'), seq: z.number(), peerId }),
 ]);
 export type RoomEvent = z.infer<typeof roomEventSchema>;
 
@@ -272,6 +293,12 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+/**
+ * How long a place is held after its page said it is closing: long enough for a reload on a
+ * fair connection to resume it, short enough that the others see a closed tab leave within 2 s.
+ */
+export const PAGE_CLOSE_GRACE_MS = 1500;
 
 /** Messages per second a connection may send (a burst allowance on top); more closes it. */
 export const RATE_LIMIT = { perSecond: 50, burst: 200 } as const;

@@ -59,7 +59,7 @@ test('three participants see and hear each other, pick the main video, share a s
   await expect.poll(() => mainIsLarger(ben, 'Administrator', 'Ana')).toBe(true);
 
   // ...and a click changes the main video for this viewer only: the new main's camera comes
-  // larger within 2 s (about 100 ms here), and the old main's comes down to a thumbnail's.
+  // larger within 2 s, and the old main's comes down to a thumbnail's.
   const toBen = await timeLayerSwitch(ana, 'Ben', 'Administrator');
   test.info().annotations.push({ type: 'camera size switch', description: toBen.widths });
   expect(toBen.up, toBen.widths).toBeLessThan(2000);

@@ -6,8 +6,12 @@ import { databaseKinds, startTestApp, type TestApp } from '../support/harness.js
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Route = [method: Method, path: string];
 
-/** Routes anyone may call: log in, log out, the lobby (facts, passing it, who am I), liveness. */
+/**
+ * Routes anyone may call: log in, log out, the lobby (facts, passing it, who am I), liveness,
+ * and a closing room page's beacon (authenticated by its resume secret, room-leaving.test.ts).
+ */
 const PUBLIC_ROUTES = new Set([
+  'POST /api/rooms/{token}/leave',
   'POST /api/session',
   'DELETE /api/session',
   'GET /api/join/{token}',

@@ -1,10 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  CreateMeetingBody,
-  ErrorBody,
-  Meeting,
-  ParticipantIssue,
-} from '../../src/shared/api.js';
+import type { CreateMeetingBody, ErrorBody, Meeting, InviteeIssue } from '../../src/shared/api.js';
 import { databaseKinds, startTestApp, type TestApp } from '../support/harness.js';
 
 const START = '2030-03-01T10:00:00.000Z';
@@ -165,7 +160,7 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
       });
 
       expect(response.statusCode).toBe(400);
-      const body = response.json<ErrorBody & { details: { participants: ParticipantIssue[] } }>();
+      const body = response.json<ErrorBody & { details: { participants: InviteeIssue[] } }>();
       expect(body.code).toBe('INVALID_PARTICIPANTS');
       expect(
         body.details.participants.map(({ index, input, code }) => ({ index, input, code })),

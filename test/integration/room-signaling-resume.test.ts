@@ -2,7 +2,7 @@
  * The room's signaling server when sockets drop: resuming a place with the missed events
  * replayed in order, a fresh join replacing a dropped twin, the grace time and the heartbeat.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES, type ServerFrame } from '../../src/shared/signaling.js';
 import { databaseKinds, startTestApp, type TestApp } from '../support/harness.js';
 import {
@@ -272,13 +272,24 @@ describe.each(databaseKinds)('room signaling: grace time and heartbeat (%s)', (k
 
 describe.each(databaseKinds)('room signaling: a late ping (%s)', (kind) => {
   const HEARTBEAT_MS = 400;
+  // The hub's sweep (setInterval) and the time it compares (Date) are fake from before the app
+  // starts until after it closes (these hooks are registered before roomEnvironment's), so the
+  // test moves time by exact periods; sockets, database and the client's waits stay real.
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
   const room = roomEnvironment(kind, { ROOM_HEARTBEAT_MS: String(HEARTBEAT_MS) });
 
   it('keeps a connection silent for four periods, as a page starved of CPU pings late', async () => {
     const token = await room.meeting();
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS / 2); // the hello lands between two sweeps
     const late = await room.guest(token, 'Late Lou');
-    // 4.25 periods without a frame: past the 3 periods that once ended it, short of the 5 that do.
-    await new Promise((resolve) => setTimeout(resolve, 4.25 * HEARTBEAT_MS));
+    // The last sweep before the ping sees 4.5 periods without a frame: past the 3 (or 4) that
+    // would end it, short of the 5 that do. A cut connection fails the ping below.
+    await vi.advanceTimersByTimeAsync(4.5 * HEARTBEAT_MS);
     expect(late.client.isOpen).toBe(true);
     late.client.send({ type: 'ping', at: 1 });
     expect(await late.client.next('pong')).toMatchObject({ type: 'pong', at: 1 });

@@ -1,6 +1,7 @@
 /**
  * How Debian's Chromium is launched for end-to-end tests and benchmarks: as root, headless, with
- * no network chatter (this machine's network is closed) and a fake camera and microphone.
+ * no background network traffic (nothing beyond loopback is needed or may be waited for) and a
+ * fake camera and microphone.
  */
 export const chromiumLaunch = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

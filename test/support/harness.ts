@@ -11,10 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import type { Clock } from '../../src/server/clock.js';
 import { buildApp } from '../../src/server/http/app.js';
-import type { Services } from '../../src/server/http/context.js';
-import { createServices } from '../../src/server/services.js';
+import { createServices, openStorage, type Services } from '../../src/server/compose.js';
 import type { Transports } from '../../src/server/invitations/worker.js';
-import { migrateToLatest, openDatabase, type Db } from '../../src/server/storage/database.js';
+import type { Db } from '../../src/server/storage/database.js';
 import type { Role } from '../../src/shared/api.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -84,8 +83,7 @@ export async function startTestApp(
   const clock = new TestClock();
 
   async function open() {
-    const db = openDatabase(config.database);
-    await migrateToLatest(db);
+    const db = await openStorage(config);
     const services = createServices(db, config, clock, makeTransports());
     const app = await buildApp({
       config,

@@ -106,7 +106,7 @@ export class RoomClient {
   /** Sends hello and waits for welcome; remembers the place for a later resume. */
   async hello(
     media: MediaState = MEDIA_ON,
-    resume?: { peerId: string; resumeToken: string; lastSeq: number },
+    resume?: { peerId: string; resumeToken: string; lastSeq: number; reload?: boolean },
   ): Promise<Welcome> {
     this.send(resume ? { type: 'hello', media, resume } : { type: 'hello', media });
     return this.next('welcome');

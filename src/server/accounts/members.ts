@@ -1,5 +1,5 @@
 /** Members of the organization: creation, listing, role and disabled state, own profile. */
-import type { Member, Role, Language } from '../../shared/api.js';
+import type { Member, Role, Language, NewMember } from '../../shared/api.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
@@ -24,14 +24,6 @@ export function toMember(row: UserRow): Member {
     language: row.language,
     disabled: row.disabled === 1,
   };
-}
-
-export interface NewMember {
-  email: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  password: string;
 }
 
 export class MembersService {

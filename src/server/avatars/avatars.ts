@@ -3,12 +3,11 @@
  * re-encoded by sharp into a 256×256 WebP with all metadata (EXIF GPS included) dropped, and
  * stored under a random id. Anything that is not a plain raster picture is refused.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
-import { newId } from '../tokens.js';
-import { reencodeUpload, writeFileAtomically } from './reencode.js';
+import { PictureFiles } from './picture-files.js';
+import { reencodeUpload } from './reencode.js';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 const AVATAR_SIZE_PX = 256;
@@ -21,26 +20,23 @@ const ACCEPTED_MIME = new Set([
   'image/heif',
   'image/avif',
 ]);
-const ID_PATTERN = /^[0-9a-f-]{36}$/;
 
 export class AvatarsService {
-  private readonly dir: string;
+  private readonly files: PictureFiles;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     dataDir: string,
   ) {
-    this.dir = path.join(dataDir, 'avatars');
+    this.files = new PictureFiles(path.join(dataDir, 'avatars'), 'webp');
   }
 
   async store(
     bytes: Buffer,
     owner: { ownerUserId: string | null; meetingId: string | null },
   ): Promise<{ id: string; url: string }> {
-    const webp = await reencode(bytes);
-    const id = newId();
-    await writeFileAtomically(this.file(id), webp);
+    const id = await this.files.save(await reencode(bytes));
     await this.db
       .insertInto('avatars')
       .values({
@@ -54,13 +50,8 @@ export class AvatarsService {
   }
 
   /** The stored WebP for an id, or undefined when there is none. */
-  async read(id: string): Promise<Buffer | undefined> {
-    if (!ID_PATTERN.test(id)) return undefined;
-    try {
-      return await fs.readFile(this.file(id));
-    } catch {
-      return undefined;
-    }
+  read(id: string): Promise<Buffer | undefined> {
+    return this.files.read(id);
   }
 
   /**
@@ -92,13 +83,9 @@ export class AvatarsService {
       .execute();
     for (const { id } of stale) {
       await this.db.deleteFrom('avatars').where('id', '=', id).execute();
-      await fs.rm(this.file(id), { force: true });
+      await this.files.remove(id);
     }
     return stale.length;
-  }
-
-  private file(id: string): string {
-    return path.join(this.dir, `${id}.webp`);
   }
 }
 

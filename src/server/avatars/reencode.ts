@@ -3,8 +3,6 @@
  * sniffed type, a pixel limit before decoding, one frame only, EXIF orientation applied (metadata is then dropped), and
  * sharp's failures turned into the error codes people understand.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.js';
@@ -28,14 +26,6 @@ export async function reencodeUpload(
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !rules.accepted.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
   return reencodeImage(bytes, finish);
-}
-
-/** Writes under a temporary name first, so a crash never leaves a half-written file in place. */
-export async function writeFileAtomically(file: string, bytes: Buffer): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.tmp`;
-  await fs.writeFile(temporary, bytes);
-  await fs.rename(temporary, file);
 }
 
 async function reencodeImage(bytes: Buffer, finish: (image: Sharp) => Sharp): Promise<Buffer> {

@@ -17,9 +17,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Services } from '../compose.js';
 import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
-import type { RouteContext, Services } from './context.js';
+import type { RouteContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';

@@ -3,17 +3,18 @@
  * transaction so the change and its messages commit together, and answers what was delivered.
  */
 import type { Selectable } from 'kysely';
+import { callEach } from '../../shared/listeners.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable, OutboxTable } from '../storage/schema.js';
+import { joinUrl } from '../join-link.js';
 import { newId } from '../tokens.js';
 import type { UserRow } from '../accounts/members.js';
 import type { InvitationContent, InvitationKind } from './content.js';
 import type { OutboundMessage } from './messages.js';
 import type { OutboxRow, OutboxStore } from './outbox.js';
 import { planDeliveries, type MeetingState, type Recipient } from './plan.js';
-import { joinUrl } from '../meetings/meeting-views.js';
 import { renderEmail } from './render-email.js';
 import { renderSms } from './render-sms.js';
 
@@ -51,6 +52,7 @@ export class InvitationsService {
     private readonly db: Db,
     private readonly store: OutboxStore,
     private readonly clock: Clock,
+    private readonly log: { error(obj: object, msg: string): void },
     private readonly options: InvitationsOptions,
   ) {
     this.domain = new URL(options.publicUrl).hostname;
@@ -62,9 +64,16 @@ export class InvitationsService {
     return () => this.listeners.delete(listener);
   }
 
-  /** To call after the transaction that recorded a change committed. */
+  /**
+   * To call after the transaction that recorded a change committed. A listener that throws is
+   * logged: the change is saved, so the request that made it must not fail.
+   */
   notifyQueued(): void {
-    for (const listener of this.listeners) listener();
+    callEach(
+      this.listeners,
+      (listener) => listener(),
+      (error) => this.log.error({ err: error }, 'outbox listener failed'),
+    );
   }
 
   /** Writes the outbox rows for one change, inside the caller's transaction. */

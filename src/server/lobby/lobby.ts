@@ -106,13 +106,7 @@ export class LobbyService {
 
     if (member && (insider || meeting.password === null)) {
       return {
-        session: {
-          kind: 'member',
-          displayName: member.display_name,
-          avatarUrl: avatarUrl(member.avatar_id),
-          meeting: { name: meeting.name },
-          expiresAt: window.closesAt.toISOString(),
-        },
+        session: memberSession(member, meeting, window.closesAt),
         guestToken: null,
         expiresAt: window.closesAt,
       };
@@ -209,16 +203,15 @@ export class LobbyService {
       return {
         ...room,
         identity: `member:${member.id}`,
-        session: {
-          kind: 'member',
-          displayName: member.display_name,
-          avatarUrl: avatarUrl(member.avatar_id),
-          meeting: { name: meeting.name },
-          expiresAt: window.closesAt.toISOString(),
-        },
+        session: memberSession(member, meeting, window.closesAt),
       };
     }
     throw new AppError('UNAUTHENTICATED');
+  }
+
+  /** The meeting behind a join link, whatever its state (`MEETING_NOT_FOUND` when none). */
+  async meetingIdOf(token: string): Promise<string> {
+    return (await this.meetingByToken(token)).id;
   }
 
   /** The meeting a guest may upload a lobby picture for: any not cancelled nor over. */
@@ -296,6 +289,17 @@ export class LobbyService {
     if (!meeting) throw new AppError('MEETING_NOT_FOUND');
     return meeting;
   }
+}
+
+/** A member passes under their own account, until the join window closes. */
+function memberSession(member: UserRow, meeting: MeetingRow, closesAt: Date): ParticipantSession {
+  return {
+    kind: 'member',
+    displayName: member.display_name,
+    avatarUrl: avatarUrl(member.avatar_id),
+    meeting: { name: meeting.name },
+    expiresAt: closesAt.toISOString(),
+  };
 }
 
 /** Constant-time comparison of two secrets of any length (hashing evens the lengths). */

@@ -3,7 +3,8 @@
  * `Meeting` (organizer name and participants loaded in one query for a whole list).
  */
 import type { Selectable } from 'kysely';
-import type { Meeting, Participant } from '../../shared/api.js';
+import type { Meeting, Invitee } from '../../shared/api.js';
+import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 
@@ -35,10 +36,6 @@ export function meetingsVisibleTo(db: Db, viewerId: string) {
   );
 }
 
-export function joinUrl(publicUrl: string, joinToken: string): string {
-  return `${publicUrl}/m/${joinToken}`;
-}
-
 export async function presentMeetings(
   db: Db,
   publicUrl: string,
@@ -57,7 +54,7 @@ export async function presentMeetings(
           .orderBy('p.meeting_id')
           .orderBy('p.position')
           .execute();
-  const byMeeting = new Map<string, Participant[]>();
+  const byMeeting = new Map<string, Invitee[]>();
   for (const p of participantRows) {
     const list = byMeeting.get(p.meeting_id) ?? [];
     list.push({ kind: p.kind, address: p.address, displayName: p.display_name ?? null });

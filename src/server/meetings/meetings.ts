@@ -1,7 +1,7 @@
 /**
  * Meetings: scheduled (name, start, duration, time zone, invitees) or quick (instant). Only the
- * organizer changes a meeting; the organizer and member invitees can see it; anyone else is told
- * it does not exist, so ids cannot be probed.
+ * organizer changes a meeting; the organizer, member invitees and admins can see it; anyone else
+ * is told it does not exist, so ids cannot be probed.
  */
 import type { Selectable } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js/max';
@@ -9,8 +9,8 @@ import type {
   AdminMeetingsFilter,
   Delivery,
   Meeting,
-  Participant,
-  ParticipantIssue,
+  Invitee,
+  InviteeIssue,
 } from '../../shared/api.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
@@ -59,7 +59,7 @@ export interface MeetingsOptions {
   policy: () => Promise<MeetingPolicy>;
 }
 
-type ParticipantRow = Participant & { userId: string | null };
+type ParticipantRow = Invitee & { userId: string | null };
 
 export class MeetingsService {
   constructor(
@@ -293,7 +293,7 @@ export class MeetingsService {
 
   private async resolveOrThrow(inputs: string[]): Promise<ParticipantRow[]> {
     const results = await this.checkParticipants(inputs);
-    const issues: ParticipantIssue[] = results.flatMap((r) => (r.ok ? [] : [r.issue]));
+    const issues: InviteeIssue[] = results.flatMap((r) => (r.ok ? [] : [r.issue]));
     if (issues.length > 0) {
       throw new AppError('INVALID_PARTICIPANTS', { details: { participants: issues } });
     }

@@ -5,7 +5,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import type { Participant, ParticipantIssue } from '../../shared/api.js';
+import type { Invitee, InviteeIssue } from '../../shared/api.js';
 import type { ParticipantErrorCode } from '../../shared/errors.js';
 
 /** One typed entry before member lookup: either final, a user name to look up, or refused. */
@@ -52,8 +52,8 @@ export function classifyParticipant(raw: string, defaultRegion: CountryCode): Cl
 }
 
 export type Resolved =
-  | { ok: true; participant: Participant & { userId: string | null } }
-  | { ok: false; issue: ParticipantIssue };
+  | { ok: true; participant: Invitee & { userId: string | null } }
+  | { ok: false; issue: InviteeIssue };
 
 /**
  * Classifies every entry, looks members up, and merges duplicates (same kind and normalized
@@ -103,6 +103,6 @@ export async function resolveParticipants(
   return results;
 }
 
-function issue(index: number, input: string, code: ParticipantErrorCode): ParticipantIssue {
+function issue(index: number, input: string, code: ParticipantErrorCode): InviteeIssue {
   return { index, input, code, message: PARTICIPANT_MESSAGES[code] };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RoomParticipant } from '../../shared/signaling.js';
 import { InProcessRoomBus, type BusMessage, type RoomMember } from './room-bus.js';
 
@@ -15,9 +15,11 @@ function member(peerId: string): RoomMember {
   return { participant, identity: `guest:${peerId}`, resumeTokenHash: 'x' };
 }
 
+const newBus = (log = { error: vi.fn() }) => new InProcessRoomBus(log);
+
 describe('InProcessRoomBus', () => {
   it('numbers events per room and delivers them to listeners in order', async () => {
-    const bus = new InProcessRoomBus();
+    const bus = newBus();
     const seen: BusMessage[] = [];
     bus.subscribe('r1', (m) => seen.push(m));
     await bus.join('r1', member('a'), 6);
@@ -32,7 +34,7 @@ describe('InProcessRoomBus', () => {
   });
 
   it('refuses a join over the cap and counts only present members', async () => {
-    const bus = new InProcessRoomBus();
+    const bus = newBus();
     expect(await bus.join('r', member('a'), 2)).not.toBe('full');
     expect(await bus.join('r', member('b'), 2)).not.toBe('full');
     expect(await bus.join('r', member('c'), 2)).toBe('full');
@@ -41,7 +43,7 @@ describe('InProcessRoomBus', () => {
   });
 
   it('replays the events after a sequence number, and says when it cannot', async () => {
-    const bus = new InProcessRoomBus();
+    const bus = newBus();
     const unsubscribe = bus.subscribe('r', () => {});
     await bus.join('r', member('a'), 6);
     for (let i = 0; i < 1100; i += 1) {
@@ -57,9 +59,25 @@ describe('InProcessRoomBus', () => {
   });
 
   it('ignores updates and leaves for someone not in the room', async () => {
-    const bus = new InProcessRoomBus();
+    const bus = newBus();
     expect(await bus.update('r', 'ghost', (p) => p)).toBeUndefined();
     expect(await bus.leave('r', 'ghost', 'timeout')).toBeUndefined();
     expect((await bus.snapshot('r')).members).toEqual([]);
+  });
+
+  it('logs a listener that throws and still delivers the event to the next one', async () => {
+    const log = { error: vi.fn() };
+    const bus = newBus(log);
+    const seen: BusMessage[] = [];
+    bus.subscribe('r', () => {
+      throw new Error('listener bug');
+    });
+    bus.subscribe('r', (m) => seen.push(m));
+    const joined = await bus.join('r', member('a'), 6);
+    expect(seen).toEqual([{ kind: 'event', event: joined }]);
+    expect(log.error).toHaveBeenCalledExactlyOnceWith(
+      { err: new Error('listener bug'), kind: 'event' },
+      'room bus listener failed',
+    );
   });
 });

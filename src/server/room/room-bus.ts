@@ -5,6 +5,7 @@
  * in-process implementation serves one node; a Redis one (INCR for `seq`, a capped stream for
  * the log, a hash for the roster, pub/sub for delivery) serves several without changing callers.
  */
+import { callEach } from '../../shared/listeners.js';
 import type {
   ChatMessage,
   RoomParticipant,
@@ -46,6 +47,8 @@ export interface RoomBus {
     reason: 'left' | 'timeout' | 'replaced',
   ): Promise<RoomEvent | undefined>;
   chat(roomId: string, message: ChatMessage): Promise<RoomEvent>;
+  /** A participant's page was reloaded: others renegotiate with it. */
+  restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined>;
   snapshot(roomId: string): Promise<RoomSnapshot>;
   member(roomId: string, peerId: string): Promise<RoomMember | undefined>;
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
@@ -68,6 +71,8 @@ interface RoomState {
 
 export class InProcessRoomBus implements RoomBus {
   private readonly rooms = new Map<string, RoomState>();
+
+  constructor(private readonly log: { error(obj: object, msg: string): void }) {}
 
   async join(roomId: string, member: RoomMember, cap: number): Promise<RoomEvent | 'full'> {
     const room = this.room(roomId);
@@ -102,6 +107,12 @@ export class InProcessRoomBus implements RoomBus {
 
   async chat(roomId: string, message: ChatMessage): Promise<RoomEvent> {
     return this.append(this.room(roomId), { type: 'chat', message });
+  }
+
+  async restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined> {
+    const room = this.rooms.get(roomId);
+    if (!room?.members.has(peerId)) return undefined;
+    return this.append(room, { type: 'restarted', peerId });
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {
@@ -159,8 +170,13 @@ export class InProcessRoomBus implements RoomBus {
     return numbered;
   }
 
+  /** A listener that throws is logged; the others, and the caller's change, go on. */
   private publish(room: RoomState, message: BusMessage): void {
-    for (const listener of room.listeners) listener(message);
+    callEach(
+      room.listeners,
+      (listener) => listener(message),
+      (error) => this.log.error({ err: error, kind: message.kind }, 'room bus listener failed'),
+    );
   }
 
   /** An empty room nobody listens to is dropped; its numbering restarts with the next join. */

@@ -29,6 +29,8 @@ export class RoomConnection {
   lastFrameAt: number;
   /** The hub closed it on purpose (left, replaced): no reconnect grace. */
   ended = false;
+  /** Its page said it is closing: the place is held this long after the close, not the grace. */
+  holdAfterCloseMs: number | null = null;
   private tokens: number = RATE_LIMIT.burst;
   private refilledAt: number;
   private queue: Promise<void> = Promise.resolve();

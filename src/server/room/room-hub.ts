@@ -9,6 +9,7 @@ import type { WebSocket } from 'ws';
 import {
   CLOSE_CODES,
   MEDIA_PEER_ID,
+  PAGE_CLOSE_GRACE_MS,
   type ClientFrame,
   type RoomParticipant,
   type RoomEvent,
@@ -23,7 +24,7 @@ import { MediaRequestError, type MediaBackend } from '../media/media-backend.js'
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
-import type { BusMessage, RoomBus } from './room-bus.js';
+import type { BusMessage, RoomBus, RoomMember } from './room-bus.js';
 
 export interface RoomHubOptions {
   /** How often browsers ping; SILENT_PERIODS_BEFORE_CUT silent periods end a connection. */
@@ -61,6 +62,14 @@ export class RoomHub implements FrameHandler {
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private readonly closeTimers = new WeakMap<RoomConnection, NodeJS.Timeout>();
   private readonly pendingSignals = new Map<string, ServerFrame[]>();
+  /**
+   * Places given up after their page closed, kept (until `until`, ms) for a reload slower
+   * than the hold: it joins again with the same peer id, join time and secret.
+   */
+  private readonly closedPages = new Map<
+    string,
+    { roomId: string; member: RoomMember; until: number }
+  >();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -121,6 +130,7 @@ export class RoomHub implements FrameHandler {
       case 'chat':
         return this.sendChat(roomId, peerId, entry, frame.text);
       case 'leave':
+        if (frame.pageClosing) return this.closingPage(connection);
         return this.endForGood(connection, CLOSE_CODES.LEFT);
     }
   }
@@ -176,14 +186,24 @@ export class RoomHub implements FrameHandler {
     this.releaseIfEmpty(entry.meetingId, room);
     if (connection.ended) return;
     void this.bus.update(entry.meetingId, peerId, (p) => ({ ...p, reconnecting: true }));
-    const wait = Math.max(0, connection.lastFrameAt + this.options.reconnectGraceMs - Date.now());
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(peerId);
-      this.pendingSignals.delete(peerId);
-      void this.remove(entry.meetingId, peerId, 'timeout');
-    }, wait);
-    timer.unref();
-    this.graceTimers.set(peerId, timer);
+    if (connection.holdAfterCloseMs !== null) {
+      return this.holdPlace(entry.meetingId, peerId, connection.holdAfterCloseMs, 'left');
+    }
+    const graceLeft = connection.lastFrameAt + this.options.reconnectGraceMs - Date.now();
+    this.holdPlace(entry.meetingId, peerId, Math.max(0, graceLeft), 'timeout');
+  }
+
+  /**
+   * `POST /api/rooms/:token/leave`: a closing page whose socket was down (reconnecting) says
+   * so with a beacon, authenticated by its resume secret. False when there is no such place.
+   */
+  async leaveByBeacon(roomId: string, peerId: string, resumeToken: string): Promise<boolean> {
+    const member = await this.bus.member(roomId, peerId);
+    if (member?.resumeTokenHash !== hashToken(resumeToken)) return false;
+    const live = this.rooms.get(roomId)?.connections.get(peerId);
+    if (live) this.closingPage(live);
+    else this.holdPlace(roomId, peerId, PAGE_CLOSE_GRACE_MS, 'left');
+    return true;
   }
 
   /** The meeting was cancelled: everyone in its room is told and disconnected, on every node. */
@@ -237,10 +257,17 @@ export class RoomHub implements FrameHandler {
       connection.peerId = peerId;
       this.rooms.get(roomId)?.connections.set(peerId, connection);
       await this.bus.update(roomId, peerId, (p) => ({ ...p, reconnecting: false }));
+      if (resume.reload) {
+        // A reloaded page: what the media backend held for the old page's connections is gone.
+        await this.media.left(roomId, peerId);
+        await this.bus.restarted(roomId, peerId);
+      }
     } else {
+      // A reload that came after its closing page's hold: the same place again, as a new join.
+      const closed = resume?.reload ? this.takeClosedPage(roomId, resume, entry.identity) : null;
       await this.replaceDroppedTwin(roomId, entry.identity);
-      peerId = randomBytes(9).toString('base64url');
-      resumeToken = newToken();
+      peerId = closed?.participant.peerId ?? randomBytes(9).toString('base64url');
+      resumeToken = closed && resume ? resume.resumeToken : newToken();
       connection.peerId = peerId;
       this.rooms.get(roomId)?.connections.set(peerId, connection);
       const participant: RoomParticipant = {
@@ -248,7 +275,7 @@ export class RoomHub implements FrameHandler {
         displayName: entry.session.displayName,
         avatarUrl: entry.session.avatarUrl,
         kind: entry.session.kind,
-        joinedAt: this.clock.now().toISOString(),
+        joinedAt: closed?.participant.joinedAt ?? this.clock.now().toISOString(),
         media: frame.media,
         reconnecting: false,
       };
@@ -289,6 +316,53 @@ export class RoomHub implements FrameHandler {
     for (const event of missed) if (event.seq <= snapshot.seq) connection.send(event);
     connection.goLive(snapshot.seq, this.pendingSignals.get(peerId) ?? []);
     this.pendingSignals.delete(peerId);
+  }
+
+  /** The page is going away: its place is held a moment for a reload, then the others see it leave. */
+  private closingPage(connection: RoomConnection): void {
+    connection.holdAfterCloseMs = PAGE_CLOSE_GRACE_MS;
+    connection.socket.close(CLOSE_CODES.LEFT, 'page closing');
+  }
+
+  /** Others see `peerId` as reconnecting until it resumes, or for `waitMs`, then leave. */
+  private holdPlace(
+    roomId: string,
+    peerId: string,
+    waitMs: number,
+    reason: 'left' | 'timeout',
+  ): void {
+    clearTimeout(this.graceTimers.get(peerId));
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(peerId);
+      this.pendingSignals.delete(peerId);
+      void (async () => {
+        const member = reason === 'left' ? await this.bus.member(roomId, peerId) : undefined;
+        if (member) {
+          const until = Date.now() + this.options.reconnectGraceMs;
+          this.closedPages.set(peerId, { roomId, member, until });
+        }
+        await this.remove(roomId, peerId, reason);
+      })();
+    }, waitMs);
+    timer.unref();
+    this.graceTimers.set(peerId, timer);
+  }
+
+  /** The place a page gave up on closing, if this is its reload (same session and secret). */
+  private takeClosedPage(
+    roomId: string,
+    resume: { peerId: string; resumeToken: string },
+    identity: string,
+  ): RoomMember | null {
+    const closed = this.closedPages.get(resume.peerId);
+    if (!closed) return null;
+    this.closedPages.delete(resume.peerId);
+    const same =
+      closed.roomId === roomId &&
+      closed.until > Date.now() &&
+      closed.member.identity === identity &&
+      closed.member.resumeTokenHash === hashToken(resume.resumeToken);
+    return same ? closed.member : null;
   }
 
   /** A fresh join by someone whose earlier connection dropped: the old tile goes at once. */
@@ -382,7 +456,11 @@ export class RoomHub implements FrameHandler {
 
   /** Ends connections that stopped sending (not even pings): a lid closed, a cable pulled. */
   private sweep(): void {
-    const deadline = Date.now() - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
+    const now = Date.now();
+    for (const [peerId, closed] of this.closedPages) {
+      if (closed.until <= now) this.closedPages.delete(peerId);
+    }
+    const deadline = now - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
     for (const room of this.rooms.values()) {
       for (const connection of room.connections.values()) {
         if (connection.lastFrameAt < deadline) connection.socket.terminate();

@@ -5,11 +5,10 @@
  * gets a new id, so its URL can be cached for good and an email keeps the logo it was sent with
  * until that logo is replaced.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AVATAR_MAX_BYTES } from '../avatars/avatars.js';
-import { reencodeUpload, writeFileAtomically } from '../avatars/reencode.js';
-import { newId } from '../tokens.js';
+import { PictureFiles } from '../avatars/picture-files.js';
+import { reencodeUpload } from '../avatars/reencode.js';
 
 export const LOGO_MAX_BYTES = AVATAR_MAX_BYTES;
 /**
@@ -19,42 +18,29 @@ export const LOGO_MAX_BYTES = AVATAR_MAX_BYTES;
  */
 export const LOGO_CANVAS_PX = { width: 600, height: 200 };
 const ACCEPTED_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
-const ID_PATTERN = /^[0-9a-f-]{36}$/;
 
 export function logoUrl(id: string | null): string | null {
   return id ? `/logos/${id}.png` : null;
 }
 
 export class LogoFiles {
-  private readonly dir: string;
+  private readonly files: PictureFiles;
 
   constructor(dataDir: string) {
-    this.dir = path.join(dataDir, 'logos');
+    this.files = new PictureFiles(path.join(dataDir, 'logos'), 'png');
   }
 
   /** Checks and re-encodes an upload, stores it, and answers its new id. */
   async store(bytes: Buffer): Promise<string> {
-    const png = await reencode(bytes);
-    const id = newId();
-    await writeFileAtomically(this.file(id), png);
-    return id;
+    return this.files.save(await reencode(bytes));
   }
 
-  async read(id: string): Promise<Buffer | undefined> {
-    if (!ID_PATTERN.test(id)) return undefined;
-    try {
-      return await fs.readFile(this.file(id));
-    } catch {
-      return undefined;
-    }
+  read(id: string): Promise<Buffer | undefined> {
+    return this.files.read(id);
   }
 
-  async remove(id: string): Promise<void> {
-    if (ID_PATTERN.test(id)) await fs.rm(this.file(id), { force: true });
-  }
-
-  private file(id: string): string {
-    return path.join(this.dir, `${id}.png`);
+  remove(id: string): Promise<void> {
+    return this.files.remove(id);
   }
 }
 

@@ -53,9 +53,9 @@ const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })
 
 /**
  * The lobby leads to the room: its code is fetched as soon as the lobby shows, while the camera
- * starts and the guest types their name, so Join does not wait for it. A guest whose name came
- * in the link can click within half a second, and fetching it after the click cost about 60 ms
- * of the join (bench/join.ts).
+ * starts and the guest types their name, so Join does not wait for it: a guest whose name came
+ * in the link can click within half a second
+ * (docs/decisions/004-join-keeps-the-page-thread-free.md).
  */
 function LobbyThenRoom() {
   useEffect(() => {

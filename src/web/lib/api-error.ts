@@ -1,4 +1,4 @@
-import type { ParticipantIssue } from '../../shared/api.js';
+import type { InviteeIssue } from '../../shared/api.js';
 
 /** An error answer from our API (`{code, message, details?}`), or a network failure (code NETWORK). */
 export class ApiError extends Error {
@@ -16,10 +16,10 @@ export class ApiError extends Error {
   }
 
   /** The per-item issues of an INVALID_PARTICIPANTS answer; empty for any other error. */
-  participantIssues(): ParticipantIssue[] {
+  participantIssues(): InviteeIssue[] {
     if (this.code !== 'INVALID_PARTICIPANTS') return [];
     const details = this.details as { participants?: unknown } | undefined;
-    return Array.isArray(details?.participants) ? (details.participants as ParticipantIssue[]) : [];
+    return Array.isArray(details?.participants) ? (details.participants as InviteeIssue[]) : [];
   }
 }
 

@@ -13,10 +13,11 @@ import type {
   Meeting,
   Member,
   MemberImportReport,
+  NewMember,
   OutboxDetail,
   OutboxItem,
-  ParticipantIssue,
-  Participant,
+  InviteeIssue,
+  Invitee,
   ParticipantSession,
   Role,
   UpdateMeetingBody,
@@ -27,15 +28,7 @@ import { request } from './http.js';
 export type MeetingScope = 'upcoming' | 'past';
 
 export type ParticipantCheck =
-  { ok: true; participant: Participant } | { ok: false; issue: ParticipantIssue };
-
-export interface NewMember {
-  email: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  password: string;
-}
+  { ok: true; participant: Invitee } | { ok: false; issue: InviteeIssue };
 
 /** What the lobby sends; a logged-in member sends nothing and joins under their account. */
 export interface JoinRequest {

@@ -3,6 +3,7 @@
  * turned into ApiError. No validation of answers: the server validates against the same shared
  * schemas, and pulling zod into the bundle would triple its size.
  */
+import { callEach } from '../../shared/listeners.js';
 import { ApiError } from './api-error.js';
 import { parseRetryAfter } from './retry-countdown.js';
 
@@ -55,7 +56,14 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
   const error = toApiError(response.status, data, retryAfterMs);
-  if (error.code === 'UNAUTHENTICATED') for (const listener of unauthenticatedListeners) listener();
+  if (error.code === 'UNAUTHENTICATED') {
+    // A listener that throws is logged: the caller still gets this ApiError, not the listener's.
+    callEach(
+      unauthenticatedListeners,
+      (listener) => listener(),
+      (failure) => console.error('Unauthenticated listener failed', failure),
+    );
+  }
   throw error;
 }
 

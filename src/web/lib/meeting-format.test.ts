@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Participant } from '../../shared/api.js';
+import type { Invitee } from '../../shared/api.js';
 import { hasEnded, meetingEnd, participantName, participantsSummary } from './meeting-format.js';
 
-const people: Participant[] = [
+const people: Invitee[] = [
   { kind: 'member', address: 'ana', displayName: 'Ana López' },
   { kind: 'email', address: 'bob@example.com', displayName: null },
   { kind: 'phone', address: '+34612345678', displayName: null },

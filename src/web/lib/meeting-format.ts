@@ -1,6 +1,6 @@
 /** How meetings are written for people: times in the viewer's zone, participants as names. */
 import type { TFunction } from 'i18next';
-import type { Meeting, Participant } from '../../shared/api.js';
+import type { Meeting, Invitee } from '../../shared/api.js';
 import { browserTimeZone } from './time-zone.js';
 
 const MINUTE_MS = 60_000;
@@ -56,13 +56,13 @@ export function formatMeetingWhen(
   return t('meetings.startedAt', { time: started.format(new Date(meeting.startsAt)) });
 }
 
-export function participantName(participant: Participant): string {
+export function participantName(participant: Invitee): string {
   return participant.displayName ?? participant.address;
 }
 
 /** Up to `shown` names and how many more there are. */
 export function participantsSummary(
-  participants: Participant[],
+  participants: Invitee[],
   shown = 3,
 ): { names: string; more: number } {
   return {

@@ -3,7 +3,7 @@
  * is valid (POST /api/participants/check); this only splits text and guesses a kind to show
  * while the check is on its way.
  */
-import type { ParticipantKind } from '../../shared/api.js';
+import type { InviteeKind } from '../../shared/api.js';
 
 /** Splits pasted or typed text on commas, semicolons and line breaks; drops empty pieces. */
 export function splitParticipants(text: string): string[] {
@@ -19,7 +19,7 @@ export function hasSeparator(text: string): boolean {
 }
 
 /** A first guess of the kind, from the shape of the text alone. */
-export function guessKind(input: string): ParticipantKind {
+export function guessKind(input: string): InviteeKind {
   if (input.includes('@')) return 'email';
   if (/^\+?[\d\s().-]{5,}$/.test(input)) return 'phone';
   return 'member';
@@ -33,6 +33,6 @@ export function roughKey(input: string): string {
 }
 
 /** Key under which two server-normalized participants are the same person. */
-export function participantKey(participant: { kind: ParticipantKind; address: string }): string {
+export function participantKey(participant: { kind: InviteeKind; address: string }): string {
   return `${participant.kind}:${participant.address.toLowerCase()}`;
 }

@@ -1,4 +1,4 @@
-import type { ParticipantKind } from '../../shared/api.js';
+import type { InviteeKind } from '../../shared/api.js';
 import styles from './Chip.module.css';
 import { KindIcon } from './KindIcon.js';
 
@@ -6,7 +6,7 @@ export type ChipStatus = 'checking' | 'ok' | 'invalid' | 'unchecked';
 
 interface ChipProps {
   label: string;
-  kind: ParticipantKind;
+  kind: InviteeKind;
   kindLabel: string;
   status: ChipStatus;
   /** Why the entry is flagged, shown inside the chip. */

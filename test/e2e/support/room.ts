@@ -47,7 +47,7 @@ export const recordMediaElements = () => {
  * Elements gone from the page that still hold a stream. Until garbage collection each keeps a
  * player, a decoder and its last frame; a camera frame held that way starves the capture
  * device's few buffers, and a new encoder sharing the device then waits a second or more for
- * its first frame (bench/join.ts measured 1.3-1.9 s).
+ * its first frame (docs/decisions/005-media-elements-release-their-stream.md).
  */
 export async function detachedStreamHolders(page: Page): Promise<number> {
   return page.evaluate(

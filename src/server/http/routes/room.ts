@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { errorBody, joinParams } from '../../../shared/api.js';
+import { z } from 'zod';
+import { errorBody, joinParams, roomLeaveBody } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import type { RoomEntry } from '../../lobby/lobby.js';
 import { GUEST_COOKIE } from '../auth.js';
@@ -41,6 +42,32 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       const entry = entries.get(request);
       if (!entry) return socket.close(1011, 'no entry');
       services.rooms.accept(socket, entry);
+    },
+  );
+
+  app.post(
+    '/api/rooms/:token/leave',
+    {
+      schema: {
+        tags: ['room'],
+        summary: "A closing page's last word when its socket is down (navigator.sendBeacon)",
+        description:
+          'Authenticated by the place and its resume secret from the welcome, not by a cookie: ' +
+          'the others see the participant leave within PAGE_CLOSE_GRACE_MS unless a reload ' +
+          'of the page resumes the place first.',
+        params: joinParams,
+        body: roomLeaveBody,
+        response: { 204: z.null(), 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      refuseForeignOrigin(request, config.publicUrl);
+      const meetingId = await services.lobby.meetingIdOf(request.params.token);
+      const { peerId, resumeToken } = request.body;
+      if (!(await services.rooms.leaveByBeacon(meetingId, peerId, resumeToken))) {
+        throw new AppError('ROOM_PLACE_NOT_FOUND');
+      }
+      return reply.code(204).send(null);
     },
   );
 };

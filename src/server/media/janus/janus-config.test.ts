@@ -11,7 +11,7 @@ describe('loadConfig: media backend', () => {
 
   it('uses p2p by default when janus is not installed (MEDIA=auto, no JANUS_URLS)', () => {
     expect(loadConfig({}, missing).media).toEqual({ backend: 'p2p' });
-    // No PATH in the environment given: nothing is found, whatever this machine has.
+    // No PATH in the environment given: nothing is found, whatever is installed where it runs.
     expect(loadConfig({}).media).toEqual({ backend: 'p2p' });
   });
 

@@ -2,8 +2,8 @@
  * A loopback-only Janus configuration folder: the VideoRoom plugin and the WebSocket transport
  * on 127.0.0.1, nothing else. Used by the end-to-end tests now and by the embedded supervisor
  * later. Janus offers every interface for ICE and ignores `ice_enforce_list` for loopback, so
- * ICE is pinned to the machine's first real IPv4 address instead (browsers on this machine
- * reach it as well as any other).
+ * ICE is pinned to the host's first real IPv4 address instead (browsers on the same host reach
+ * it as well as any other).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
@@ -39,7 +39,7 @@ const UNUSED_TRANSPORTS = ['http', 'mqtt', 'nanomsg', 'pfunix', 'rabbitmq'].map(
   (name) => `libjanus_${name}.so`,
 );
 
-/** The first IPv4 address of a real interface (not loopback), if the machine has one. */
+/** The first IPv4 address of a real interface (not loopback), if the host has one. */
 export function detectIceAddress(): string | undefined {
   for (const addresses of Object.values(networkInterfaces())) {
     for (const address of addresses ?? []) {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Jsep } from 'janode';
 import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
 import type { SignalPayload } from '../../../shared/signaling.js';
@@ -49,6 +49,16 @@ const offersIn = (sent: SignalPayload[]) =>
   sent.filter((p) => p.kind === 'description' && p.description.type === 'offer');
 
 describe('Subscriber', () => {
+  // Fake timers let a test run everything the subscriber would do on its own, Janus's request
+  // timeouts and any delayed step included, before it asserts that something did not happen.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('subscribes, hands Janus the answer, then restarts ICE with a fresh offer for the same streams', async () => {
     const handle = fakeHandle();
     const { subscriber, sent } = subscriberWith(handle);
@@ -87,7 +97,7 @@ describe('Subscriber', () => {
     );
     subscriber.answer({ type: 'answer', sdp: 'answer' });
     await vi.waitFor(() => expect(handle.start).toHaveBeenCalledTimes(1));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.runAllTimersAsync();
     // A configure before media would restart Janus's layer choice: the first frame came later.
     expect(handle.configure).not.toHaveBeenCalled();
 
@@ -102,7 +112,7 @@ describe('Subscriber', () => {
     const handle = fakeHandle();
     const { subscriber, sent } = subscriberWith(handle);
     subscriber.restartIce();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.runAllTimersAsync();
     expect(handle.configure).not.toHaveBeenCalledWith({ restart: true });
     expect(offersIn(sent)).toHaveLength(0);
     await subscriber.close();

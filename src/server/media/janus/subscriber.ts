@@ -141,9 +141,9 @@ export class Subscriber {
 
   private async negotiate(subscribe: number[], unsubscribe: number[]): Promise<void> {
     const handle = await this.ensureHandle();
-    // Each new camera starts on the layer this viewer shows it at: asked for after the start
-    // instead, the change reached Janus before any media, and the first frame came 250-330 ms
-    // after the connection did (bench:join --media janus).
+    // Each new camera starts on the layer this viewer shows it at: a change asked for after the
+    // start reaches Janus before any media and delays the first frame
+    // (docs/decisions/002-janus-subscribe-on-the-shown-layer.md).
     const asked = new Map(subscribe.map((feed) => [feed, this.layerOf(feed)]));
     const withLayers = subscribe.map((feed) => ({ feed, substream: asked.get(feed) }));
     let offer: { streams?: SubscriberStream[]; jsep?: Jsep };

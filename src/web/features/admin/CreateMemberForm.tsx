@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Member, Role } from '../../../shared/api.js';
+import type { Member, NewMember, Role } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
-import { api, type NewMember } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { isApiError } from '../../lib/api-error.js';
 import { Alert, Notice } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';

@@ -5,13 +5,12 @@ import type { OutboxDetail } from '../../../shared/api.js';
 import { channelText, deliveryKindText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
-import { isApiError } from '../../lib/api-error.js';
 import { formatDateTime } from '../../lib/date-time.js';
 import { deliveryState, parseDeliveryStatus } from '../../lib/delivery-state.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { DeliveryBadge } from '../../ui/DeliveryBadge.js';
-import { Loading } from '../../ui/Loading.js';
+import { NotLoaded } from '../../ui/NotLoaded.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import styles from './admin.module.css';
@@ -36,15 +35,8 @@ export function OutboxMessagePage() {
       <Link to={`/admin/outbox${backSearch}`}>← {t('outbox.back')}</Link>
     </p>
   );
-  if (loaded.status === 'loading') return <Loading />;
-  if (loaded.status === 'failed') {
-    const missing = isApiError(loaded.error) && loaded.error.status === 404;
-    return (
-      <>
-        {back}
-        <Alert>{missing ? t('outbox.notFound') : errorText(t, loaded.error)}</Alert>
-      </>
-    );
+  if (loaded.status !== 'ready') {
+    return <NotLoaded loaded={loaded} back={back} notFound={t('outbox.notFound')} />;
   }
 
   const message = loaded.data;

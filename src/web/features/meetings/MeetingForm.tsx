@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CreateMeetingBody, Meeting, Participant } from '../../../shared/api.js';
+import type { CreateMeetingBody, Meeting, Invitee } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { isApiError } from '../../lib/api-error.js';
 import { splitParticipants } from '../../lib/participant-input.js';
@@ -35,7 +35,7 @@ type FieldErrors = Partial<Record<FieldName, string>>;
 
 interface MeetingFormProps {
   initialValues: MeetingFormValues;
-  initialParticipants?: Participant[];
+  initialParticipants?: Invitee[];
   /** The meeting being edited; absent for a new one. */
   saved?: Meeting;
   /** `password` is what the password fieldset holds; only admins see it and can change it. */

@@ -1,8 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';
-import { isApiError } from '../../lib/api-error.js';
 import {
   formatInMeetingZone,
   formatMeetingWhen,
@@ -14,7 +12,7 @@ import { Button } from '../../ui/Button.js';
 import { CopyButton } from '../../ui/CopyButton.js';
 import { KindIcon } from '../../ui/KindIcon.js';
 import { LockIcon } from '../../ui/LockIcon.js';
-import { Loading } from '../../ui/Loading.js';
+import { NotLoaded } from '../../ui/NotLoaded.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { CancelMeeting } from './CancelMeeting.js';
@@ -35,15 +33,8 @@ export function MeetingPage() {
       <Link to="/meetings">← {t('meeting.backToList')}</Link>
     </p>
   );
-  if (loaded.status === 'loading') return <Loading />;
-  if (loaded.status === 'failed') {
-    const missing = isApiError(loaded.error) && loaded.error.status === 404;
-    return (
-      <>
-        {back}
-        <Alert>{missing ? t('meeting.notFound') : errorText(t, loaded.error)}</Alert>
-      </>
-    );
+  if (loaded.status !== 'ready') {
+    return <NotLoaded loaded={loaded} back={back} notFound={t('meeting.notFound')} />;
   }
 
   const meeting = loaded.data;

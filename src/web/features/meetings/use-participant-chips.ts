@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { Participant, ParticipantIssue, ParticipantKind } from '../../../shared/api.js';
+import type { Invitee, InviteeIssue, InviteeKind } from '../../../shared/api.js';
 import type { ParticipantErrorCode } from '../../../shared/errors.js';
 import { api } from '../../lib/api.js';
 import { guessKind, participantKey, roughKey } from '../../lib/participant-input.js';
@@ -12,7 +12,7 @@ export interface ChipEntry {
   input: string;
   status: ChipStatus;
   /** Set once the server recognized the entry. */
-  participant?: Participant;
+  participant?: Invitee;
   issue?: { code: ParticipantErrorCode; message: string };
 }
 
@@ -22,11 +22,11 @@ export type ChipEvent =
 
 let nextId = 1;
 
-function fromParticipant(participant: Participant): ChipEntry {
+function fromParticipant(participant: Invitee): ChipEntry {
   return { id: nextId++, input: participant.address, status: 'ok', participant };
 }
 
-export function chipKind(chip: ChipEntry): ParticipantKind {
+export function chipKind(chip: ChipEntry): InviteeKind {
   return chip.participant?.kind ?? guessKind(chip.input);
 }
 
@@ -47,7 +47,7 @@ function sameEntry(chip: ChipEntry, input: string): boolean {
  * State of the participants chip input: entries, the text being typed, and the server check
  * that classifies each new entry. Every change yields a ChipEvent for the live region.
  */
-export function useParticipantChips(initial: Participant[] = []) {
+export function useParticipantChips(initial: Invitee[] = []) {
   const [chips, setChipsState] = useState<ChipEntry[]>(() => initial.map(fromParticipant));
   const [text, setText] = useState('');
   const [lastEvent, setLastEvent] = useState<ChipEvent | null>(null);
@@ -147,8 +147,8 @@ export function useParticipantChips(initial: Participant[] = []) {
 
   /** Marks the entries the server refused on save; `sent[i]` is the chip sent at index i. */
   const flagIssues = useCallback(
-    (sent: ChipEntry[], issues: ParticipantIssue[]) => {
-      const byId = new Map<number, ParticipantIssue>();
+    (sent: ChipEntry[], issues: InviteeIssue[]) => {
+      const byId = new Map<number, InviteeIssue>();
       for (const issue of issues) {
         const chip = sent[issue.index];
         if (chip) byId.set(chip.id, issue);

@@ -59,7 +59,9 @@ export function Tile({ participant, video, self, main, onSelect }: TileProps) {
             </span>
           )}
           {participant.reconnecting && (
-            <span className={styles.reconnectingMark}>{t('room.reconnectingShort')}</span>
+            <span className={styles.reconnectingMark} data-testid="tile-reconnecting">
+              {t('room.reconnectingShort')}
+            </span>
           )}
         </span>
       </button>

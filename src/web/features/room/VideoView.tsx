@@ -17,7 +17,8 @@ export function VideoView({ stream, className, mirrored = false, testId }: Video
     video.srcObject = stream;
     // A removed element keeps its stream until garbage collection: its player, decoder and
     // last frame. For a camera that frame is one of the device's few capture buffers, and a
-    // new encoder on that camera then waited over a second for its first frame (bench/join).
+    // new encoder on that camera then waits over a second for its first frame
+    // (docs/decisions/005-media-elements-release-their-stream.md).
     return () => {
       video.srcObject = null;
     };

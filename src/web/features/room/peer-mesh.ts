@@ -118,7 +118,7 @@ export class PeerMesh implements MediaConnection {
       void transceiver.sender.replaceTrack(this.local[slot]);
     }
     // Offer now rather than in the negotiationneeded task: that task waits behind whatever the
-    // page does next (rendering the room), which delayed the first offer by 10-25 ms.
+    // page does next, rendering the room (docs/decisions/004-join-keeps-the-page-thread-free.md).
     void this.offer(peerId, peer);
   }
 
@@ -286,7 +286,7 @@ export class PeerMesh implements MediaConnection {
 
   /**
    * The answering side's transceivers come from the offer: give them our direction and tracks.
-   * The answer depends on the direction only, so it need not wait for the tracks (10-20 ms).
+   * The answer depends on the direction only, so it need not wait for the tracks.
    */
   private answerWithOurTracks(pc: RTCPeerConnection): void {
     const transceivers = pc.getTransceivers();
@@ -302,8 +302,8 @@ export class PeerMesh implements MediaConnection {
 
   /**
    * Hands new remote tracks to the room after the current task, all at once. Track events come
-   * just before `setRemoteDescription` resolves, and the room's re-render they cause ran first
-   * (a microtask per event): the answer, or the next description, waited behind 1-3 renders.
+   * just before `setRemoteDescription` resolves, and the room's re-render for each would run
+   * first (a microtask per event): the answer, or the next description, would wait behind them.
    */
   private deliverTrack(peerId: string, pc: RTCPeerConnection, slot: Slot, stream: MediaStream) {
     this.pendingTracks.push({ peerId, pc, slot, stream });
@@ -324,8 +324,9 @@ export class PeerMesh implements MediaConnection {
     const large = cameraEncodingFor(peers.length);
     for (const peer of peers) {
       const wanted = peer.showsOurCamera === 'large' ? large : THUMBNAIL_ENCODING;
-      // getParameters() waits for WebRTC's own thread: on a busy machine 10-30 ms each, and this
-      // runs on every size message and connection change (18 calls in a 4th join, 3 needed).
+      // getParameters() waits for WebRTC's own thread, and this runs on every size message and
+      // connection change: only a change is applied
+      // (docs/decisions/003-p2p-camera-encoded-per-viewer.md).
       if (peer.cameraEncoding && sameEncoding(peer.cameraEncoding, wanted)) continue;
       const sender = peer.pc.getTransceivers()[SLOTS.indexOf('camera')]?.sender;
       const parameters = sender?.getParameters();
@@ -333,8 +334,7 @@ export class PeerMesh implements MediaConnection {
       if (!sender || !parameters || !encoding) continue;
       Object.assign(encoding, wanted);
       // The size is chosen here, per viewer: left to itself, Chromium's encoder starts smaller
-      // and takes 10-20 s to climb back (a thumbnail began at 80x45 in a room of three here).
-      // A slow link lowers the frame rate instead.
+      // and takes many seconds to climb back. A slow link lowers the frame rate instead.
       parameters.degradationPreference = 'maintain-resolution';
       peer.cameraEncoding = wanted;
       sender.setParameters(parameters).catch(() => {

@@ -18,11 +18,10 @@ let prestarted: Prestarted | null = null;
 
 /**
  * The longest the lobby waits before showing the room page. Rendering the room keeps the page's
- * only thread busy (30-50 ms on a quick machine, 150-200 ms on a busy 2-core one), and the
- * socket's events wait behind it: done while the answers to our offers were on their way, it
- * held them back by 80-120 ms. The room shows once they are applied, as media then only waits
- * for ICE and DTLS off the main thread, or after this long: a slower room shows its own
- * "connecting" state.
+ * only thread busy, and the socket's events wait behind it: done while the answers to our offers
+ * are on their way, it holds them back. The room shows once they are applied, as media then only
+ * waits for ICE and DTLS off the main thread, or after this long: a slower room shows its own
+ * "connecting" state (docs/decisions/004-join-keeps-the-page-thread-free.md).
  */
 const SHOW_ROOM_WAIT_MS = 500;
 

@@ -11,12 +11,15 @@ import type {
   SignalingErrorCode,
   Welcome,
 } from '../../../shared/signaling.js';
+import { callEach } from '../../../shared/listeners.js';
 import type { MediaProblem } from '../../lib/media-devices.js';
 import { sendsVideo, type MediaPreferences } from '../../lib/media-preferences.js';
 import { LocalMedia } from './local-media.js';
 import { chooseMain } from './main-choice.js';
 import type { MediaConnection, MediaConnectionClass, Slot } from './media-connection.js';
+import { watchPageExit } from './page-exit.js';
 import { PeerMesh } from './peer-mesh.js';
+import { forgetPlace, loadPlace, savePlace } from './saved-place.js';
 import { SfuConnection } from './sfu-connection.js';
 import { SignalingClient, roomSocketUrl, type SignalingStatus } from './signaling-client.js';
 
@@ -66,19 +69,25 @@ export class RoomSession {
   private mediaConnection: MediaConnection | null = null;
   private mediaReady: Promise<void> = Promise.resolve();
   private ended = false;
+  private stopWatchingExit: () => void = () => {};
 
   constructor(
     private readonly token: string,
     private readonly preferences: MediaPreferences,
   ) {
     this.media = new LocalMedia(preferences);
-    this.signaling = new SignalingClient(roomSocketUrl(token), this.mediaState(), {
-      status: (status, detail) => this.onStatus(status, detail),
-      welcome: (welcome) => this.onWelcome(welcome),
-      event: (event) => this.onEvent(event),
-      signal: (from, payload) => this.mediaConnection?.handle(from, payload),
-      error: () => {},
-    });
+    this.signaling = new SignalingClient(
+      roomSocketUrl(token),
+      this.mediaState(),
+      {
+        status: (status, detail) => this.onStatus(status, detail),
+        welcome: (welcome) => this.onWelcome(welcome),
+        event: (event) => this.onEvent(event),
+        signal: (from, payload) => this.mediaConnection?.handle(from, payload),
+        error: () => {},
+      },
+      loadPlace(token),
+    );
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -90,6 +99,7 @@ export class RoomSession {
 
   start(): void {
     this.signaling.start();
+    this.stopWatchingExit = watchPageExit((reloading) => this.onPageExit(reloading));
     this.mediaReady = this.media.open(this.token).then(() => {
       if (this.ended) return this.media.stopAll();
       this.mediaConnection?.setTrack('audio', this.media.audio);
@@ -106,10 +116,14 @@ export class RoomSession {
 
   leave(): void {
     this.signaling.leave();
+    forgetPlace(this.token);
     this.shutDown('left', null);
   }
 
-  /** The page closed without leaving (reload, navigation): others see us drop. */
+  /**
+   * The room page went away within the app (a link, the back button): others see us drop, and
+   * coming back to the room page in this tab takes the same place back (saved-place.ts).
+   */
   dispose(): void {
     if (this.ended) return;
     this.signaling.stop();
@@ -172,7 +186,20 @@ export class RoomSession {
     return this.mediaConnection?.connections() ?? [];
   }
 
+  /**
+   * The page itself goes away. A reload keeps the place (the new page resumes it); a closed tab
+   * or a visit elsewhere is a departure the others see within a couple of seconds, not after
+   * the reconnect grace that a dropped network gets.
+   */
+  private onPageExit(reloading: boolean): void {
+    const place = this.signaling.savedPlace();
+    if (place) savePlace(this.token, place);
+    if (!reloading) this.signaling.closePage(leaveBeaconUrl(this.token));
+  }
+
   private onWelcome(welcome: Welcome): void {
+    const place = this.signaling.savedPlace();
+    if (place) savePlace(this.token, place);
     if (!welcome.resumed || !this.mediaConnection) {
       // A fresh place: whatever we had (an expired one) is gone for everyone else too.
       this.mediaConnection?.close();
@@ -238,6 +265,15 @@ export class RoomSession {
       case 'chat':
         this.set({ chat: mergeChat(this.state.chat, [event.message]) });
         return;
+      case 'restarted': {
+        // Their page reloaded: the connection to the old page is dead; the new one calls us.
+        if (event.peerId === this.state.selfId) return;
+        this.mediaConnection?.remove(event.peerId);
+        const remote = { ...this.state.remote };
+        delete remote[event.peerId];
+        this.set({ remote });
+        return;
+      }
     }
   }
 
@@ -248,6 +284,7 @@ export class RoomSession {
 
   private onStatus(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void {
     if (status === 'full' || status === 'closed' || status === 'refused') {
+      forgetPlace(this.token);
       return this.shutDown(status, detail ?? null);
     }
     this.set({ status });
@@ -255,6 +292,7 @@ export class RoomSession {
 
   private shutDown(status: RoomStatus, because: SignalingErrorCode | 'upgrade' | null): void {
     this.ended = true;
+    this.stopWatchingExit();
     this.mediaConnection?.close();
     this.mediaConnection = null;
     this.media.stopAll();
@@ -291,7 +329,11 @@ export class RoomSession {
     // Whose camera this viewer shows large decides what it receives: the high simulcast layer
     // from an SFU, or the full encoding from that peer in the mesh; thumbnails get little.
     this.mediaConnection?.show(largeCameraOf(this.state));
-    for (const listener of this.listeners) listener();
+    callEach(
+      this.listeners,
+      (listener) => listener(),
+      (error) => console.error('Room state listener failed', error),
+    );
   }
 }
 
@@ -328,4 +370,8 @@ function streamOf(track: MediaStreamTrack | null): MediaStream | null {
 function sameTrack(stream: MediaStream | null, track: MediaStreamTrack | null) {
   if (!track) return null;
   return stream?.getTracks()[0] === track ? stream : undefined;
+}
+
+function leaveBeaconUrl(token: string): string {
+  return `/api/rooms/${encodeURIComponent(token)}/leave`;
 }

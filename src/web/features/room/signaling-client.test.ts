@@ -62,11 +62,11 @@ function listener(): SignalingListener {
 }
 
 /** A client welcomed into the room over its first socket. */
-function welcomedClient() {
+function welcomedClient(handlers: SignalingListener = listener()) {
   const client = new SignalingClient(
     'ws://test/ws',
     { audio: true, video: true, screen: false },
-    listener(),
+    handlers,
   );
   client.start();
   const socket = FakeSocket.opened[0]!;
@@ -75,18 +75,19 @@ function welcomedClient() {
   return { client, socket };
 }
 
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeSocket.opened = [];
+  vi.stubGlobal('WebSocket', FakeSocket);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
 describe('SignalingClient heartbeat', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSocket.opened = [];
-    vi.stubGlobal('WebSocket', FakeSocket);
-  });
-
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
-
   it('pings at the pace the welcome gives and keeps a server that answers', () => {
     const { client, socket } = welcomedClient();
     for (let period = 0; period < 10; period += 1) {
@@ -129,5 +130,46 @@ describe('SignalingClient heartbeat', () => {
     vi.advanceTimersByTime(2 * HEARTBEAT_MS);
     expect(socket.readyState).toBe(FakeSocket.OPEN);
     expect(FakeSocket.opened).toHaveLength(1);
+  });
+});
+
+describe('SignalingClient listener', () => {
+  beforeEach(() => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+  });
+
+  it('logs a welcome handler that throws, then still says connected and delivers events', () => {
+    const handlers = listener();
+    const failure = new Error('page bug');
+    vi.mocked(handlers.welcome).mockImplementation(() => {
+      throw failure;
+    });
+    const { socket } = welcomedClient(handlers);
+    expect(handlers.status).toHaveBeenLastCalledWith('connected');
+    expect(console.error).toHaveBeenCalledExactlyOnceWith('Signaling listener failed', failure);
+
+    const chat = {
+      type: 'chat',
+      seq: 1,
+      message: {
+        id: 'm1',
+        peerId: 'p',
+        displayName: 'P',
+        text: 'hi',
+        sentAt: '2030-03-01T10:00:00.000Z',
+      },
+    };
+    socket.receive(chat);
+    expect(handlers.event).toHaveBeenCalledWith(chat);
+  });
+
+  it('still reconnects when the status handler throws on "reconnecting"', () => {
+    const handlers = listener();
+    vi.mocked(handlers.status).mockImplementation((status) => {
+      if (status === 'reconnecting') throw new Error('page bug');
+    });
+    welcomedClient(handlers);
+    vi.advanceTimersByTime(4 * HEARTBEAT_MS + 250); // three pings unanswered, then one retry
+    expect(FakeSocket.opened).toHaveLength(2);
   });
 });

@@ -3,6 +3,7 @@
  * connection alive with pings, and when it drops, reconnects by itself and takes the same place
  * back (`resume`), so a Wi-Fi blip never sends anyone back to the lobby.
  */
+import { callEach } from '../../../shared/listeners.js';
 import {
   CLOSE_CODES,
   serverFrameSchema,
@@ -15,6 +16,7 @@ import {
   type SignalingErrorCode,
   type Welcome,
 } from '../../../shared/signaling.js';
+import type { SavedPlace } from './saved-place.js';
 
 export type SignalingStatus =
   'connecting' | 'connected' | 'reconnecting' | 'full' | 'closed' | 'refused';
@@ -45,12 +47,22 @@ export class SignalingClient {
   /** Pings sent since the server last said anything. */
   private unansweredPings = 0;
   private stopped = false;
+  /** The first hello takes back a place a reloaded page saved: its media connections are new. */
+  private reloaded = false;
+  private welcomed = false;
 
   constructor(
     private readonly url: string,
     private media: MediaState,
     private readonly listener: SignalingListener,
-  ) {}
+    saved: SavedPlace | null = null,
+  ) {
+    if (saved) {
+      this.place = { peerId: saved.peerId, resumeToken: saved.resumeToken };
+      this.seq = saved.lastSeq;
+      this.reloaded = true;
+    }
+  }
 
   start(): void {
     this.connect();
@@ -62,6 +74,25 @@ export class SignalingClient {
   leave(): void {
     this.send({ type: 'leave' });
     this.stop();
+  }
+
+  /**
+   * The page is going away (tab closed, navigation elsewhere): the room holds the place a
+   * moment for a reload, then the others see us leave. Said on the socket when it is up, else
+   * with a beacon to `beaconUrl`, which the browser sends even as the page unloads.
+   */
+  closePage(beaconUrl: string): void {
+    const said = this.welcomed && this.send({ type: 'leave', pageClosing: true });
+    if (!said && this.place) {
+      const body = JSON.stringify(this.place);
+      globalThis.navigator?.sendBeacon?.(beaconUrl, new Blob([body], { type: 'application/json' }));
+    }
+    this.stop();
+  }
+
+  /** What a reloaded page needs to take this place back (null before the first welcome). */
+  savedPlace(): SavedPlace | null {
+    return this.place && { ...this.place, lastSeq: this.seq };
   }
 
   stop(): void {
@@ -98,14 +129,16 @@ export class SignalingClient {
 
   private connect(): void {
     if (this.stopped) return;
-    this.listener.status(this.place ? 'reconnecting' : 'connecting');
+    this.tell((listener) => listener.status(this.welcomed ? 'reconnecting' : 'connecting'));
     const socket = new WebSocket(this.url);
     this.socket = socket;
     let opened = false;
     socket.onopen = () => {
       opened = true;
       this.refusals = 0;
-      const resume = this.place ? { ...this.place, lastSeq: this.seq } : undefined;
+      const resume = this.place
+        ? { ...this.place, lastSeq: this.seq, ...(this.reloaded ? { reload: true } : {}) }
+        : undefined;
       socket.send(JSON.stringify({ type: 'hello', media: this.media, resume }));
     };
     socket.onmessage = (message) => this.receive(message.data);
@@ -140,21 +173,31 @@ export class SignalingClient {
       case 'welcome':
         this.place = { peerId: frame.peerId, resumeToken: frame.resumeToken };
         this.seq = frame.seq;
+        this.welcomed = true;
+        this.reloaded = false;
         this.attempts = 0;
         this.startHeartbeat(frame.heartbeatMs);
-        this.listener.welcome(frame);
-        this.listener.status('connected');
+        this.tell((listener) => listener.welcome(frame));
+        this.tell((listener) => listener.status('connected'));
         return;
       case 'signal':
-        return this.listener.signal(frame.from, frame.payload);
+        return this.tell((listener) => listener.signal(frame.from, frame.payload));
       case 'pong':
         return;
       case 'error':
-        return this.listener.error(frame.code, frame.message);
+        return this.tell((listener) => listener.error(frame.code, frame.message));
       default:
         if (frame.seq > this.seq) this.seq = frame.seq;
-        this.listener.event(frame);
+        this.tell((listener) => listener.event(frame));
     }
+  }
+
+  /**
+   * Hands the page what happened. A page handler that throws is logged and goes no further: the
+   * next handler still runs, and this client still answers, pings and reconnects.
+   */
+  private tell(call: (listener: SignalingListener) => void): void {
+    callEach([this.listener], call, (error) => console.error('Signaling listener failed', error));
   }
 
   /**
@@ -189,7 +232,7 @@ export class SignalingClient {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.retry) return;
-    this.listener.status('reconnecting');
+    this.tell((listener) => listener.status('reconnecting'));
     const delay = RETRY_DELAYS_MS[Math.min(this.attempts, RETRY_DELAYS_MS.length - 1)] ?? 3000;
     this.attempts += 1;
     this.retry = setTimeout(() => {
@@ -209,7 +252,7 @@ export class SignalingClient {
   private end(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void {
     this.stopped = true;
     this.clearTimers();
-    this.listener.status(status, detail);
+    this.tell((listener) => listener.status(status, detail));
   }
 
   private clearTimers(): void {

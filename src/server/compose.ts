@@ -1,0 +1,209 @@
+/**
+ * The composition root's wiring: the one place that picks concrete adapters (the database, the
+ * delivery transports, the media backend, the room bus) and builds the services over them.
+ * main.ts runs it for the real process; the tests and benchmarks build the same app with it.
+ */
+import path from 'node:path';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Clock } from './clock.js';
+import { MembersService } from './accounts/members.js';
+import { AuditService, DEFAULT_BURST_WINDOW_MS } from './audit/audit.js';
+import { SessionsService } from './accounts/sessions.js';
+import { AvatarsService } from './avatars/avatars.js';
+import { InvitationsService } from './invitations/invitations.js';
+import { OutboxStore } from './invitations/outbox.js';
+import { HttpSmsTransport } from './invitations/transports/http-sms.js';
+import { SmppTransport } from './invitations/transports/smpp.js';
+import { SmtpTransport } from './invitations/transports/smtp.js';
+import { DeliveryWorker, type Transports } from './invitations/worker.js';
+import { LobbyService } from './lobby/lobby.js';
+import { PasswordAttempts } from './lobby/password-attempts.js';
+import { iceServersFor } from './media/ice-servers.js';
+import { JanusBackend } from './media/janus/janus-backend.js';
+import { LocalJanus } from './media/janus/local-janus.js';
+import { LocalJanusOrP2p } from './media/local-janus-or-p2p.js';
+import type { MediaBackend, SignalSink } from './media/media-backend.js';
+import { P2pBackend } from './media/p2p.js';
+import { MeetingsService } from './meetings/meetings.js';
+import { ChatStore } from './room/chat-store.js';
+import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
+import { RoomHub } from './room/room-hub.js';
+import { LogoFiles } from './settings/logo.js';
+import { SettingsService, settingsDefaults } from './settings/settings.js';
+import { migrateToLatest, openDatabase, type Db } from './storage/database.js';
+
+/** What the HTTP routes (http/context.ts) and the process (main.ts) are given. */
+export interface Services {
+  members: MembersService;
+  sessions: SessionsService;
+  meetings: MeetingsService;
+  avatars: AvatarsService;
+  lobby: LobbyService;
+  invitations: InvitationsService;
+  outbox: OutboxStore;
+  /** Delivers outbox rows; started by main.ts (tests drive it by hand). */
+  worker: DeliveryWorker;
+  /** Admin settings in effect (`get()`), e.g. `p2pRoomCap` for the room. */
+  settings: SettingsService;
+  audit: AuditService;
+  /** The meeting rooms' signaling on this node. */
+  rooms: RoomHub;
+}
+
+type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** The database the config names (SQLite file or PostgreSQL URL), migrated to the latest schema. */
+export async function openStorage(config: Config): Promise<Db> {
+  const db = openDatabase(config.database);
+  await migrateToLatest(db);
+  return db;
+}
+
+/** Picks the delivery transports from config; a channel left unset keeps its messages for admins. */
+export function createTransports(config: Config, log: Logger): Transports {
+  const { smtpUrl, mailFrom, smtpMaxConnections, smsUrl, smsFrom } = config.delivery;
+  const smsLog = log.child({ component: 'sms' });
+  return {
+    email: smtpUrl
+      ? new SmtpTransport({ url: smtpUrl, from: mailFrom, maxConnections: smtpMaxConnections })
+      : undefined,
+    sms: !smsUrl
+      ? undefined
+      : smsUrl.startsWith('smpp:')
+        ? new SmppTransport({ url: smsUrl, source: smsFrom, logger: smsLog })
+        : new HttpSmsTransport({ url: smsUrl, from: smsFrom }),
+  };
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+
+/** The domain services over one database; without transports, messages wait for an admin. */
+export function createServices(
+  db: Db,
+  config: Config,
+  clock: Clock,
+  transports: Transports = { email: undefined, sms: undefined },
+  log: Log = silent,
+): Services {
+  const members = new MembersService(db, clock);
+  const audit = new AuditService(db, clock, {
+    retentionMs: config.auditRetentionMs,
+    burstWindowMs: DEFAULT_BURST_WINDOW_MS,
+  });
+  const settings = new SettingsService(
+    db,
+    clock,
+    audit,
+    new LogoFiles(config.dataDir),
+    settingsDefaults(config),
+  );
+  const outbox = new OutboxStore(db, clock, config.database.kind);
+  const invitations = new InvitationsService(db, outbox, clock, log, {
+    publicUrl: config.publicUrl,
+    channels: { email: transports.email !== undefined, sms: transports.sms !== undefined },
+    retryWindowMs: config.delivery.retryWindowMs,
+    organization: async (tx) => {
+      const s = await settings.get(tx);
+      const logo = s.organizationLogoUrl;
+      return { name: s.organizationName, logoUrl: logo && `${config.publicUrl}${logo}` };
+    },
+  });
+  const worker = new DeliveryWorker(outbox, transports, clock, log, {
+    retryBaseMs: config.delivery.retryBaseMs,
+    retryMaxMs: 10 * 60_000,
+    pollMs: 1_000,
+    concurrency: 16,
+  });
+  invitations.onQueued(() => worker.wake());
+  return {
+    members,
+    sessions: new SessionsService(db, clock, config.sessionTtlMs),
+    meetings: new MeetingsService(db, members, invitations, clock, {
+      publicUrl: config.publicUrl,
+      defaultTimeZone: config.defaultTimeZone,
+      policy: async () => {
+        const s = await settings.get();
+        return {
+          passwordLength: s.meetingPasswordLength,
+          // Checked when set (config.ts, settings.ts), so always one of libphonenumber's regions.
+          defaultPhoneRegion: s.defaultPhoneRegion as CountryCode,
+        };
+      },
+    }),
+    avatars: new AvatarsService(db, clock, config.dataDir),
+    lobby: new LobbyService(
+      db,
+      clock,
+      new PasswordAttempts(clock),
+      async () => {
+        const s = await settings.get();
+        return {
+          joinWindow: {
+            opensBeforeMs: s.joinOpensMinutesBefore * 60_000,
+            closesAfterMs: s.joinClosesMinutesAfter * 60_000,
+          },
+          organization: { name: s.organizationName, logoUrl: s.organizationLogoUrl },
+        };
+      },
+      audit,
+    ),
+    invitations,
+    outbox,
+    worker,
+    settings,
+    audit,
+    rooms: createRoomHub(db, config, clock, log, async () => (await settings.get()).p2pRoomCap),
+  };
+}
+
+/** The room over the in-process bus, its chat store and the media backend the config asks for. */
+function createRoomHub(
+  db: Db,
+  config: Config,
+  clock: Clock,
+  log: Log,
+  /** Read on every join, so an admin's change applies to the next participant. */
+  p2pRoomCap: () => Promise<number>,
+): RoomHub {
+  const bus: RoomBus = new InProcessRoomBus(log);
+  const sink: SignalSink = (roomId, to, from, payload) => bus.signal(roomId, to, from, payload);
+  const media = createMediaBackend(config, clock, sink, p2pRoomCap, log);
+  return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {
+    heartbeatMs: config.room.heartbeatMs,
+    reconnectGraceMs: config.room.reconnectGraceMs,
+  });
+}
+
+/** p2p, the configured Janus instances, or a Janus this node runs itself (maybe p2p behind it). */
+function createMediaBackend(
+  config: Config,
+  clock: Clock,
+  sink: SignalSink,
+  p2pRoomCap: () => Promise<number>,
+  log: Log,
+): MediaBackend {
+  const ice = (peerId: string) => iceServersFor(config.room, { peerId }, clock.now());
+  const p2p = () => new P2pBackend(sink, p2pRoomCap, ice);
+  const settings = config.media;
+  if (settings.backend === 'p2p') {
+    const media = p2p();
+    log.info('media: p2p');
+    return media;
+  }
+  if (!settings.local) {
+    const media = new JanusBackend(settings, sink, ice, log);
+    log.info(`media: janus (${settings.urls.map((url) => new URL(url).host).join(', ')})`);
+    return media;
+  }
+  // No JANUS_URLS: this node runs Janus itself, on loopback.
+  const local = new LocalJanus(path.join(config.dataDir, 'janus'), log, settings.local.binary);
+  const janus = new JanusBackend(settings, sink, ice, log, local);
+  const media = settings.local.fallbackToP2p
+    ? new LocalJanusOrP2p(janus, local, p2p(), log)
+    : janus;
+  // A failure is LocalJanus's warning (how to install it), and LocalJanusOrP2p's line.
+  local.url.then((url) => log.info(`media: janus (local, ${new URL(url).host})`)).catch(() => {});
+  return media;
+}
