@@ -34,6 +34,8 @@ export interface MediaSession {
   start(participants: RoomParticipant[]): void;
   joined(participant: RoomParticipant): void;
   left(peerId: string): void;
+  /** Their page reloaded and negotiates again as a newcomer: drop what we had with them. */
+  restarted(peerId: string): void;
   handle(from: string, signal: ServerSignal): void;
   /** What was sent so far, every stream added up. */
   sent(): RtpLoopStats;

@@ -68,6 +68,11 @@ export class MeshMedia implements MediaSession {
     this.retire(peer);
   }
 
+  /** Their new connection's offer comes as a newcomer's does. */
+  restarted(peerId: string): void {
+    this.left(peerId);
+  }
+
   handle(from: string, signal: ServerSignal): void {
     if (this.closed) return;
     const peer = this.peers.get(from) ?? this.open(from);

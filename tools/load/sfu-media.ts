@@ -58,6 +58,9 @@ export class SfuMedia implements MediaSession {
     this.view();
   }
 
+  /** The server subscribes us to their new publish connection by itself. */
+  restarted(): void {}
+
   handle(from: string, signal: ServerSignal): void {
     // From the media server, only its notices (a peer's message has no place here).
     const notice = mediaNoticeSchema.safeParse(signal);

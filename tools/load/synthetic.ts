@@ -86,6 +86,7 @@ export async function joinSynthetic(options: SyntheticOptions): Promise<Syntheti
       event: (frame) => {
         if (frame.type === 'joined') session.media?.joined(frame.participant);
         if (frame.type === 'left') session.media?.left(frame.peerId);
+        if (frame.type === 'restarted') session.media?.restarted(frame.peerId);
       },
       dropped: (code) => report(`signaling closed with ${code}`),
     },
