@@ -23,27 +23,32 @@ function ensureChromium() {
   process.exit(1);
 }
 
-// The janus media backend's tests need Debian's `janus`; without it they skip, saying so.
-function ensureJanus() {
-  const found = (process.env.PATH ?? '').split(':').some((dir) => fs.existsSync(`${dir}/janus`));
-  if (found) return;
+const onPath = (binary) =>
+  (process.env.PATH ?? '').split(':').some((dir) => fs.existsSync(`${dir}/${binary}`));
+
+/**
+ * Installs a Debian package the tests use when it is missing and we may (root on Debian).
+ * `janus`: the janus media backend's tests, which skip without it, saying so. `ffmpeg`: the
+ * synthetic participants' media clips (scripts/make-load-media.mjs), made once.
+ */
+function ensureDebianPackage(binary, pkg, without) {
+  if (onPath(binary)) return;
   if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const installed = spawnSync('apt-get', ['install', '-y', '-qq', 'janus'], {
+    const installed = spawnSync('apt-get', ['install', '-y', '-qq', pkg], {
       stdio: 'inherit',
       env,
     });
     if (installed.status === 0) return;
   }
-  console.warn(
-    'janus was not found: the janus media tests will skip (Debian: sudo apt-get install janus).',
-  );
+  console.warn(`${binary} was not found: ${without} (Debian: sudo apt-get install ${pkg}).`);
 }
 
 ensureInstalled();
 ensureChromium();
-ensureJanus();
+ensureDebianPackage('janus', 'janus', 'the janus media tests will skip');
+ensureDebianPackage('ffmpeg', 'ffmpeg', 'the synthetic participants cannot make their media');
 ensureBuilt();
 run('npx', ['vitest', 'run']);
 run('npx', ['playwright', 'test']);
