@@ -2,17 +2,11 @@
  * Leaving by closing the page: the `leave` frame with `pageClosing`, the beacon endpoint for a
  * page whose socket is down, and the reload that takes the place back before it is given up.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES, PAGE_CLOSE_GRACE_MS, type ServerFrame } from '../../src/shared/signaling.js';
-import { databaseKinds, startTestApp, type TestApp } from '../support/harness.js';
-import {
-  MEDIA_ON,
-  RoomClient,
-  guestToken,
-  listen,
-  quickMeeting,
-  roomUrl,
-} from '../support/room-client.js';
+import { databaseKinds } from '../support/harness.js';
+import { MEDIA_ON } from '../support/room-client.js';
+import { roomEnvironment } from '../support/room-environment.js';
 
 /** The hold of a closing page, plus the time the test's own frames take on a busy machine. */
 const DEPARTURE_DEADLINE_MS = PAGE_CLOSE_GRACE_MS + 1000;
@@ -21,40 +15,12 @@ const reconnecting = (peerId: string, value: boolean) => (f: ServerFrame & { typ
   f.participant.peerId === peerId && f.participant.reconnecting === value;
 
 describe.each(databaseKinds)('room: leaving by closing the page (%s)', (kind) => {
-  let t: TestApp;
-  let base: string;
-  let organizerCookie: string;
-  let clients: RoomClient[] = [];
-
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    const member = await t.createMember();
-    organizerCookie = await t.login(member.email, member.password);
-    base = await listen(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  afterEach(() => {
-    for (const client of clients) client.terminate();
-    clients = [];
-  });
-
-  async function connect(token: string, bearer: string): Promise<RoomClient> {
-    const client = await RoomClient.connect(roomUrl(base, token), { bearer });
-    clients.push(client);
-    return client;
-  }
-
-  async function guest(token: string, name: string) {
-    const bearer = await guestToken(t, token, name);
-    const client = await connect(token, bearer);
-    await client.hello();
-    return { client, bearer };
-  }
+  const room = roomEnvironment(kind);
+  const { connect } = room;
+  const guest = (token: string, name: string) => room.guest(token, name);
 
   async function twoGuests() {
-    const { token } = await quickMeeting(t, organizerCookie);
+    const token = await room.meeting();
     const ana = await guest(token, 'Ana');
     const bob = await guest(token, 'Bob');
     await ana.client.next('joined', (f) => f.participant.displayName === 'Bob');
@@ -62,7 +28,7 @@ describe.each(databaseKinds)('room: leaving by closing the page (%s)', (kind) =>
   }
 
   const beacon = (token: string, body: object, headers: Record<string, string> = {}) =>
-    t.app.inject({
+    room.app.inject({
       method: 'POST',
       url: `/api/rooms/${token}/leave`,
       headers: { 'content-type': 'application/json', ...headers },
@@ -211,7 +177,7 @@ describe.each(databaseKinds)('room: leaving by closing the page (%s)', (kind) =>
       'ROOM_PLACE_NOT_FOUND',
     ],
   ])('answers a beacon for %s with %i %s', async (_what, meeting, body, status, code) => {
-    const { token } = await quickMeeting(t, organizerCookie);
+    const token = await room.meeting();
     const response = await beacon(meeting === 'known' ? token : 'x'.repeat(22), body);
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject({ code });

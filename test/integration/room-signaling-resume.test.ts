@@ -2,60 +2,11 @@
  * The room's signaling server when sockets drop: resuming a place with the missed events
  * replayed in order, a fresh join replacing a dropped twin, the grace time and the heartbeat.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES, type ServerFrame } from '../../src/shared/signaling.js';
-import { databaseKinds, startTestApp, type TestApp } from '../support/harness.js';
-import {
-  MEDIA_ON,
-  RoomClient,
-  guestToken,
-  listen,
-  quickMeeting,
-  roomUrl,
-} from '../support/room-client.js';
-
-/** Starts an app with these settings and gives each test fresh meetings and clients. */
-function roomEnvironment(kind: 'sqlite' | 'postgres', env: Record<string, string> = {}) {
-  let t: TestApp;
-  let base: string;
-  let organizerCookie: string;
-  let clients: RoomClient[] = [];
-
-  beforeAll(async () => {
-    t = await startTestApp(kind, env);
-    const member = await t.createMember();
-    organizerCookie = await t.login(member.email, member.password);
-    base = await listen(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  afterEach(() => {
-    for (const client of clients) client.terminate();
-    clients = [];
-  });
-
-  return {
-    async meeting(): Promise<string> {
-      return (await quickMeeting(t, organizerCookie)).token;
-    },
-    async session(token: string, name: string): Promise<string> {
-      return guestToken(t, token, name);
-    },
-    async connect(token: string, bearer: string): Promise<RoomClient> {
-      const client = await RoomClient.connect(roomUrl(base, token), { bearer });
-      clients.push(client);
-      return client;
-    },
-    /** A guest connected and joined; `bearer` to connect again as the same session. */
-    async guest(token: string, name: string) {
-      const bearer = await guestToken(t, token, name);
-      const client = await this.connect(token, bearer);
-      await client.hello();
-      return { client, bearer };
-    },
-  };
-}
+import { databaseKinds } from '../support/harness.js';
+import { MEDIA_ON, type RoomClient } from '../support/room-client.js';
+import { roomEnvironment } from '../support/room-environment.js';
 
 const placeOf = (client: RoomClient) => ({
   peerId: client.peerId,
