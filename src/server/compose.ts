@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { MembersService } from './accounts/members.js';
 import { AuditService, DEFAULT_BURST_WINDOW_MS } from './audit/audit.js';
 import { SessionsService } from './accounts/sessions.js';
@@ -33,6 +33,7 @@ import { RoomHub } from './room/room-hub.js';
 import { LogoFiles } from './settings/logo.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
 import { migrateToLatest, openDatabase, type Db } from './storage/database.js';
+import { backupBeforeMigrating } from './storage/pre-migration-backup.js';
 
 /** What the HTTP routes (http/context.ts) and the process (main.ts) are given. */
 export interface Services {
@@ -54,9 +55,21 @@ export interface Services {
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-/** The database the config names (SQLite file or PostgreSQL URL), migrated to the latest schema. */
-export async function openStorage(config: Config): Promise<Db> {
+const silent = { info() {}, warn() {}, error() {} };
+
+/**
+ * The database the config names (SQLite file or PostgreSQL URL), migrated to the latest schema.
+ * A SQLite database with migrations pending is first copied into `DATA_DIR/backups`.
+ */
+export async function openStorage(
+  config: Config,
+  log: Log = silent,
+  clock: Clock = systemClock,
+): Promise<Db> {
   const db = openDatabase(config.database);
+  const backupsDir = path.join(config.dataDir, 'backups');
+  const copy = await backupBeforeMigrating(db, config.database, backupsDir, clock.now());
+  if (copy) log.info(`database copied to ${copy} before migrating`);
   await migrateToLatest(db);
   return db;
 }
@@ -76,8 +89,6 @@ export function createTransports(config: Config, log: Logger): Transports {
         : new HttpSmsTransport({ url: smsUrl, from: smsFrom }),
   };
 }
-
-const silent = { info() {}, warn() {}, error() {} };
 
 /** The domain services over one database; without transports, messages wait for an admin. */
 export function createServices(

@@ -25,8 +25,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const db = await openStorage(config);
   const log = pino({ level: config.logLevel });
+  const db = await openStorage(config, log);
   const services = createServices(db, config, systemClock, createTransports(config, log), log);
   const firstAdmin = await ensureFirstAdmin(services.members, config.admin);
   const app = await buildApp({ config, services });

@@ -37,6 +37,9 @@ const migrations: Record<string, Migration> = {
   '004-settings-audit': settingsAudit,
 };
 
+/** This server's migration names in the order it runs them; the last is the newest schema. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** The migrator over this server's migrations, which it runs in name order. */
