@@ -54,8 +54,11 @@ export interface TestApp {
   }>;
   /** Logs in through the API and returns the Cookie header value to send. */
   login(email: string, password: string): Promise<string>;
-  /** Stops the app as a process stop would, then starts it again over the same data. */
-  restart(): Promise<void>;
+  /**
+   * Stops the app as a process stop would, runs `whileStopped` (e.g. a restore), then starts it
+   * again over the same data folder.
+   */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -141,8 +144,9 @@ export async function startTestApp(
       if (!cookie) throw new Error('login set no session cookie');
       return `tertulia_session=${cookie.value}`;
     },
-    async restart() {
+    async restart(whileStopped) {
       await shut(current);
+      await whileStopped?.();
       current = await open();
     },
     async close() {
