@@ -11,6 +11,9 @@ import { migrator, type DatabaseTarget, type Db } from './database.js';
 /** Pre-migration copies kept in the backups folder; older ones are deleted. */
 export const KEPT_PRE_MIGRATION_COPIES = 5;
 
+/** The most pages better-sqlite3 lets one backup step copy. */
+const ALL_PAGES = 0x7fffffff;
+
 const COPY_NAME = /^.+-before-.+\.db$/;
 
 /**
@@ -40,11 +43,16 @@ export async function backupBeforeMigrating(
   return copy;
 }
 
-/** SQLite's online backup API: a consistent copy even while another connection writes. */
+/**
+ * SQLite's online backup API: a consistent copy even while another connection writes. All pages
+ * go in one step: copied 100 at a time (better-sqlite3's default), every write by the server
+ * between two steps restarted the copy, so a busy server could delay it without end. In WAL
+ * mode that one step is a read transaction, which does not block the server's writes.
+ */
 export async function onlineCopy(file: string, destination: string): Promise<void> {
   const source = new SqliteDatabase(file, { fileMustExist: true });
   try {
-    await source.backup(destination);
+    await source.backup(destination, { progress: () => ALL_PAGES });
   } finally {
     source.close();
   }
