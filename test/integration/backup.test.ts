@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -91,14 +92,22 @@ describe('backup and restore (sqlite)', () => {
     expect(fs.readdirSync(aside)).toContain('tertulia.db');
   });
 
-  it('refuses a file that is not a Tertulia backup with exit code 2 and one line', async () => {
-    const notBackup = path.join(t.config.dataDir, 'not-a-backup.tar.gz');
+  it('refuses, with exit code 2 and one line, a file that is not a Tertulia backup and an archive of something else', async () => {
+    const dir = t.config.dataDir;
+    const notBackup = path.join(dir, 'not-a-backup.tar.gz');
     fs.writeFileSync(notBackup, 'hello');
+    const otherArchive = path.join(dir, 'other.tar.gz');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'hello');
+    execFileSync('tar', ['-czf', otherArchive, '-C', dir, 'notes.txt']);
     const { lines, out } = capture();
     await t.restart(async () => {
-      expect(await runRestoreCli([notBackup], { DATA_DIR: t.config.dataDir }, out)).toBe(2);
+      expect(await runRestoreCli([notBackup], { DATA_DIR: dir }, out)).toBe(2);
+      expect(await runRestoreCli([otherArchive], { DATA_DIR: dir }, out)).toBe(2);
     });
-    expect(lines).toEqual([`${notBackup} is not a Tertulia backup`]);
+    expect(lines).toEqual([
+      `${notBackup} is not a Tertulia backup`,
+      `${otherArchive} is not a Tertulia backup`,
+    ]);
   });
 });
 
