@@ -29,7 +29,8 @@ const onPath = (binary) =>
 /**
  * Installs a Debian package the tests use when it is missing and we may (root on Debian).
  * `janus`: the janus media backend's tests, which skip without it, saying so. `ffmpeg`: the
- * synthetic participants' media clips (scripts/make-load-media.mjs), made once.
+ * synthetic participants' media clips (scripts/make-load-media.mjs), made once. `redis-server`
+ * and `nginx`: the scale-out tests (several nodes, one Redis, a balancer).
  */
 function ensureDebianPackage(binary, pkg, without) {
   if (onPath(binary)) return;
@@ -49,6 +50,8 @@ ensureInstalled();
 ensureChromium();
 ensureDebianPackage('janus', 'janus', 'the janus media tests will skip');
 ensureDebianPackage('ffmpeg', 'ffmpeg', 'the synthetic participants cannot make their media');
+ensureDebianPackage('redis-server', 'redis-server', 'the scale-out tests will skip');
+ensureDebianPackage('nginx', 'nginx', 'the scale-out tests behind a balancer will skip');
 ensureBuilt();
 run('npx', ['vitest', 'run']);
 run('npx', ['playwright', 'test']);

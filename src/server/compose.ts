@@ -32,6 +32,7 @@ import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RoomHub } from './room/room-hub.js';
 import { LogoFiles } from './settings/logo.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
+import { RedisLink } from './redis/redis-link.js';
 import { migrateToLatest, openDatabase, type Db } from './storage/database.js';
 import { backupBeforeMigrating } from './storage/pre-migration-backup.js';
 
@@ -51,6 +52,8 @@ export interface Services {
   audit: AuditService;
   /** The meeting rooms' signaling on this node. */
   rooms: RoomHub;
+  /** The Redis several nodes share (REDIS_URL); undefined on a single node. */
+  redis: RedisLink | undefined;
 }
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -72,6 +75,20 @@ export async function openStorage(
   if (copy) log.info(`database copied to ${copy} before migrating`);
   await migrateToLatest(db);
   return db;
+}
+
+/**
+ * The Redis that several nodes share, when REDIS_URL is set; undefined on a single node, where
+ * everything shared lives in this process. Fails start-up when Redis cannot be reached.
+ */
+export async function openRedis(config: Config, log: Log = silent): Promise<RedisLink | undefined> {
+  if (!config.redisUrl) return undefined;
+  const link = await RedisLink.open(config.redisUrl, {
+    info: (msg) => log.info(msg),
+    warn: (obj, msg) => log.warn(obj, msg),
+  });
+  log.info(`cluster: node ${config.nodeId}, sharing rooms and limits through Redis`);
+  return link;
 }
 
 /** Picks the delivery transports from config; a channel left unset keeps its messages for admins. */
@@ -97,6 +114,8 @@ export function createServices(
   clock: Clock,
   transports: Transports = { email: undefined, sms: undefined },
   log: Log = silent,
+  /** Set when several nodes share this deployment (REDIS_URL); see openRedis. */
+  redis?: RedisLink,
 ): Services {
   const members = new MembersService(db, clock);
   const audit = new AuditService(db, clock, {
@@ -166,6 +185,7 @@ export function createServices(
     settings,
     audit,
     rooms: createRoomHub(db, config, clock, log, async () => (await settings.get()).p2pRoomCap),
+    redis,
   };
 }
 

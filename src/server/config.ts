@@ -2,6 +2,7 @@
  * Every environment variable Tertulia reads is read here, once, into a frozen, typed Config.
  * A wrong value stops start-up with a message naming the variable.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { IceServerConfig } from '../shared/signaling.js';
@@ -122,6 +123,16 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^wss?:\/\/\S+$/, 'must be ws:// or wss:// URLs'))),
   JANUS_API_SECRET: z.string().min(1).optional(),
   JANUS_ROOM_CAP: z.coerce.number().int().min(2).max(1000).default(50),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes, colons')
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'must have at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -134,6 +145,17 @@ export type Config = Readonly<{
   secureCookies: boolean;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  /**
+   * Set when several nodes serve one deployment: rooms, rate limits, settings changes and the
+   * Janus placement are shared through this Redis. Unset: all of it lives in this process.
+   */
+  redisUrl: string | undefined;
+  /** This node's name in logs, metrics and the room bus (default: host name and port). */
+  nodeId: string;
+  /** `/metrics` on the main port needs this bearer token; unset, it is not served there. */
+  metricsToken: string | undefined;
+  /** `/metrics` also (or only) on this port, bound to loopback. */
+  metricsPort: number | undefined;
   admin: { email: string | undefined; password: string | undefined };
   defaultPhoneRegion: string;
   defaultTimeZone: string;
@@ -225,6 +247,12 @@ export function loadConfig(
             ? e.DATABASE_URL.slice('sqlite:'.length)
             : path.join(dataDir, 'tertulia.db'),
         };
+  if (e.REDIS_URL && database.kind === 'sqlite') {
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: several nodes need one shared PostgreSQL database; ' +
+        'set DATABASE_URL=postgres://... (SQLite serves a single node, without REDIS_URL).',
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -232,6 +260,10 @@ export function loadConfig(
     secureCookies: publicUrl.startsWith('https:'),
     dataDir,
     database,
+    redisUrl: e.REDIS_URL,
+    nodeId: e.NODE_ID ?? `${os.hostname()}:${e.PORT}`,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
     defaultTimeZone: e.DEFAULT_TIME_ZONE,

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './clock.js';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
-import { createServices, createTransports, openStorage } from './compose.js';
+import { createServices, createTransports, openRedis, openStorage } from './compose.js';
 import { buildApp } from './http/app.js';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
@@ -25,9 +25,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const log = pino({ level: config.logLevel });
+  const log = pino({ level: config.logLevel, base: { node: config.nodeId, pid: process.pid } });
   const db = await openStorage(config, log);
-  const services = createServices(db, config, systemClock, createTransports(config, log), log);
+  const redis = await openRedis(config, log);
+  const transports = createTransports(config, log);
+  const services = createServices(db, config, systemClock, transports, log, redis);
   const firstAdmin = await ensureFirstAdmin(services.members, config.admin);
   const app = await buildApp({ config, services });
 
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     // Sends under way finish; claimed rows not yet sent go back to the queue for the next start.
     await services.worker.stop();
     await db.destroy();
+    await redis?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
