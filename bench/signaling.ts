@@ -8,6 +8,12 @@
  *
  * --server-prof writes a V8 CPU profile of the server process (Chrome DevTools, speedscope).
  *
+ *   npx tsx bench/signaling.ts --nodes 1,2 [--rates 2500,5000,10000,...] [--database-url ...]
+ *
+ * compares one node (in-process bus) with several sharing rooms through Redis, at rising rates
+ * (bench/support/signaling-nodes.ts); both over PostgreSQL (--database-url names a server where
+ * it may create a database; default TEST_DATABASE_URL or the local postgres).
+ *
  * Processes (bench/support/signaling-processes.ts): the app runs in a child process
  * (bench/support/signaling-server.ts: buildApp over createServices as main.ts does, a fresh
  * SQLite file unless --database-url, `--expose-gc` for the memory readings). The participants
@@ -47,9 +53,11 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { RATE_LIMIT } from '../src/shared/signaling.js';
-import type { Seat, WorkerReport } from './support/signaling-clients.js';
+import type { WorkerReport } from './support/signaling-clients.js';
+import { seatEveryone } from './support/signaling-seats.js';
+import { merged, percentile } from './support/stats.js';
+import { DEFAULT_RATES, runNodes } from './support/signaling-nodes.js';
 import { ClientWorkers, ServerProcess } from './support/signaling-processes.js';
-import type { ServerReady } from './support/signaling-server.js';
 import { table } from './support/table.js';
 
 const { values: args } = parseArgs({
@@ -62,6 +70,8 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '2' },
     'database-url': { type: 'string' },
     'server-prof': { type: 'string' },
+    nodes: { type: 'string' },
+    rates: { type: 'string' },
   },
 });
 
@@ -86,73 +96,11 @@ const DRAIN_MS = 5_000;
 const GOAL_P99_MS = 50;
 const GOAL_BYTES_PER_CONNECTION = 50 * 1024;
 
-// ---- setup through the HTTP API -----------------------------------------------------------------
-
-async function post(url: string, body: object, cookie?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(body),
-  });
-}
-
-async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>) {
-  const results: T[] = [];
-  for (let start = 0; start < count; start += size) {
-    const batch = Array.from({ length: Math.min(size, count - start) }, (_, k) => make(start + k));
-    results.push(...(await Promise.all(batch)));
-  }
-  return results;
-}
-
-/** One quick conference per room and a guest session per participant, as browsers get them. */
-async function seatEveryone({ url, member }: ServerReady): Promise<Seat[]> {
-  const login = await post(`${url}/api/session`, member);
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const session = login.headers.getSetCookie().find((c) => c.startsWith('tertulia_session='));
-  if (!session) throw new Error('login set no session cookie');
-  const cookie = session.split(';')[0] as string;
-
-  const tokens = await inBatches(ROOMS, 20, async (room) => {
-    const response = await post(`${url}/api/meetings/quick`, { name: `Room ${room}` }, cookie);
-    if (response.status !== 201) throw new Error(`quick meeting: ${await response.text()}`);
-    const { joinUrl } = (await response.json()) as { joinUrl: string };
-    return joinUrl.split('/m/')[1] as string;
-  });
-  // Seats in joining order: the first of every room, then the second of every room, and so on.
-  return inBatches(PARTICIPANTS, 50, async (i) => {
-    const room = i % ROOMS;
-    const joinToken = tokens[room] as string;
-    const response = await post(`${url}/api/join/${joinToken}`, {
-      displayName: `Guest ${room}-${Math.floor(i / ROOMS)}`,
-    });
-    const reply = (await response.json()) as { token?: string };
-    if (response.status !== 201 || !reply.token) throw new Error(`join: ${response.status}`);
-    return { room, joinToken, bearer: reply.token };
-  });
-}
-
 function only<T extends WorkerReport['type']>(reports: WorkerReport[], type: T) {
   return reports.filter((r): r is Extract<WorkerReport, { type: T }> => r.type === type);
 }
 
 // ---- figures ------------------------------------------------------------------------------------
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
-}
-
-function merged(arrays: Float64Array[]): Float64Array {
-  const all = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    all.set(a, offset);
-    offset += a.length;
-  }
-  return all.sort();
-}
 
 const cpuShare = (before: NodeJS.CpuUsage, after: NodeJS.CpuUsage, wallMs: number) =>
   (after.user - before.user + after.system - before.system) / 1000 / wallMs;
@@ -203,7 +151,7 @@ async function main(): Promise<void> {
     console.log(
       `Setting up ${fmtInt(ROOMS)} rooms of ${PER_ROOM} (${fmtInt(PARTICIPANTS)} guest sessions)...`,
     );
-    const seats = await seatEveryone(server.ready);
+    const seats = await seatEveryone(server.ready, ROOMS, PER_ROOM);
     const byWorker = (index: number) => seats.filter((seat) => seat.room % WORKERS === index);
     const baseline = await server.memory();
 
@@ -213,7 +161,7 @@ async function main(): Promise<void> {
     const joined = only(
       await clients.run((i) => ({
         type: 'join',
-        url: url.replace('http:', 'ws:'),
+        urls: [url.replace('http:', 'ws:')],
         seats: byWorker(i),
         concurrency: JOIN_CONCURRENCY,
       })),
@@ -403,7 +351,23 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+const run = args.nodes
+  ? runNodes({
+      nodeCounts: args.nodes.split(',').map((n) => positive('nodes', n, 1)),
+      rates: args.rates ? args.rates.split(',').map((r) => positive('rates', r, 1)) : DEFAULT_RATES,
+      rooms: ROOMS,
+      perRoom: PER_ROOM,
+      seconds: SECONDS,
+      warmup: WARMUP,
+      workers: WORKERS,
+      adminDatabaseUrl:
+        args['database-url'] ??
+        process.env.TEST_DATABASE_URL ??
+        'postgres://postgres@127.0.0.1:5432/test',
+    })
+  : main();
+
+run.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -33,6 +33,12 @@ function processTicks(pid: number): number | null {
   return fields ? Number(fields[11]) + Number(fields[12]) : null;
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far; null when it is gone. */
+export function cpuSecondsOf(pid: number): number | null {
+  const ticks = processTicks(pid);
+  return ticks === null ? null : ticks / TICKS_PER_SECOND;
+}
+
 /** Every process below `root` in the process tree (not `root` itself). */
 export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();

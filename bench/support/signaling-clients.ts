@@ -15,10 +15,12 @@ export interface Seat {
   joinToken: string;
   /** Guest token, sent as `Authorization: Bearer`. */
   bearer: string;
+  /** Which node's URL (index into the join command's `urls`) this participant connects to. */
+  node: number;
 }
 
 export type WorkerCommand =
-  | { type: 'join'; url: string; seats: Seat[]; concurrency: number }
+  | { type: 'join'; urls: string[]; seats: Seat[]; concurrency: number }
   | {
       type: 'chat';
       sendsPerSecond: number;
@@ -174,10 +176,15 @@ async function timed<T>(
   return durations;
 }
 
-async function join(url: string, seats: Seat[], concurrency: number): Promise<WorkerReport> {
+async function join(urls: string[], seats: Seat[], concurrency: number): Promise<WorkerReport> {
   participants = seats.map((seat) => new BenchParticipant(seat, recordChat, recordError));
   const failures: string[] = [];
-  const joinMs = await timed(participants, concurrency, (p) => p.join(url), failures);
+  const joinMs = await timed(
+    participants,
+    concurrency,
+    (p) => p.join(urls[p.seat.node] as string),
+    failures,
+  );
   const roomSizes = new Map<number, number>();
   for (const p of participants) roomSizes.set(p.seat.room, (roomSizes.get(p.seat.room) ?? 0) + 1);
   for (const p of participants) p.others = (roomSizes.get(p.seat.room) ?? 1) - 1;
@@ -259,7 +266,7 @@ parentPort?.on('message', (command: WorkerCommand) => {
   const run = async (): Promise<WorkerReport | null> => {
     switch (command.type) {
       case 'join':
-        return join(command.url, command.seats, command.concurrency);
+        return join(command.urls, command.seats, command.concurrency);
       case 'chat':
         return chat(command);
       case 'leave':

@@ -32,6 +32,11 @@ export class ServerProcess {
     databaseUrl: string | undefined;
     /** Writes a V8 CPU profile of the server here. */
     profileDir: string | undefined;
+    /** One of several nodes: they share rooms through this Redis. */
+    redisUrl?: string;
+    nodeId?: string;
+    /** False on every node but the first (they share the database). */
+    createMember?: boolean;
   }): Promise<ServerProcess> {
     const here = path.dirname(fileURLToPath(import.meta.url));
     const child = fork(path.join(here, 'signaling-server.ts'), [], {
@@ -46,6 +51,9 @@ export class ServerProcess {
         ...process.env,
         BENCH_ROOM_CAP: String(options.roomCap),
         ...(options.databaseUrl ? { BENCH_DATABASE_URL: options.databaseUrl } : {}),
+        ...(options.redisUrl ? { BENCH_REDIS_URL: options.redisUrl } : {}),
+        ...(options.nodeId ? { BENCH_NODE_ID: options.nodeId } : {}),
+        BENCH_CREATE_MEMBER: options.createMember === false ? '0' : '1',
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -78,6 +86,10 @@ export class ServerProcess {
     const reply = await this.ask('cpu');
     if (reply.type !== 'cpu') throw new Error('unexpected reply');
     return reply.usage;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   async stop(): Promise<void> {

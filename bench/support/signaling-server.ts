@@ -3,7 +3,8 @@
  * `--expose-gc`) so that the simulated participants, in the parent's worker threads, never share
  * its event loop. It runs the real app as main.ts composes it (buildApp over createServices,
  * system clock, LOG_LEVEL silent) over a fresh SQLite file, or over PostgreSQL when the parent
- * passes a DATABASE_URL, and creates one member for the parent to log in as.
+ * passes a DATABASE_URL, and creates one member for the parent to log in as. With a Redis URL
+ * (`--nodes 2`) it is one of several nodes sharing rooms through Redis, as REDIS_URL makes it.
  *
  * The parent asks over IPC for the process's memory (after full garbage collections) and CPU
  * time around each phase; `stop` closes the app and removes the data folder.
@@ -15,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../src/server/clock.js';
 import { loadConfig } from '../../src/server/config.js';
 import { buildApp } from '../../src/server/http/app.js';
-import { createServices, openStorage } from '../../src/server/compose.js';
+import { createServices, openRedis, openStorage } from '../../src/server/compose.js';
 
 const MEMBER = { email: 'organizer@bench.example', password: 'bench passphrase 1' };
 
@@ -73,20 +74,27 @@ async function main(): Promise<void> {
     // The benchmark's rooms hold more people than the default p2p cap of 6.
     P2P_ROOM_CAP: roomCap,
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    // `--nodes 2`: this is one of several nodes sharing rooms through Redis.
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+    ...(process.env.BENCH_NODE_ID ? { NODE_ID: process.env.BENCH_NODE_ID } : {}),
   });
   const db = await openStorage(config);
-  const services = createServices(db, config, systemClock);
+  const redis = await openRedis(config);
+  const services = createServices(db, config, systemClock, undefined, undefined, redis);
   // logger: true as in production (main.ts); LOG_LEVEL=silent keeps it quiet.
   const app = await buildApp({ config, services, logger: true, webDir: path.join(dataDir, 'web') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  await services.members.create({
-    email: MEMBER.email,
-    username: 'organizer',
-    displayName: 'Bench Organizer',
-    role: 'member',
-    password: MEMBER.password,
-  });
+  // Several nodes share one database: the first one creates the member.
+  if (process.env.BENCH_CREATE_MEMBER !== '0') {
+    await services.members.create({
+      email: MEMBER.email,
+      username: 'organizer',
+      displayName: 'Bench Organizer',
+      role: 'member',
+      password: MEMBER.password,
+    });
+  }
 
   let stopping = false;
   const stop = async () => {
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
     stopping = true;
     await app.close();
     await db.destroy();
+    await redis?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (process.connected) process.disconnect?.();
   };

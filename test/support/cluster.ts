@@ -84,6 +84,11 @@ export class TestRedis {
     return `redis://127.0.0.1:${this.port}/0`;
   }
 
+  /** The redis-server process, for CPU readings (undefined while stopped). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async startAgain(): Promise<void> {
     this.child = spawn(
       'redis-server',
