@@ -2,7 +2,6 @@
  * Keeps one claimed batch's leases alive while the worker sends it, so the lease can be short
  * (a dead node's rows return within it) however long a slow relay takes over the batch.
  */
-import type { Logger } from 'pino';
 import type { Claim, OutboxStore } from './outbox.js';
 
 export class LeaseKeeper {
@@ -14,7 +13,7 @@ export class LeaseKeeper {
   constructor(
     private readonly store: Pick<OutboxStore, 'renew' | 'leaseMs'>,
     claims: readonly Claim[],
-    private readonly log: Pick<Logger, 'warn'>,
+    private readonly log: { warn(details: object, message: string): void },
   ) {
     this.pending = new Map(claims.map((claim) => [claim.id, claim]));
     // A third of the lease: one renewal may fail or run late and the lease still holds.
