@@ -129,7 +129,9 @@ export function createServices(
     new LogoFiles(config.dataDir),
     settingsDefaults(config),
   );
-  const outbox = new OutboxStore(db, clock, config.database.kind);
+  const outbox = new OutboxStore(db, clock, config.database.kind, {
+    leaseMs: config.delivery.leaseMs,
+  });
   const invitations = new InvitationsService(db, outbox, clock, log, {
     publicUrl: config.publicUrl,
     channels: { email: transports.email !== undefined, sms: transports.sms !== undefined },

@@ -87,6 +87,8 @@ const envSchema = z.object({
     .max(24 * 14)
     .default(24),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  // Renewed every third of it while a node sends; a dead node's messages wait this long.
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(30),
   ICE_SERVERS: z
     .string()
     .optional()
@@ -214,6 +216,8 @@ export type Config = Readonly<{
     smsFrom: string;
     retryWindowMs: number;
     retryBaseMs: number;
+    /** How long a claimed outbox row stays with its node without renewal (outbox.ts). */
+    leaseMs: number;
   };
 }>;
 
@@ -296,6 +300,7 @@ export function loadConfig(
       smsFrom: e.SMS_FROM,
       retryWindowMs: e.DELIVERY_RETRY_HOURS * 3_600_000,
       retryBaseMs: e.DELIVERY_RETRY_BASE_MS,
+      leaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
     },
   });
 }

@@ -177,7 +177,13 @@ export class TestSmtpServer extends EventEmitter<{
       return;
     }
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    } catch (err) {
+      // The client went away in the middle of DATA (a killed node): nobody is left to answer.
+      this.errors.push(err as Error);
+      return;
+    }
     const answer = () => void this.answer(Buffer.concat(chunks), session, callback);
     if (this.replyDelayMs === 0) return answer();
     const timer = setTimeout(() => {

@@ -238,6 +238,7 @@ export class InvitationsService {
       next_attempt_at: now.toISOString(),
       give_up_at: new Date(now.getTime() + this.options.retryWindowMs).toISOString(),
       locked_until: null,
+      claim_token: null,
       last_error: null,
       created_at: now.toISOString(),
       updated_at: now.toISOString(),

@@ -1,7 +1,13 @@
 /**
  * The outbox table's operations. Rows are claimed with a lease so several workers (or nodes)
  * never send the same row at once, and a crashed worker's rows come back when the lease ends.
+ *
+ * Each claim carries a fresh token. The holder renews its lease while it works (`renew`), and
+ * every write of an outcome (sent, retry later, failed, released) names the claim: a worker
+ * that paused past its lease and lost the row to another worker finds its write ignored, so the
+ * new holder's result stands.
  */
+import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
@@ -9,20 +15,40 @@ import type { OutboxTable } from '../storage/schema.js';
 
 export type OutboxRow = Selectable<OutboxTable>;
 
-/** Longest a send may take before another worker may try the row again. */
-const LEASE_MS = 2 * 60_000;
+/** A row as claimed by this worker: `claim_token` is set and guards every write of its outcome. */
+export type ClaimedRow = OutboxRow & { claim_token: string };
+
+/** What names a claim: the row and the token its claim received. */
+export type Claim = Pick<ClaimedRow, 'id' | 'claim_token'>;
+
+/**
+ * How long a claim lasts without renewal. The worker renews every third of it, so a live worker
+ * keeps its rows however slow the relay, and a dead node's rows are sent by another node this
+ * long after it died.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
+
+export interface OutboxStoreOptions {
+  leaseMs: number;
+}
 
 export class OutboxStore {
+  readonly leaseMs: number;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly dialect: 'sqlite' | 'postgres',
-  ) {}
+    options: OutboxStoreOptions = { leaseMs: DEFAULT_LEASE_MS },
+  ) {
+    this.leaseMs = options.leaseMs;
+  }
 
   /** Takes up to `limit` due rows of one channel for this worker, counting the attempt. */
-  async claimDue(channel: OutboxRow['channel'], limit: number): Promise<OutboxRow[]> {
+  async claimDue(channel: OutboxRow['channel'], limit: number): Promise<ClaimedRow[]> {
     const now = this.clock.now();
     const nowIso = now.toISOString();
+    const token = randomUUID();
     let due = this.db
       .selectFrom('outbox')
       .select('id')
@@ -32,53 +58,69 @@ export class OutboxStore {
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
       .orderBy('next_attempt_at')
       .limit(limit);
-    // SQLite has one writer, so its UPDATE is already exclusive; PostgreSQL needs row locks.
+    // SQLite has one writer, so its UPDATE is already exclusive. On PostgreSQL a second worker
+    // skips the rows this statement locks, and one that read a row before this claim committed
+    // re-checks `locked_until` on the committed version when it locks it, and passes it by.
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    return this.db
+    const rows = await this.db
       .updateTable('outbox')
       .set((eb) => ({
-        locked_until: new Date(now.getTime() + LEASE_MS).toISOString(),
+        locked_until: this.leaseEnd(now),
+        claim_token: token,
         attempts: eb('attempts', '+', 1),
         updated_at: nowIso,
       }))
       .where('id', 'in', due)
       .returningAll()
       .execute();
+    return rows.map((row) => ({ ...row, claim_token: token }));
   }
 
-  async markSent(id: string): Promise<void> {
+  /**
+   * Extends the lease of the rows still held under these claims; answers the ids still held. A
+   * row missing from the answer was finished or was taken over by another worker after its
+   * lease ran out: it must not be sent from here.
+   */
+  async renew(claims: readonly Claim[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (const [token, ids] of groupByToken(claims)) {
+      const rows = await this.db
+        .updateTable('outbox')
+        .set({ locked_until: this.leaseEnd(this.clock.now()) })
+        .where('id', 'in', ids)
+        .where('claim_token', '=', token)
+        .returning('id')
+        .execute();
+      for (const row of rows) held.add(row.id);
+    }
+    return held;
+  }
+
+  /** Answers false when the claim was lost: another worker holds the row and will finish it. */
+  async markSent(claim: Claim): Promise<boolean> {
     const now = this.clock.now().toISOString();
-    await this.db
-      .updateTable('outbox')
-      .set({ status: 'sent', sent_at: now, updated_at: now, locked_until: null, last_error: null })
-      .where('id', '=', id)
-      .execute();
+    return this.finish(claim, {
+      status: 'sent',
+      sent_at: now,
+      updated_at: now,
+      last_error: null,
+    });
   }
 
-  async markFailed(id: string, reason: string): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({
-        status: 'failed',
-        last_error: reason,
-        updated_at: this.clock.now().toISOString(),
-        locked_until: null,
-      })
-      .where('id', '=', id)
-      .execute();
+  async markFailed(claim: Claim, reason: string): Promise<boolean> {
+    return this.finish(claim, {
+      status: 'failed',
+      last_error: reason,
+      updated_at: this.clock.now().toISOString(),
+    });
   }
 
-  async scheduleRetry(id: string, at: Date, reason: string): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({
-        next_attempt_at: at.toISOString(),
-        last_error: reason,
-        updated_at: this.clock.now().toISOString(),
-        locked_until: null,
-      })
-      .where('id', '=', id)
-      .execute();
+  async scheduleRetry(claim: Claim, at: Date, reason: string): Promise<boolean> {
+    return this.finish(claim, {
+      next_attempt_at: at.toISOString(),
+      last_error: reason,
+      updated_at: this.clock.now().toISOString(),
+    });
   }
 
   /**
@@ -95,6 +137,7 @@ export class OutboxStore {
         next_attempt_at: now,
         give_up_at: giveUpAt.toISOString(),
         locked_until: null,
+        claim_token: null,
         updated_at: now,
       })
       .where('status', '=', 'failed');
@@ -102,15 +145,17 @@ export class OutboxStore {
     return query.returningAll().execute();
   }
 
-  /** Gives rows held by this process back at once (graceful shutdown). */
-  async release(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
-      .updateTable('outbox')
-      .set({ locked_until: null })
-      .where('id', 'in', ids)
-      .where('status', '=', 'queued')
-      .execute();
+  /** Gives rows held under these claims back at once, unsent (graceful shutdown). */
+  async release(claims: readonly Claim[]): Promise<void> {
+    for (const [token, ids] of groupByToken(claims)) {
+      await this.db
+        .updateTable('outbox')
+        .set({ locked_until: null, claim_token: null })
+        .where('id', 'in', ids)
+        .where('claim_token', '=', token)
+        .where('status', '=', 'queued')
+        .execute();
+    }
   }
 
   /** The newest row per recipient of a meeting: its current delivery state. */
@@ -142,4 +187,33 @@ export class OutboxStore {
     if (filter.status) query = query.where('status', '=', filter.status);
     return query.execute();
   }
+
+  /** Writes an outcome and ends the claim, unless another claim has taken the row since. */
+  private async finish(
+    claim: Claim,
+    outcome: Partial<Pick<OutboxRow, 'status' | 'sent_at' | 'next_attempt_at' | 'last_error'>> &
+      Pick<OutboxRow, 'updated_at'>,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ ...outcome, locked_until: null, claim_token: null })
+      .where('id', '=', claim.id)
+      .where('claim_token', '=', claim.claim_token)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  private leaseEnd(now: Date): string {
+    return new Date(now.getTime() + this.leaseMs).toISOString();
+  }
+}
+
+function groupByToken(claims: readonly Claim[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { id, claim_token } of claims) {
+    const ids = groups.get(claim_token);
+    if (ids) ids.push(id);
+    else groups.set(claim_token, [id]);
+  }
+  return groups;
 }

@@ -12,7 +12,8 @@ import {
   type OutboundMessage,
   type SmsTransport,
 } from './messages.js';
-import type { OutboxRow, OutboxStore } from './outbox.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import type { ClaimedRow, OutboxStore } from './outbox.js';
 
 export interface WorkerOptions {
   /** First retry delay; doubles each attempt up to `retryMaxMs`. */
@@ -61,7 +62,7 @@ export class DeliveryWorker {
     for (const wake of this.wakers.values()) wake();
   }
 
-  /** Stops claiming, lets sends under way finish, and closes the transports. */
+  /** Stops claiming, lets sends under way finish, gives the rest back, closes the transports. */
   async stop(): Promise<void> {
     this.running = false;
     this.stopping = true;
@@ -94,33 +95,64 @@ export class DeliveryWorker {
   private async runOnce(channel: Channel): Promise<number> {
     const rows = await this.store.claimDue(channel, this.options.concurrency * 4);
     if (rows.length === 0) return 0;
+    const keeper = new LeaseKeeper(this.store, rows, this.log);
     let next = 0;
-    const lanes = Array.from(
-      { length: Math.min(this.options.concurrency, rows.length) },
-      async () => {
-        while (next < rows.length) {
-          const row = rows[next++] as OutboxRow;
-          // After stop() the remaining claimed rows are handed back untouched.
-          if (this.stopping) {
-            await this.store.release([row.id]);
-            continue;
-          }
-          await this.deliver(row);
-        }
-      },
-    );
-    await Promise.all(lanes);
+    const lane = async () => {
+      // After stop() the rows not yet started are handed back below, untouched.
+      while (next < rows.length && !this.stopping) {
+        const row = rows[next++] as ClaimedRow;
+        await this.deliverHeld(row, keeper);
+        keeper.done(row.id);
+      }
+    };
+    try {
+      await Promise.all(
+        Array.from({ length: Math.min(this.options.concurrency, rows.length) }, lane),
+      );
+      await this.store.release(rows.slice(next));
+    } finally {
+      await keeper.stop();
+    }
     return rows.length;
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliverHeld(row: ClaimedRow, keeper: LeaseKeeper): Promise<void> {
+    if (!keeper.holds(row.id)) {
+      this.log.warn(
+        { outboxId: row.id },
+        'outbox row taken over by another worker before its send',
+      );
+      return;
+    }
+    try {
+      await this.deliver(row);
+    } catch (err) {
+      // The outcome could not be written (database unreachable): the lease runs out and the row
+      // is sent again, with the same Message-ID.
+      this.log.error({ err, outboxId: row.id }, 'outbox delivery outcome not recorded');
+    }
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
     try {
       await this.send(JSON.parse(row.payload) as OutboundMessage);
     } catch (error) {
       await this.recordFailure(row, error);
       return;
     }
-    await this.store.markSent(row.id);
+    if (!(await this.store.markSent(row))) this.warnTakenOver(row, 'sent');
+  }
+
+  /**
+   * This worker's lease ran out mid-send (a pause longer than the lease) and another worker
+   * took the row: that one's outcome stands, and a recipient who gets both copies sees one
+   * Message-ID and one calendar event.
+   */
+  private warnTakenOver(row: ClaimedRow, outcome: string): void {
+    this.log.warn(
+      { outboxId: row.id, channel: row.channel, outcome },
+      'outbox row taken over by another worker during its send; its outcome stands',
+    );
   }
 
   private async send(message: OutboundMessage): Promise<void> {
@@ -134,13 +166,13 @@ export class DeliveryWorker {
     }
   }
 
-  private async recordFailure(row: OutboxRow, error: unknown): Promise<void> {
+  private async recordFailure(row: ClaimedRow, error: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     const permanent = error instanceof DeliveryError && error.kind === 'permanent';
     const now = this.clock.now();
     if (permanent) {
       this.log.warn({ outboxId: row.id, channel: row.channel, reason }, 'delivery failed for good');
-      await this.store.markFailed(row.id, reason);
+      if (!(await this.store.markFailed(row, reason))) this.warnTakenOver(row, 'failed');
       return;
     }
     if (now.toISOString() >= row.give_up_at) {
@@ -148,7 +180,8 @@ export class DeliveryWorker {
         { outboxId: row.id, channel: row.channel, reason },
         'delivery retries exhausted',
       );
-      await this.store.markFailed(row.id, `Gave up after ${row.attempts} attempts: ${reason}`);
+      const gaveUp = `Gave up after ${row.attempts} attempts: ${reason}`;
+      if (!(await this.store.markFailed(row, gaveUp))) this.warnTakenOver(row, 'failed');
       return;
     }
     const delay = this.backoffMs(row.attempts);
@@ -156,7 +189,8 @@ export class DeliveryWorker {
       { outboxId: row.id, channel: row.channel, reason, delay },
       'delivery will be retried',
     );
-    await this.store.scheduleRetry(row.id, new Date(now.getTime() + delay), reason);
+    const at = new Date(now.getTime() + delay);
+    if (!(await this.store.scheduleRetry(row, at, reason))) this.warnTakenOver(row, 'retry');
   }
 
   /** Exponential backoff with full jitter, at least half the step so retries still spread out. */

@@ -20,6 +20,7 @@ import * as outbox from './migrations/002-outbox.js';
 import * as lobby from './migrations/003-lobby.js';
 import * as roomChat from './migrations/004-room-chat.js';
 import * as settingsAudit from './migrations/004-settings-audit.js';
+import * as outboxClaimToken from './migrations/006-outbox-claim-token.js';
 
 export type Db = Kysely<Database>;
 
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '003-lobby': lobby,
   '004-room-chat': roomChat,
   '004-settings-audit': settingsAudit,
+  '006-outbox-claim-token': outboxClaimToken,
 };
 
 /** This server's migration names in the order it runs them; the last is the newest schema. */

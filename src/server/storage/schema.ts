@@ -92,6 +92,8 @@ export interface OutboxTable {
   give_up_at: string;
   /** Set while a worker holds the row; an expired lease means the holder died. */
   locked_until: string | null;
+  /** Names the claim that set `locked_until`; an outcome is written only under this claim. */
+  claim_token: string | null;
   last_error: string | null;
   created_at: string;
   updated_at: string;
