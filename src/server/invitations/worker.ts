@@ -22,6 +22,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** Rows sent at the same time (SMTP pool and SMPP window absorb them). */
   concurrency: number;
+  /** Told the outcome of every send attempt (the metrics count them). */
+  onOutcome?: (channel: Channel, outcome: 'sent' | 'retry' | 'failed') => void;
 }
 
 export interface Transports {
@@ -117,10 +119,11 @@ export class DeliveryWorker {
     try {
       await this.send(JSON.parse(row.payload) as OutboundMessage);
     } catch (error) {
-      await this.recordFailure(row, error);
+      this.options.onOutcome?.(row.channel, await this.recordFailure(row, error));
       return;
     }
     await this.store.markSent(row.id);
+    this.options.onOutcome?.(row.channel, 'sent');
   }
 
   private async send(message: OutboundMessage): Promise<void> {
@@ -134,14 +137,14 @@ export class DeliveryWorker {
     }
   }
 
-  private async recordFailure(row: OutboxRow, error: unknown): Promise<void> {
+  private async recordFailure(row: OutboxRow, error: unknown): Promise<'retry' | 'failed'> {
     const reason = error instanceof Error ? error.message : String(error);
     const permanent = error instanceof DeliveryError && error.kind === 'permanent';
     const now = this.clock.now();
     if (permanent) {
       this.log.warn({ outboxId: row.id, channel: row.channel, reason }, 'delivery failed for good');
       await this.store.markFailed(row.id, reason);
-      return;
+      return 'failed';
     }
     if (now.toISOString() >= row.give_up_at) {
       this.log.warn(
@@ -149,7 +152,7 @@ export class DeliveryWorker {
         'delivery retries exhausted',
       );
       await this.store.markFailed(row.id, `Gave up after ${row.attempts} attempts: ${reason}`);
-      return;
+      return 'failed';
     }
     const delay = this.backoffMs(row.attempts);
     this.log.info(
@@ -157,6 +160,7 @@ export class DeliveryWorker {
       'delivery will be retried',
     );
     await this.store.scheduleRetry(row.id, new Date(now.getTime() + delay), reason);
+    return 'retry';
   }
 
   /** Exponential backoff with full jitter, at least half the step so retries still spread out. */
