@@ -84,7 +84,6 @@ export async function buildApp({
   app.decorateRequest('member', null);
 
   installSecurityHeaders(app, { https: config.secureCookies });
-  installDraining(app, services.readiness);
   installRequestMetrics(app, services.metrics);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
@@ -104,6 +103,8 @@ export async function buildApp({
       }
     },
   });
+  // After the WebSocket plugin: its own hooks must see a refused upgrade to end its socket.
+  installDraining(app, services.readiness);
   await app.register(fastifySwagger, {
     openapi: {
       info: {

@@ -1,0 +1,146 @@
+/**
+ * A real `node dist/server/main.js` process over PostgreSQL and a private Redis: readiness
+ * while Redis is down, and what SIGTERM does (the rolling deploy's step). Build first:
+ * `npm run build:server`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_CODES } from '../../src/shared/signaling.js';
+import { TestNode, TestRedis, clusterMissing, freePort } from '../support/cluster.js';
+import { createPostgresDatabase } from '../support/harness.js';
+import { MEDIA_ON, RoomClient, roomUrl } from '../support/room-client.js';
+
+const missing = clusterMissing();
+const METRICS_TOKEN = 'metrics-token-must-stay-secret';
+const REDIS_PASSWORD = 'redis-password-must-stay-secret';
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+describe.skipIf(missing !== undefined)(
+  `a node's readiness and draining${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    let redis: TestRedis;
+    let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+    let dataDir: string;
+    let node: TestNode;
+
+    beforeAll(async () => {
+      redis = await TestRedis.start();
+      database = await createPostgresDatabase();
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-draining-'));
+      const port = await freePort();
+      node = await TestNode.start({
+        port,
+        databaseUrl: database.url,
+        // Redis asks for no password; ioredis sends it anyway, so it passes through the node.
+        redisUrl: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}/0`,
+        dataDir,
+        publicUrl: `http://127.0.0.1:${port}`,
+        env: {
+          METRICS_TOKEN,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          // Every request logged: the token must not be in those lines either.
+          LOG_LEVEL: 'debug',
+        },
+      });
+    }, 90_000);
+    afterAll(async () => {
+      if (node?.running) await node.kill('SIGKILL');
+      await redis?.stop();
+      await database?.drop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    async function readyz(): Promise<{ status: number; body: unknown }> {
+      const response = await fetch(`${node.url}/readyz`);
+      return { status: response.status, body: await response.json() };
+    }
+
+    /** A guest in a quick meeting's room, joined through the node's real port. */
+    async function guestInRoom(): Promise<RoomClient> {
+      const login = await fetch(`${node.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const quick = await fetch(`${node.url}/api/meetings/quick`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: '{}',
+      });
+      expect(quick.status).toBe(201);
+      const token = ((await quick.json()) as { joinUrl: string }).joinUrl.split('/m/')[1]!;
+      const join = await fetch(`${node.url}/api/join/${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: 'Ana' }),
+      });
+      expect(join.status).toBe(201);
+      const bearer = ((await join.json()) as { token: string }).token;
+      const client = await RoomClient.connect(roomUrl(node.url.replace('http', 'ws'), token), {
+        bearer,
+      });
+      await client.hello(MEDIA_ON);
+      return client;
+    }
+
+    it('is ready with PostgreSQL and Redis up, 503 naming Redis while it is down, ready again after', async () => {
+      expect(await readyz()).toEqual({
+        status: 200,
+        body: { status: 'ready', checks: { database: 'up', redis: 'up' } },
+      });
+      await redis.stop();
+      await expect.poll(readyz, { timeout: 5_000 }).toEqual({
+        status: 503,
+        body: { status: 'unavailable', checks: { database: 'up', redis: 'down' } },
+      });
+      // Liveness is another question: restarting the node would not bring Redis back.
+      expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+      await redis.startAgain();
+      await expect.poll(async () => (await readyz()).status, { timeout: 10_000 }).toBe(200);
+    });
+
+    it('on SIGTERM says 503 at once, tells room sockets NODE_DRAINING, and exits 0 within 10 s', async () => {
+      const guest = await guestInRoom();
+      const metrics = await fetch(`${node.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(metrics.status).toBe(200);
+
+      const started = Date.now();
+      const exited = node.kill('SIGTERM');
+      await expect
+        .poll(readyz, { interval: 20, timeout: 1_000 })
+        .toEqual({ status: 503, body: { status: 'draining' } });
+      const refused = await fetch(`${node.url}/api/me`);
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ code: 'NODE_DRAINING' });
+
+      expect(await guest.closed).toEqual({
+        code: CLOSE_CODES.NODE_DRAINING,
+        reason: 'NODE_DRAINING',
+      });
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(node.output).toContain('"msg":"shut down"');
+    }, 20_000);
+
+    it('wrote every log line with its node id, and neither the metrics token nor the Redis password', () => {
+      const lines = node.output.split('\n').filter((line) => line.startsWith('{'));
+      expect(lines.length).toBeGreaterThan(5);
+      const nodeIds = new Set(lines.map((line) => (JSON.parse(line) as { node?: string }).node));
+      expect([...nodeIds]).toEqual([`node-${node.options.port}`]);
+      // Request lines (LOG_LEVEL=debug) come from Fastify's logger: they carry it too.
+      expect(lines.some((line) => line.includes('"url":"/api/meetings/quick"'))).toBe(true);
+      expect(node.output).not.toContain(METRICS_TOKEN);
+      expect(node.output).not.toContain(REDIS_PASSWORD);
+    });
+  },
+);
