@@ -57,11 +57,12 @@ async function main(): Promise<void> {
         );
 
   /**
-   * Draining: `/readyz` says 503 and new requests get 503 NODE_DRAINING at once; with other
-   * nodes (REDIS_URL) this lasts DRAIN_NOTICE_MS, so a balancer that polls `/readyz` takes
-   * this node out before its port closes. Then every room socket is told NODE_DRAINING (the
-   * browser reconnects at once, elsewhere, and keeps its place), requests and sends under way
-   * finish, chat is flushed, and the process exits: within SHUTDOWN_DEADLINE_MS, hung or not.
+   * Draining: `/readyz` says 503 and new GETs and WebSocket upgrades get 503 NODE_DRAINING at
+   * once (http/draining.ts); with other nodes (REDIS_URL) this lasts DRAIN_NOTICE_MS, so a
+   * balancer that polls `/readyz` takes this node out before its port closes. Then every room
+   * socket is told NODE_DRAINING (the browser reconnects at once, elsewhere, and keeps its
+   * place), the port closes, requests and sends under way finish, chat is flushed, and the
+   * process exits: within SHUTDOWN_DEADLINE_MS, hung or not.
    */
   const shutdown = async (signal: string) => {
     log.info(`${signal} received, draining`);

@@ -55,7 +55,7 @@ describe.each(databaseKinds)('a draining node (%s)', (kind) => {
     await t.close();
   });
 
-  it('says draining on /readyz and refuses new requests and room sockets with NODE_DRAINING', async () => {
+  it('says draining on /readyz and refuses GETs and room sockets with NODE_DRAINING', async () => {
     const base = await listen(t);
     const meeting = await quickMeeting(t, cookie);
     const bearer = await guestToken(t, meeting.token, 'Ana');
@@ -79,5 +79,16 @@ describe.each(databaseKinds)('a draining node (%s)', (kind) => {
     // A socket already in the room stays until the node closes it (main.ts, after the notice).
     await before.roundTrip();
     before.close();
+  });
+
+  it('still serves a POST: a balancer would not retry it elsewhere, and this node can do it', async () => {
+    expect(t.services.readiness.draining).toBe(true);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/meetings/quick',
+      headers: { cookie },
+      payload: {},
+    });
+    expect(created.statusCode).toBe(201);
   });
 });
