@@ -8,14 +8,61 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../src/shared/signaling.js';
-import { TestNode, TestRedis, clusterMissing, freePort } from '../support/cluster.js';
+import {
+  TestBalancer,
+  TestNode,
+  TestRedis,
+  clusterMissing,
+  freePort,
+  nginxMissing,
+  startCluster,
+  type Cluster,
+} from '../support/cluster.js';
+import { parseMetrics, valueOf } from '../support/prometheus.js';
 import { createPostgresDatabase } from '../support/harness.js';
 import { MEDIA_ON, RoomClient, roomUrl } from '../support/room-client.js';
 
 const missing = clusterMissing();
+const balancerMissing = missing ?? nginxMissing();
 const METRICS_TOKEN = 'metrics-token-must-stay-secret';
 const REDIS_PASSWORD = 'redis-password-must-stay-secret';
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+/** A quick meeting, made by the first admin, and a guest's bearer token for its room. */
+async function guestPass(base: string): Promise<{ token: string; bearer: string }> {
+  const login = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const quick = await fetch(`${base}/api/meetings/quick`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: '{}',
+  });
+  expect(quick.status).toBe(201);
+  const token = ((await quick.json()) as { joinUrl: string }).joinUrl.split('/m/')[1]!;
+  const join = await fetch(`${base}/api/join/${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: 'Ana' }),
+  });
+  expect(join.status).toBe(201);
+  return { token, bearer: ((await join.json()) as { token: string }).token };
+}
+
+/** A guest in a quick meeting's room, joined through `base` (a node or the balancer). */
+async function guestInRoom(base: string): Promise<RoomClient> {
+  const { token, bearer } = await guestPass(base);
+  const client = await RoomClient.connect(roomUrl(base.replace('http', 'ws'), token), { bearer });
+  await client.hello(MEDIA_ON);
+  return client;
+}
 
 describe.skipIf(missing !== undefined)(
   `a node's readiness and draining${missing ? ` (skipped: ${missing})` : ''}`,
@@ -58,39 +105,6 @@ describe.skipIf(missing !== undefined)(
       return { status: response.status, body: await response.json() };
     }
 
-    /** A guest in a quick meeting's room, joined through the node's real port. */
-    async function guestInRoom(): Promise<RoomClient> {
-      const login = await fetch(`${node.url}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(ADMIN),
-      });
-      expect(login.status).toBe(200);
-      const cookie = login.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const quick = await fetch(`${node.url}/api/meetings/quick`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: '{}',
-      });
-      expect(quick.status).toBe(201);
-      const token = ((await quick.json()) as { joinUrl: string }).joinUrl.split('/m/')[1]!;
-      const join = await fetch(`${node.url}/api/join/${token}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: 'Ana' }),
-      });
-      expect(join.status).toBe(201);
-      const bearer = ((await join.json()) as { token: string }).token;
-      const client = await RoomClient.connect(roomUrl(node.url.replace('http', 'ws'), token), {
-        bearer,
-      });
-      await client.hello(MEDIA_ON);
-      return client;
-    }
-
     it('is ready with PostgreSQL and Redis up, 503 naming Redis while it is down, ready again after', async () => {
       expect(await readyz()).toEqual({
         status: 200,
@@ -108,7 +122,7 @@ describe.skipIf(missing !== undefined)(
     });
 
     it('on SIGTERM says 503 at once, tells room sockets NODE_DRAINING, and exits 0 within 10 s', async () => {
-      const guest = await guestInRoom();
+      const guest = await guestInRoom(node.url);
       const metrics = await fetch(`${node.url}/metrics`, {
         headers: { authorization: `Bearer ${METRICS_TOKEN}` },
       });
@@ -142,5 +156,77 @@ describe.skipIf(missing !== undefined)(
       expect(node.output).not.toContain(METRICS_TOKEN);
       expect(node.output).not.toContain(REDIS_PASSWORD);
     });
+  },
+);
+
+describe.skipIf(balancerMissing !== undefined)(
+  `a rolling restart behind nginx${balancerMissing ? ` (skipped: ${balancerMissing})` : ''}`,
+  () => {
+    let cluster: Cluster;
+    let balancer: TestBalancer;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      cluster = await startCluster(2, {
+        env: { METRICS_TOKEN, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+        publicUrl: () => `http://127.0.0.1:${port}`,
+      });
+      balancer = await TestBalancer.start(
+        cluster.nodes.map((node) => node.options.port),
+        port,
+      );
+    }, 120_000);
+    afterAll(async () => {
+      await balancer?.stop();
+      await cluster?.stop();
+    });
+
+    async function participantsOn(node: TestNode): Promise<number> {
+      const response = await fetch(`${node.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      return valueOf(parseMetrics(await response.text()), 'tertulia_room_participants');
+    }
+
+    it('keeps /metrics away from the internet: the balancer answers 404', async () => {
+      const response = await fetch(`${balancer.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(response.status).toBe(404);
+    });
+
+    it('sends a drained room socket, and every request meanwhile, to the other node at once', async () => {
+      const { token, bearer } = await guestPass(balancer.url);
+      const url = roomUrl(balancer.url.replace('http', 'ws'), token);
+      const guest = await RoomClient.connect(url, { bearer });
+      await guest.hello(MEDIA_ON);
+      const counts = await Promise.all(cluster.nodes.map(participantsOn));
+      const draining = cluster.nodes[counts.indexOf(1)]!;
+      const staying = cluster.nodes.find((node) => node !== draining)!;
+
+      const exited = draining.kill('SIGTERM');
+      // While it drains, nginx takes its 503s to the other node: nobody sees one.
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        statuses.push(
+          (
+            await fetch(`${balancer.url}/api/join/${token}/me`, {
+              headers: { authorization: `Bearer ${bearer}` },
+            })
+          ).status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+
+      expect((await guest.closed).code).toBe(CLOSE_CODES.NODE_DRAINING);
+      // What the browser does: reconnect at once, through the balancer.
+      const started = Date.now();
+      const again = await RoomClient.connect(url, { bearer });
+      await again.hello(MEDIA_ON);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(await participantsOn(staying)).toBe(1);
+      expect(await exited).toBe(0);
+      again.close();
+    }, 30_000);
   },
 );
