@@ -4,6 +4,7 @@
  * `npm run build:server`.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,8 +29,8 @@ const METRICS_TOKEN = 'metrics-token-must-stay-secret';
 const REDIS_PASSWORD = 'redis-password-must-stay-secret';
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
-/** A quick meeting, made by the first admin, and a guest's bearer token for its room. */
-async function guestPass(base: string): Promise<{ token: string; bearer: string }> {
+/** The first admin's session cookie at `base`. */
+async function loginAt(base: string): Promise<{ cookie: string }> {
   const login = await fetch(`${base}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -40,6 +41,12 @@ async function guestPass(base: string): Promise<{ token: string; bearer: string 
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
+  return { cookie };
+}
+
+/** A quick meeting, made by the first admin, and a guest's bearer token for its room. */
+async function guestPass(base: string): Promise<{ token: string; bearer: string }> {
+  const { cookie } = await loginAt(base);
   const quick = await fetch(`${base}/api/meetings/quick`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie },
@@ -145,6 +152,50 @@ describe.skipIf(missing !== undefined)(
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(node.output).toContain('"msg":"shut down"');
     }, 20_000);
+
+    it('exits with code 1 at the deadline when something hangs (a mail server that never greets)', async () => {
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const connected = new Promise((resolve) => silent.once('connection', resolve));
+      const port = await freePort();
+      const hung = await TestNode.start({
+        ...node.options,
+        port,
+        publicUrl: `http://127.0.0.1:${port}`,
+        dataDir: path.join(dataDir, 'hung'),
+        env: {
+          ...node.options.env,
+          SMTP_URL: `smtp://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+        },
+      });
+      try {
+        const { cookie } = await loginAt(hung.url);
+        const created = await fetch(`${hung.url}/api/meetings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({
+            name: 'Planning',
+            participants: ['ines@example.com'],
+            startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+            timeZone: 'Europe/Madrid',
+          }),
+        });
+        expect(created.status).toBe(201);
+        await connected; // the invitation is being sent, and its server says nothing
+
+        const started = Date.now();
+        expect(await hung.kill('SIGTERM')).toBe(1);
+        const tookMs = Date.now() - started;
+        expect(tookMs).toBeGreaterThan(8_000);
+        expect(tookMs).toBeLessThan(10_000);
+        expect(hung.output).toContain('exiting anyway');
+      } finally {
+        if (hung.running) await hung.kill('SIGKILL');
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    }, 30_000);
 
     it('wrote every log line with its node id, and neither the metrics token nor the Redis password', () => {
       const lines = node.output.split('\n').filter((line) => line.startsWith('{'));
