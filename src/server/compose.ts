@@ -32,6 +32,8 @@ import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RoomHub } from './room/room-hub.js';
 import { LogoFiles } from './settings/logo.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
+import { NodeMetrics } from './metrics/node-metrics.js';
+import { Readiness } from './readiness.js';
 import { RedisLink } from './redis/redis-link.js';
 import { migrateToLatest, openDatabase, type Db } from './storage/database.js';
 import { backupBeforeMigrating } from './storage/pre-migration-backup.js';
@@ -54,6 +56,10 @@ export interface Services {
   rooms: RoomHub;
   /** The Redis several nodes share (REDIS_URL); undefined on a single node. */
   redis: RedisLink | undefined;
+  /** `/readyz`, and whether this node is draining (main.ts starts that on SIGTERM). */
+  readiness: Readiness;
+  /** `/metrics`; the room bus reports its delivery times with `observeBusDelivery`. */
+  metrics: NodeMetrics;
 }
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -129,6 +135,10 @@ export function createServices(
     new LogoFiles(config.dataDir),
     settingsDefaults(config),
   );
+  // Process metrics only where someone may scrape them: they keep timers of their own.
+  const metrics = new NodeMetrics(config.nodeId, {
+    processMetrics: config.metricsToken !== undefined || config.metricsPort !== undefined,
+  });
   const outbox = new OutboxStore(db, clock, config.database.kind, {
     leaseMs: config.delivery.leaseMs,
   });
@@ -147,8 +157,21 @@ export function createServices(
     retryMaxMs: 10 * 60_000,
     pollMs: 1_000,
     concurrency: 16,
+    onOutcome: (channel, outcome) => metrics.countDelivery(channel, outcome),
   });
   invitations.onQueued(() => worker.wake());
+  const rooms = createRoomHub(
+    db,
+    config,
+    clock,
+    log,
+    async () => (await settings.get()).p2pRoomCap,
+  );
+  metrics.watch({
+    rooms: () => rooms.stats(),
+    outbox: () => outbox.queue(),
+    ...(redis ? { redisUp: () => redis.isUp } : {}),
+  });
   return {
     members,
     sessions: new SessionsService(db, clock, config.sessionTtlMs),
@@ -186,8 +209,10 @@ export function createServices(
     worker,
     settings,
     audit,
-    rooms: createRoomHub(db, config, clock, log, async () => (await settings.get()).p2pRoomCap),
+    rooms,
     redis,
+    readiness: new Readiness(db, redis),
+    metrics,
   };
 }
 

@@ -8,8 +8,13 @@ import { systemClock } from './clock.js';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
 import { createServices, createTransports, openRedis, openStorage } from './compose.js';
 import { buildApp } from './http/app.js';
+import { listenForMetrics } from './http/metrics-listener.js';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
+/** How long a node of several answers 503 on /readyz before its port closes. */
+const DRAIN_NOTICE_MS = 2_000;
+/** A shutdown that takes longer (a hung send or database) ends the process anyway. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
 /** Lobby uploads no guest ended up using are kept this long (the lobby issue's rule). */
 const UNREFERENCED_AVATAR_TTL_MS = 24 * 60 * 60_000;
 
@@ -44,15 +49,39 @@ async function main(): Promise<void> {
   purge.unref();
 
   services.worker.start();
+  const metricsListener =
+    config.metricsPort === undefined
+      ? undefined
+      : await listenForMetrics(services.metrics, config.metricsPort, (err) =>
+          log.warn({ err }, 'metrics failed'),
+        );
 
+  /**
+   * Draining: `/readyz` says 503 and new GETs and WebSocket upgrades get 503 NODE_DRAINING at
+   * once (http/draining.ts); with other nodes (REDIS_URL) this lasts DRAIN_NOTICE_MS, so a
+   * balancer that polls `/readyz` takes this node out before its port closes. Then every room
+   * socket is told NODE_DRAINING (the browser reconnects at once, elsewhere, and keeps its
+   * place), the port closes, requests and sends under way finish, chat is flushed, and the
+   * process exits: within SHUTDOWN_DEADLINE_MS, hung or not.
+   */
   const shutdown = async (signal: string) => {
-    app.log.info(`${signal} received, shutting down`);
+    log.info(`${signal} received, draining`);
+    const deadline = setTimeout(() => {
+      log.error(`still shutting down after ${SHUTDOWN_DEADLINE_MS} ms: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    services.readiness.drain();
     clearInterval(purge);
-    await app.close();
     // Sends under way finish; claimed rows not yet sent go back to the queue for the next start.
-    await services.worker.stop();
+    const deliveries = services.worker.stop();
+    if (redis) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
+    await app.close();
+    await metricsListener?.close();
+    await deliveries;
     await db.destroy();
     await redis?.close();
+    log.info('shut down');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

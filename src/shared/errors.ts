@@ -60,6 +60,10 @@ export const ERROR_CATALOG = {
   NOT_RETRYABLE: { status: 409, message: 'Only failed messages can be retried.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  NODE_DRAINING: {
+    status: 503,
+    message: 'This server is shutting down; please try again (another one will answer).',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -34,6 +34,8 @@ export const CLOSE_CODES = {
   MEETING_NOT_OPEN: 4003,
   REPLACED: 4010,
   TIMED_OUT: 4011,
+  /** The server is shutting down (a deploy): reconnect at once, another node takes the place. */
+  NODE_DRAINING: 4012,
 } as const;
 
 const peerId = z.string().min(1).max(64);

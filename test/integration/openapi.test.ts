@@ -13,6 +13,8 @@ interface OpenApiOperation {
 
 const DOCUMENTED: Array<[string, string[]]> = [
   ['/healthz', ['get']],
+  ['/readyz', ['get']],
+  ['/metrics', ['get']],
   ['/api/session', ['delete', 'post']],
   ['/api/me', ['get', 'patch']],
   ['/api/members', ['get', 'post']],
@@ -54,6 +56,12 @@ describe.concurrent.each(databaseKinds)('OpenAPI document (%s)', (kind) => {
       expect(doc.paths).not.toHaveProperty([path]);
     },
   );
+
+  it('documents both answers of /readyz: 200 ready and 503 with the failed part', () => {
+    const responses = doc.paths['/readyz']?.get?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual(['200', '503']);
+    expect(JSON.stringify(responses['503'])).toContain('draining');
+  });
 
   it('describes the body POST /api/meetings requires and the meeting it returns', () => {
     const operation = doc.paths['/api/meetings']?.post;

@@ -18,6 +18,7 @@ import {
   startLocalJanus,
   type StartedJanus,
 } from '../support/local-janus.js';
+import { parseMetrics, valueOf } from '../support/prometheus.js';
 import { RoomClient, guestToken, listen, quickMeeting, roomUrl } from '../support/room-client.js';
 
 if (!janusBinary()) console.warn(`room-janus-failover: ${JANUS_MISSING}`);
@@ -83,10 +84,20 @@ describe.skipIf(!janusBinary())('rooms on two Janus instances', () => {
     });
   }
 
+  /** What /metrics says of the Janus instances: [up, total]. */
+  async function janusInMetrics(): Promise<[number, number]> {
+    const samples = parseMetrics((await t.services.metrics.render()).text);
+    return [
+      valueOf(samples, 'tertulia_janus_instances_up'),
+      valueOf(samples, 'tertulia_janus_instances'),
+    ];
+  }
+
   it('spreads rooms over both and moves the rooms of an instance that stops', async () => {
     // Both idle: the first room goes to the first instance, the second to the other one.
     const ana = await publisherInNewRoom('Ana');
     const bob = await publisherInNewRoom('Bob');
+    expect(await janusInMetrics()).toEqual([2, 2]);
 
     await first.stop();
     // Ana's room was on the stopped instance: her browser is told to start again...
@@ -99,5 +110,6 @@ describe.skipIf(!janusBinary())('rooms on two Janus instances', () => {
     expect(bob.pending().filter((f) => f.type === 'signal')).toEqual([]);
     // New rooms go to the instance that is still up.
     await publisherInNewRoom('Carol');
+    expect(await janusInMetrics()).toEqual([1, 2]);
   }, 60_000);
 });

@@ -458,9 +458,8 @@ describe.each(databaseKinds)('room signaling (%s)', (kind) => {
       await before.next('chat');
 
       await t.restart();
-      // Not one of the room's 4xxx codes, so a browser reconnects. (The hub means 1001, but
-      // @fastify/websocket's own preClose hook closes every client first, without a code.)
-      expect((await before.closed).code).toBeLessThan(4000);
+      // The code that has browsers reconnect at once (to another node, when there is one).
+      expect((await before.closed).code).toBe(CLOSE_CODES.NODE_DRAINING);
       base = await listen(t);
 
       // The places lived in memory: asking for the old one gives a fresh join.

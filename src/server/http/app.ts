@@ -10,7 +10,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import { MAX_FRAME_BYTES } from '../../shared/signaling.js';
+import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../shared/signaling.js';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -21,7 +21,9 @@ import type { Services } from '../compose.js';
 import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
 import type { RouteContext } from './context.js';
+import { installDraining } from './draining.js';
 import { installErrorHandler } from './error-handler.js';
+import { installRequestMetrics } from './request-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
@@ -32,6 +34,7 @@ import { healthRoutes } from './routes/health.js';
 import { joinRoutes } from './routes/join.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { memberRoutes } from './routes/members.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { roomRoutes } from './routes/room.js';
 import { sessionRoutes } from './routes/session.js';
@@ -62,6 +65,8 @@ export async function buildApp({
   const app = Fastify({
     logger: logger && {
       level: config.logLevel,
+      // As main.ts's logger: which node wrote a line matters once there are several.
+      base: { node: config.nodeId, pid: process.pid },
       // Cookies carry session tokens: never let them reach the logs.
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     },
@@ -79,6 +84,7 @@ export async function buildApp({
   app.decorateRequest('member', null);
 
   installSecurityHeaders(app, { https: config.secureCookies });
+  installRequestMetrics(app, services.metrics);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {
@@ -87,10 +93,18 @@ export async function buildApp({
   // Frames over MAX_FRAME_BYTES get an error frame from the room; ws only drops far larger ones.
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 16 * MAX_FRAME_BYTES },
-    // Instead of the plugin's plain close: the hub says "going away" (1001) so browsers
-    // reconnect (to another node, if there is one) and keep their place.
-    preClose: async () => services.rooms.close(),
+    // Instead of the plugin's plain close: the hub says NODE_DRAINING so browsers reconnect at
+    // once (to another node, if there is one) and keep their place; sockets that never said
+    // hello are in no room, and are told the same here.
+    preClose: async () => {
+      await services.rooms.close();
+      for (const socket of app.websocketServer.clients) {
+        socket.close(CLOSE_CODES.NODE_DRAINING, 'NODE_DRAINING');
+      }
+    },
   });
+  // After the WebSocket plugin: its own hooks must see a refused upgrade to end its socket.
+  installDraining(app, services.readiness);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -107,7 +121,8 @@ export async function buildApp({
   });
 
   const context: RouteContext = { config, services, guards: makeGuards(services.sessions) };
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, context);
+  await app.register(metricsRoutes, context);
   await app.register(sessionRoutes, context);
   await app.register(memberRoutes, context);
   await app.register(meetingRoutes, context);

@@ -158,6 +158,21 @@ export class OutboxStore {
     }
   }
 
+  /** How many rows wait to be sent, and how long the oldest of them has waited (/metrics). */
+  async queue(): Promise<{ queued: number; oldestQueuedAgeMs: number }> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('queued'),
+        eb.fn.min('created_at').as('oldest'),
+      ])
+      .where('status', '=', 'queued')
+      .executeTakeFirstOrThrow();
+    const ageMs = row.oldest ? this.clock.now().getTime() - Date.parse(row.oldest) : 0;
+    // PostgreSQL counts in bigint, which its driver hands over as a string.
+    return { queued: Number(row.queued), oldestQueuedAgeMs: Math.max(0, ageMs) };
+  }
+
   /** The newest row per recipient of a meeting: its current delivery state. */
   async latestPerRecipient(meetingId: string): Promise<OutboxRow[]> {
     const rows = await this.db

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** Rows sent at the same time (SMTP pool and SMPP window absorb them). */
   concurrency: number;
+  /** Told the outcome of every send attempt (the metrics count them). */
+  onOutcome?: (channel: Channel, outcome: 'sent' | 'retry' | 'failed') => void;
 }
 
 export interface Transports {
@@ -137,10 +139,12 @@ export class DeliveryWorker {
     try {
       await this.send(JSON.parse(row.payload) as OutboundMessage);
     } catch (error) {
-      await this.recordFailure(row, error);
+      const outcome = await this.recordFailure(row, error);
+      if (outcome) this.options.onOutcome?.(row.channel, outcome);
       return;
     }
-    if (!(await this.store.markSent(row))) this.warnTakenOver(row, 'sent');
+    if (await this.store.markSent(row)) this.options.onOutcome?.(row.channel, 'sent');
+    else this.warnTakenOver(row, 'sent');
   }
 
   /**
@@ -166,14 +170,19 @@ export class DeliveryWorker {
     }
   }
 
-  private async recordFailure(row: ClaimedRow, error: unknown): Promise<void> {
+  /** Records the failure; the outcome, or undefined when another worker had taken the row. */
+  private async recordFailure(
+    row: ClaimedRow,
+    error: unknown,
+  ): Promise<'retry' | 'failed' | undefined> {
     const reason = error instanceof Error ? error.message : String(error);
     const permanent = error instanceof DeliveryError && error.kind === 'permanent';
     const now = this.clock.now();
     if (permanent) {
       this.log.warn({ outboxId: row.id, channel: row.channel, reason }, 'delivery failed for good');
-      if (!(await this.store.markFailed(row, reason))) this.warnTakenOver(row, 'failed');
-      return;
+      if (await this.store.markFailed(row, reason)) return 'failed';
+      this.warnTakenOver(row, 'failed');
+      return undefined;
     }
     if (now.toISOString() >= row.give_up_at) {
       this.log.warn(
@@ -181,8 +190,9 @@ export class DeliveryWorker {
         'delivery retries exhausted',
       );
       const gaveUp = `Gave up after ${row.attempts} attempts: ${reason}`;
-      if (!(await this.store.markFailed(row, gaveUp))) this.warnTakenOver(row, 'failed');
-      return;
+      if (await this.store.markFailed(row, gaveUp)) return 'failed';
+      this.warnTakenOver(row, 'failed');
+      return undefined;
     }
     const delay = this.backoffMs(row.attempts);
     this.log.info(
@@ -190,7 +200,9 @@ export class DeliveryWorker {
       'delivery will be retried',
     );
     const at = new Date(now.getTime() + delay);
-    if (!(await this.store.scheduleRetry(row, at, reason))) this.warnTakenOver(row, 'retry');
+    if (await this.store.scheduleRetry(row, at, reason)) return 'retry';
+    this.warnTakenOver(row, 'retry');
+    return undefined;
   }
 
   /** Exponential backoff with full jitter, at least half the step so retries still spread out. */

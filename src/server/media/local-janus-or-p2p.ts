@@ -1,7 +1,7 @@
 import type { IceServerConfig, MediaRequest, PeerSignal } from '../../shared/signaling.js';
 import type { JanusBackend } from './janus/janus-backend.js';
 import type { LocalJanus } from './janus/local-janus.js';
-import type { MediaBackend } from './media-backend.js';
+import type { MediaBackend, MediaServers } from './media-backend.js';
 import type { P2pBackend } from './p2p.js';
 
 type Log = { info(msg: string): void };
@@ -60,5 +60,10 @@ export class LocalJanusOrP2p implements MediaBackend {
 
   close(): Promise<void> {
     return this.janus.close();
+  }
+
+  /** None once p2p took over. */
+  mediaServers(): MediaServers {
+    return this.current.mediaServers?.() ?? { up: 0, total: 0 };
   }
 }

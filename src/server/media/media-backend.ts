@@ -21,6 +21,12 @@ export type SignalSink = (
 /** A request the media backend cannot take: the sender gets `MEDIA_ERROR`, the room goes on. */
 export class MediaRequestError extends Error {}
 
+/** The media servers a backend spreads rooms over, and how many of them answer now. */
+export interface MediaServers {
+  up: number;
+  total: number;
+}
+
 export interface MediaBackend {
   readonly name: string;
   /** How many participants one room may hold with this backend (read on every join). */
@@ -35,4 +41,6 @@ export interface MediaBackend {
   left(roomId: string, peerId: string): Promise<void>;
   /** The server is shutting down: end sessions and processes the backend runs (SFU backends). */
   close?(): Promise<void>;
+  /** SFU backends: their servers and how many are up (for /metrics). */
+  mediaServers?(): MediaServers;
 }

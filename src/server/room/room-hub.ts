@@ -20,7 +20,7 @@ import {
 } from '../../shared/signaling.js';
 import type { Clock } from '../clock.js';
 import type { RoomEntry } from '../lobby/lobby.js';
-import { MediaRequestError, type MediaBackend } from '../media/media-backend.js';
+import { MediaRequestError, type MediaBackend, type MediaServers } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
@@ -212,8 +212,9 @@ export class RoomHub implements FrameHandler {
   }
 
   /**
-   * Shutting down: every socket is told to reconnect (to another node, if there is one), and
-   * chat messages still queued are written before the database closes.
+   * Shutting down: every socket is told to reconnect at once (NODE_DRAINING; the balancer sends
+   * it to another node, if there is one), and chat messages still queued are written before
+   * the database closes.
    */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
@@ -222,10 +223,17 @@ export class RoomHub implements FrameHandler {
     for (const room of this.rooms.values()) {
       for (const connection of room.connections.values()) {
         connection.ended = true;
-        connection.socket.close(1001, 'server shutting down');
+        connection.socket.close(CLOSE_CODES.NODE_DRAINING, 'NODE_DRAINING');
       }
     }
     await this.chat.flush();
+  }
+
+  /** What /metrics shows of the rooms on this node; read at each scrape. */
+  stats(): { rooms: number; participants: number; mediaServers: MediaServers | undefined } {
+    let participants = 0;
+    for (const room of this.rooms.values()) participants += room.connections.size;
+    return { rooms: this.rooms.size, participants, mediaServers: this.media.mediaServers?.() };
   }
 
   private async hello(

@@ -19,7 +19,12 @@ import {
   type MediaRequest,
   type SfuStream,
 } from '../../../shared/signaling.js';
-import { MediaRequestError, type MediaBackend, type SignalSink } from '../media-backend.js';
+import {
+  MediaRequestError,
+  type MediaBackend,
+  type MediaServers,
+  type SignalSink,
+} from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
 import { JanusInstance, withTimeout, type JanusLog } from './janus-instance.js';
 import { Publisher } from './publisher.js';
@@ -73,6 +78,8 @@ export class JanusBackend implements MediaBackend {
   /** Known at once from JANUS_URLS, or once the local Janus answers. */
   private readonly instances: Promise<JanusInstance[]>;
   private readonly rooms = new Map<string, Promise<JanusRoom>>();
+  /** The instances once known, for reading without waiting (none while a local Janus starts). */
+  private known: JanusInstance[] = [];
 
   constructor(
     private readonly settings: JanusSettings,
@@ -87,7 +94,7 @@ export class JanusBackend implements MediaBackend {
       : Promise.resolve(
           settings.urls.map((url) => new JanusInstance(url, settings.apiSecret, log, changed)),
         );
-    this.instances.catch(() => {});
+    this.instances.then((instances) => (this.known = instances)).catch(() => {});
   }
 
   roomCap(): Promise<number> {
@@ -169,6 +176,10 @@ export class JanusBackend implements MediaBackend {
           this.log.warn({ err: error, roomId }, 'Janus room not destroyed'),
         );
     }
+  }
+
+  mediaServers(): MediaServers {
+    return { up: this.known.filter((i) => i.up).length, total: this.known.length };
   }
 
   /** Ends every Janus session, and the local Janus if this node runs one (server shutdown). */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Welcome } from '../../../shared/signaling.js';
+import { CLOSE_CODES, type Welcome } from '../../../shared/signaling.js';
 import { SignalingClient, type SignalingListener } from './signaling-client.js';
 
 /**
@@ -36,6 +36,12 @@ class FakeSocket {
 
   receive(frame: object): void {
     this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+
+  /** The server (or the network) closes it with this code. */
+  closeWith(code: number): void {
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code });
   }
 
   pings(): number {
@@ -171,5 +177,56 @@ describe('SignalingClient listener', () => {
     welcomedClient(handlers);
     vi.advanceTimersByTime(4 * HEARTBEAT_MS + 250); // three pings unanswered, then one retry
     expect(FakeSocket.opened).toHaveLength(2);
+  });
+});
+
+describe('SignalingClient when its server drains (a deploy)', () => {
+  const resume = { peerId: 'peer-1', resumeToken: 'resume-token', lastSeq: 0 };
+
+  it('reconnects at once after NODE_DRAINING, asking for its place back', () => {
+    const handlers = listener();
+    const { socket } = welcomedClient(handlers);
+    socket.closeWith(CLOSE_CODES.NODE_DRAINING);
+    // No timer has run: the new socket is opened within the close handler.
+    expect(FakeSocket.opened).toHaveLength(2);
+    expect(handlers.status).toHaveBeenLastCalledWith('reconnecting');
+    const next = FakeSocket.opened[1]!;
+    next.open();
+    expect(next.sent[0]).toMatchObject({ type: 'hello', resume });
+  });
+
+  it('waits for the backoff after a close without that code', () => {
+    const { socket } = welcomedClient();
+    socket.closeWith(1006);
+    expect(FakeSocket.opened).toHaveLength(1);
+    vi.advanceTimersByTime(250);
+    expect(FakeSocket.opened).toHaveLength(2);
+  });
+
+  it('keeps trying, not the lobby, while servers refuse it for a while after NODE_DRAINING', () => {
+    const handlers = listener();
+    const { socket } = welcomedClient(handlers);
+    socket.closeWith(CLOSE_CODES.NODE_DRAINING);
+    // The draining server (or a single one restarting) refuses five upgrades in a row.
+    for (let refused = 0; refused < 5; refused += 1) {
+      FakeSocket.opened.at(-1)!.closeWith(1006);
+      vi.advanceTimersByTime(3000);
+    }
+    expect(handlers.status).not.toHaveBeenCalledWith('refused', 'upgrade');
+    const next = FakeSocket.opened.at(-1)!;
+    expect(FakeSocket.opened).toHaveLength(7);
+    next.open();
+    expect(next.sent[0]).toMatchObject({ type: 'hello', resume });
+  });
+
+  it('takes three refusals in a row as "no session here" without a NODE_DRAINING first', () => {
+    const handlers = listener();
+    const { socket } = welcomedClient(handlers);
+    socket.closeWith(1006);
+    for (let refused = 0; refused < 3; refused += 1) {
+      vi.advanceTimersByTime(3000);
+      FakeSocket.opened.at(-1)!.closeWith(1006);
+    }
+    expect(handlers.status).toHaveBeenLastCalledWith('refused', 'upgrade');
   });
 });

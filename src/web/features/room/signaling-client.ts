@@ -33,6 +33,12 @@ export interface SignalingListener {
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 /** Upgrades refused this many times in a row are taken as "no session here" (lobby). */
 const REFUSALS_BEFORE_GIVING_UP = 3;
+/**
+ * After a server's NODE_DRAINING, refused upgrades are not counted towards the lobby this long:
+ * they are that server (or the balancer) still turning people away while others take over, or
+ * a single server restarting. The place itself is held for the grace time (32 s by default).
+ */
+const MOVE_TOLERANCE_MS = 30_000;
 /** Pings in a row the server may leave unanswered before its connection is taken as dead. */
 const UNANSWERED_PINGS_BEFORE_DROP = 3;
 
@@ -44,6 +50,8 @@ export class SignalingClient {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private refusals = 0;
+  /** Until then (ms), a refused upgrade is the old server going away, not "no session here". */
+  private movingUntil = 0;
   /** Pings sent since the server last said anything. */
   private unansweredPings = 0;
   private stopped = false;
@@ -152,9 +160,11 @@ export class SignalingClient {
         return this.end('closed', 'MEETING_NOT_OPEN');
       if (close.code === CLOSE_CODES.REPLACED) return this.end('closed', 'REPLACED');
       if (close.code === CLOSE_CODES.LEFT) return this.end('closed');
+      if (close.code === CLOSE_CODES.NODE_DRAINING) return this.moveNow();
       // A refused upgrade (no session, meeting over) closes before opening, like a dead network;
       // several in a row while the page is online mean the server says no.
-      if (!opened && globalThis.navigator?.onLine !== false) this.refusals += 1;
+      const moving = Date.now() < this.movingUntil;
+      if (!opened && !moving && globalThis.navigator?.onLine !== false) this.refusals += 1;
       if (this.refusals >= REFUSALS_BEFORE_GIVING_UP) return this.end('refused', 'upgrade');
       this.scheduleReconnect();
     };
@@ -239,6 +249,17 @@ export class SignalingClient {
       this.retry = null;
       this.connect();
     }, delay);
+  }
+
+  /**
+   * The server is shutting down (a deploy): another one takes this place at once, so reconnect
+   * now, with no backoff, and resume; if none answers yet, the usual backoff follows.
+   */
+  private moveNow(): void {
+    this.movingUntil = Date.now() + MOVE_TOLERANCE_MS;
+    this.refusals = 0;
+    this.attempts = 0;
+    this.connect();
   }
 
   /** Back online: try now rather than at the next scheduled attempt. */
