@@ -19,7 +19,8 @@ import { SmppTransport } from './invitations/transports/smpp.js';
 import { SmtpTransport } from './invitations/transports/smtp.js';
 import { DeliveryWorker, type Transports } from './invitations/worker.js';
 import { LobbyService } from './lobby/lobby.js';
-import { PasswordAttempts } from './lobby/password-attempts.js';
+import { InMemoryPasswordAttempts } from './lobby/password-attempts.js';
+import { RedisPasswordAttempts } from './lobby/redis-password-attempts.js';
 import { iceServersFor } from './media/ice-servers.js';
 import { JanusBackend } from './media/janus/janus-backend.js';
 import { LocalJanus } from './media/janus/local-janus.js';
@@ -166,7 +167,7 @@ export function createServices(
     lobby: new LobbyService(
       db,
       clock,
-      new PasswordAttempts(clock),
+      redis ? new RedisPasswordAttempts(redis, clock) : new InMemoryPasswordAttempts(clock),
       async () => {
         const s = await settings.get();
         return {
