@@ -32,6 +32,7 @@ import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RoomHub } from './room/room-hub.js';
 import { LogoFiles } from './settings/logo.js';
+import { RedisSettingsNotices } from './settings/redis-settings-notices.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
 import { RedisLink } from './redis/redis-link.js';
 import { migrateToLatest, openDatabase, type Db } from './storage/database.js';
@@ -129,6 +130,7 @@ export function createServices(
     audit,
     new LogoFiles(config.dataDir),
     settingsDefaults(config),
+    redis && new RedisSettingsNotices(redis, log),
   );
   const outbox = new OutboxStore(db, clock, config.database.kind);
   const invitations = new InvitationsService(db, outbox, clock, log, {
