@@ -12,6 +12,7 @@ import { MembersService } from './accounts/members.js';
 import { AuditService, DEFAULT_BURST_WINDOW_MS } from './audit/audit.js';
 import { SessionsService } from './accounts/sessions.js';
 import { AvatarsService } from './avatars/avatars.js';
+import { importPictureFiles } from './avatars/import-picture-files.js';
 import { InvitationsService } from './invitations/invitations.js';
 import { OutboxStore } from './invitations/outbox.js';
 import { HttpSmsTransport } from './invitations/transports/http-sms.js';
@@ -31,7 +32,7 @@ import { MeetingsService } from './meetings/meetings.js';
 import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RoomHub } from './room/room-hub.js';
-import { LogoFiles } from './settings/logo.js';
+import { Logos } from './settings/logo.js';
 import { RedisSettingsNotices } from './settings/redis-settings-notices.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
 import { RedisLink } from './redis/redis-link.js';
@@ -64,7 +65,8 @@ const silent = { info() {}, warn() {}, error() {} };
 
 /**
  * The database the config names (SQLite file or PostgreSQL URL), migrated to the latest schema.
- * A SQLite database with migrations pending is first copied into `DATA_DIR/backups`.
+ * A SQLite database with migrations pending is first copied into `DATA_DIR/backups`; pictures
+ * still in DATA_DIR's files are then moved into the database.
  */
 export async function openStorage(
   config: Config,
@@ -76,6 +78,12 @@ export async function openStorage(
   const copy = await backupBeforeMigrating(db, config.database, backupsDir, clock.now());
   if (copy) log.info(`database copied to ${copy} before migrating`);
   await migrateToLatest(db);
+  const pictures = await importPictureFiles(db, config.dataDir);
+  if (pictures.imported + pictures.unused > 0) {
+    log.info(
+      `pictures: ${pictures.imported} copied from DATA_DIR into the database, ${pictures.unused} unused; the files are now in DATA_DIR/backups/pictures-before-database`,
+    );
+  }
   return db;
 }
 
@@ -128,7 +136,7 @@ export function createServices(
     db,
     clock,
     audit,
-    new LogoFiles(config.dataDir),
+    new Logos(db, clock),
     settingsDefaults(config),
     redis && new RedisSettingsNotices(redis, log),
   );
@@ -165,7 +173,7 @@ export function createServices(
         };
       },
     }),
-    avatars: new AvatarsService(db, clock, config.dataDir),
+    avatars: new AvatarsService(db, clock),
     lobby: new LobbyService(
       db,
       clock,

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedis, redisMissing } from '../../../test/support/cluster.js';
 import { AuditService } from '../audit/audit.js';
 import { systemClock } from '../clock.js';
 import { RedisLink } from '../redis/redis-link.js';
 import { migrateToLatest, openDatabase, type Db } from '../storage/database.js';
-import { LogoFiles } from './logo.js';
+import { Logos } from './logo.js';
 import { RedisSettingsNotices } from './redis-settings-notices.js';
 import { SettingsService, type SettingsDefaults } from './settings.js';
 
@@ -25,7 +22,6 @@ const actor = { id: null, label: 'test', source: null };
 describe.skipIf(redisMissing() !== undefined)('RedisSettingsNotices', () => {
   let redis: TestRedis;
   let db: Db;
-  let dataDir: string;
   /** Two nodes' links and settings over one database. */
   let links: RedisLink[];
   let nodes: SettingsService[];
@@ -34,7 +30,6 @@ describe.skipIf(redisMissing() !== undefined)('RedisSettingsNotices', () => {
     redis = await TestRedis.start();
     db = openDatabase({ kind: 'sqlite', file: ':memory:' });
     await migrateToLatest(db);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-settings-'));
     links = [await RedisLink.open(redis.url, quiet), await RedisLink.open(redis.url, quiet)];
     const audit = new AuditService(db, systemClock, { retentionMs: 1e9, burstWindowMs: 1e3 });
     nodes = links.map(
@@ -43,7 +38,7 @@ describe.skipIf(redisMissing() !== undefined)('RedisSettingsNotices', () => {
           db,
           systemClock,
           audit,
-          new LogoFiles(dataDir),
+          new Logos(db, systemClock),
           defaults,
           new RedisSettingsNotices(link, quiet),
         ),
@@ -59,14 +54,15 @@ describe.skipIf(redisMissing() !== undefined)('RedisSettingsNotices', () => {
     await Promise.all(links.map((link) => link.close()));
     await redis.stop();
     await db.destroy();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Resolves when node B's link has delivered the next settings notice to its listeners. */
   async function nextNoticeOnB(): Promise<void> {
     let stop = () => {};
     await new Promise<void>((resolve) => {
-      void links[1]!.subscribe('settings', resolve).then((unsubscribe) => (stop = unsubscribe));
+      void links[1]!
+        .subscribe('settings', () => resolve())
+        .then((unsubscribe) => (stop = unsubscribe));
     });
     stop();
   }

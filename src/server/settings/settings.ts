@@ -27,7 +27,7 @@ import { AppError } from '../errors.js';
 import { isValidCountry } from '../meetings/zones.js';
 import type { Db } from '../storage/database.js';
 import type { SettingsTable } from '../storage/schema.js';
-import { logoUrl, type LogoFiles } from './logo.js';
+import { logoUrl, type Logos } from './logo.js';
 
 export const CACHE_TTL_MS = 5_000;
 const ROW_ID = 1;
@@ -85,7 +85,7 @@ export class SettingsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly logos: LogoFiles,
+    private readonly logos: Logos,
     private readonly defaults: SettingsDefaults,
     /** Set when several nodes share the database; a single node needs only its own cache. */
     private readonly notices?: SettingsNotices,
@@ -143,8 +143,10 @@ export class SettingsService {
 
   /** Stores a new logo (checked and re-encoded) in place of the current one. */
   async setLogo(bytes: Buffer, actor: AuditActor): Promise<AdminSettings> {
-    const id = await this.logos.store(bytes);
-    const previous = await this.db.transaction().execute(async (tx) => {
+    // Decoded before the transaction: SQLite's one connection is not held while sharp works.
+    const png = await this.logos.prepare(bytes);
+    await this.db.transaction().execute(async (tx) => {
+      const id = await this.logos.store(png, tx);
       const { organization_logo_id: old } = await this.row(tx);
       await this.write(tx, { organization_logo_id: id });
       await this.audit.record(
@@ -152,27 +154,25 @@ export class SettingsService {
         { action: 'settings.logo_upload', details: { logoId: id } },
         tx,
       );
-      return old;
+      if (old) await this.logos.remove(old, tx);
     });
     await this.invalidate();
-    if (previous) await this.logos.remove(previous);
     return this.forAdmin();
   }
 
   async removeLogo(actor: AuditActor): Promise<AdminSettings> {
-    const previous = await this.db.transaction().execute(async (tx) => {
+    await this.db.transaction().execute(async (tx) => {
       const { organization_logo_id: old } = await this.row(tx);
-      if (!old) return null;
+      if (!old) return;
       await this.write(tx, { organization_logo_id: null });
       await this.audit.record(
         actor,
         { action: 'settings.logo_delete', details: { logoId: old } },
         tx,
       );
-      return old;
+      await this.logos.remove(old, tx);
     });
     await this.invalidate();
-    if (previous) await this.logos.remove(previous);
     return this.forAdmin();
   }
 
