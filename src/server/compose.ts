@@ -12,6 +12,7 @@ import { MembersService } from './accounts/members.js';
 import { AuditService, DEFAULT_BURST_WINDOW_MS } from './audit/audit.js';
 import { SessionsService } from './accounts/sessions.js';
 import { AvatarsService } from './avatars/avatars.js';
+import { importPictureFiles } from './avatars/import-picture-files.js';
 import { InvitationsService } from './invitations/invitations.js';
 import { OutboxStore } from './invitations/outbox.js';
 import { HttpSmsTransport } from './invitations/transports/http-sms.js';
@@ -19,7 +20,8 @@ import { SmppTransport } from './invitations/transports/smpp.js';
 import { SmtpTransport } from './invitations/transports/smtp.js';
 import { DeliveryWorker, type Transports } from './invitations/worker.js';
 import { LobbyService } from './lobby/lobby.js';
-import { PasswordAttempts } from './lobby/password-attempts.js';
+import { InMemoryPasswordAttempts } from './lobby/password-attempts.js';
+import { RedisPasswordAttempts } from './lobby/redis-password-attempts.js';
 import { iceServersFor } from './media/ice-servers.js';
 import { JanusBackend } from './media/janus/janus-backend.js';
 import { LocalJanus } from './media/janus/local-janus.js';
@@ -30,7 +32,8 @@ import { MeetingsService } from './meetings/meetings.js';
 import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RoomHub } from './room/room-hub.js';
-import { LogoFiles } from './settings/logo.js';
+import { Logos } from './settings/logo.js';
+import { RedisSettingsNotices } from './settings/redis-settings-notices.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import { Readiness } from './readiness.js';
@@ -68,7 +71,8 @@ const silent = { info() {}, warn() {}, error() {} };
 
 /**
  * The database the config names (SQLite file or PostgreSQL URL), migrated to the latest schema.
- * A SQLite database with migrations pending is first copied into `DATA_DIR/backups`.
+ * A SQLite database with migrations pending is first copied into `DATA_DIR/backups`; pictures
+ * still in DATA_DIR's files are then moved into the database.
  */
 export async function openStorage(
   config: Config,
@@ -80,6 +84,12 @@ export async function openStorage(
   const copy = await backupBeforeMigrating(db, config.database, backupsDir, clock.now());
   if (copy) log.info(`database copied to ${copy} before migrating`);
   await migrateToLatest(db);
+  const pictures = await importPictureFiles(db, config.dataDir);
+  if (pictures.imported + pictures.unused > 0) {
+    log.info(
+      `pictures: ${pictures.imported} copied from DATA_DIR into the database, ${pictures.unused} unused; the files are now in DATA_DIR/backups/pictures-before-database`,
+    );
+  }
   return db;
 }
 
@@ -132,8 +142,9 @@ export function createServices(
     db,
     clock,
     audit,
-    new LogoFiles(config.dataDir),
+    new Logos(db, clock),
     settingsDefaults(config),
+    redis && new RedisSettingsNotices(redis, log),
   );
   // Process metrics only where someone may scrape them: they keep timers of their own.
   const metrics = new NodeMetrics(config.nodeId, {
@@ -187,11 +198,11 @@ export function createServices(
         };
       },
     }),
-    avatars: new AvatarsService(db, clock, config.dataDir),
+    avatars: new AvatarsService(db, clock),
     lobby: new LobbyService(
       db,
       clock,
-      new PasswordAttempts(clock),
+      redis ? new RedisPasswordAttempts(redis, clock) : new InMemoryPasswordAttempts(clock),
       async () => {
         const s = await settings.get();
         return {

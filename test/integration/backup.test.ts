@@ -66,14 +66,19 @@ describe('backup and restore (sqlite)', () => {
     });
     expect(uploaded.statusCode).toBe(201);
     const avatar = uploaded.json<{ id: string; url: string }>();
-    const avatarFile = path.join(t.config.dataDir, 'avatars', `${avatar.id}.webp`);
-    expect(fs.existsSync(avatarFile)).toBe(true);
+    const served = async () => t.app.inject({ method: 'GET', url: avatar.url });
+    const before = (await served()).rawPayload;
+    // The picture is in the database, so the database copy carries it.
+    const stored = () =>
+      t.db.selectFrom('pictures').select('id').where('id', '=', avatar.id).execute();
+    expect(await stored()).toHaveLength(1);
 
     const manifest = await createBackup(t.config, archive());
     expect(manifest.latestMigration).toBe(migrationNames.at(-1));
 
     await createMeeting('After the backup');
-    fs.rmSync(avatarFile);
+    await t.db.deleteFrom('pictures').where('id', '=', avatar.id).execute();
+    expect((await served()).statusCode).toBe(404);
     expect(await meetingNames()).toHaveLength(2);
 
     await expect(restoreBackup(t.config, archive())).rejects.toThrow(
@@ -85,9 +90,10 @@ describe('backup and restore (sqlite)', () => {
       aside = await restoreBackup(t.config, archive());
     });
     expect(await meetingNames()).toEqual(['Before the backup']);
-    expect(fs.existsSync(avatarFile)).toBe(true);
-    const served = await t.app.inject({ method: 'GET', url: avatar.url });
-    expect(served.statusCode).toBe(200);
+    expect(await stored()).toHaveLength(1);
+    const restored = await served();
+    expect(restored.statusCode).toBe(200);
+    expect(restored.rawPayload.equals(before)).toBe(true);
     expect(aside).toMatch(/backups[/\\]before-restore-/);
     expect(fs.readdirSync(aside)).toContain('tertulia.db');
   });

@@ -26,6 +26,11 @@ export function nginxMissing(): string | undefined {
   return fs.existsSync('/usr/sbin/nginx') || onPath('nginx') ? undefined : 'nginx is not installed';
 }
 
+/** Why a private Redis (TestRedis) cannot run here, or undefined when it can. */
+export function redisMissing(): string | undefined {
+  return onPath('redis-server') ? undefined : 'redis-server is not installed';
+}
+
 function onPath(binary: string): boolean {
   return (process.env.PATH ?? '').split(':').some((dir) => fs.existsSync(path.join(dir, binary)));
 }

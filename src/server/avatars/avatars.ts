@@ -1,12 +1,12 @@
 /**
  * Avatar pictures. Uploads are sniffed by content (never by name or header), decoded and
  * re-encoded by sharp into a 256×256 WebP with all metadata (EXIF GPS included) dropped, and
- * stored under a random id. Anything that is not a plain raster picture is refused.
+ * stored under a random id in the database (who it belongs to in `avatars`, the picture in
+ * `pictures`). Anything that is not a plain raster picture is refused.
  */
-import path from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Db } from '../storage/database.js';
-import { PictureFiles } from './picture-files.js';
+import { PictureStore } from './picture-store.js';
 import { reencodeUpload } from './reencode.js';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
@@ -22,36 +22,39 @@ const ACCEPTED_MIME = new Set([
 ]);
 
 export class AvatarsService {
-  private readonly files: PictureFiles;
+  private readonly pictures: PictureStore;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    dataDir: string,
   ) {
-    this.files = new PictureFiles(path.join(dataDir, 'avatars'), 'webp');
+    this.pictures = new PictureStore(db, clock, 'avatar', 'image/webp');
   }
 
   async store(
     bytes: Buffer,
     owner: { ownerUserId: string | null; meetingId: string | null },
   ): Promise<{ id: string; url: string }> {
-    const id = await this.files.save(await reencode(bytes));
-    await this.db
-      .insertInto('avatars')
-      .values({
-        id,
-        owner_user_id: owner.ownerUserId,
-        meeting_id: owner.meetingId,
-        created_at: this.clock.now().toISOString(),
-      })
-      .execute();
+    const webp = await reencode(bytes);
+    const id = await this.db.transaction().execute(async (tx) => {
+      const stored = await this.pictures.save(webp, tx);
+      await tx
+        .insertInto('avatars')
+        .values({
+          id: stored,
+          owner_user_id: owner.ownerUserId,
+          meeting_id: owner.meetingId,
+          created_at: this.clock.now().toISOString(),
+        })
+        .execute();
+      return stored;
+    });
     return { id, url: `/avatars/${id}.webp` };
   }
 
   /** The stored WebP for an id, or undefined when there is none. */
   read(id: string): Promise<Buffer | undefined> {
-    return this.files.read(id);
+    return this.pictures.read(id);
   }
 
   /**
@@ -82,8 +85,10 @@ export class AvatarsService {
       )
       .execute();
     for (const { id } of stale) {
-      await this.db.deleteFrom('avatars').where('id', '=', id).execute();
-      await this.files.remove(id);
+      await this.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('avatars').where('id', '=', id).execute();
+        await this.pictures.remove(id, tx);
+      });
     }
     return stale.length;
   }

@@ -24,6 +24,7 @@ import type { RouteContext } from './context.js';
 import { installDraining } from './draining.js';
 import { installErrorHandler } from './error-handler.js';
 import { installRequestMetrics } from './request-metrics.js';
+import { redisRateLimitStore } from './redis-rate-limit-store.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
@@ -86,7 +87,12 @@ export async function buildApp({
   installSecurityHeaders(app, { https: config.secureCookies });
   installRequestMetrics(app, services.metrics);
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    // With REDIS_URL every node counts in Redis. While Redis is down a limited route answers
+    // 503 (fail closed: login guesses must not go uncounted) unless it sets skipOnError.
+    ...(services.redis && { store: redisRateLimitStore(services.redis), skipOnError: false }),
+  });
   await app.register(fastifyMultipart, {
     limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
   });

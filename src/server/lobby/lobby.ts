@@ -240,15 +240,14 @@ export class LobbyService {
     given: string | undefined,
     source: string,
   ): Promise<void> {
-    const waitMs = this.attempts.waitMs(meeting.id, source);
-    if (waitMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { details: { retryAfterMs: waitMs } });
     if (!given) throw new AppError('PASSWORD_REQUIRED');
-    if (!sameSecret(expected, given)) {
-      this.attempts.recordFailure(meeting.id, source);
+    const right = sameSecret(expected, given);
+    const waitMs = await this.attempts.answer(meeting.id, source, right);
+    if (waitMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { details: { retryAfterMs: waitMs } });
+    if (!right) {
       await this.audit.recordWrongPassword(meeting, source);
       throw new AppError('PASSWORD_WRONG');
     }
-    this.attempts.recordSuccess(meeting.id, source);
   }
 
   /** The organizer and member invitees are never asked for the password. */

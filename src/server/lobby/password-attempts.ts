@@ -3,16 +3,29 @@
  * attempts). Per meeting and source (an IPv4 address, or an IPv6 /64): after 5 wrong answers,
  * the next answer is taken only 2^(n-5) x 100 ms after the n-th wrong one, at most 30 s later.
  * Guessing 8 random digits then takes years; a person who mistypes twice never notices.
- * A right answer clears the record. Kept in memory: a restart forgets, which only helps users.
+ * A right answer clears the record, and a record untouched for FORGET_AFTER_MS is forgotten.
+ *
+ * Two implementations: this process's memory (one node: a restart forgets, which only helps
+ * users), and Redis (redis-password-attempts.ts) when several nodes answer the same lobby.
  */
 import type { Clock } from '../clock.js';
 
 const FREE_ATTEMPTS = 5;
 const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 30_000;
-/** Counts untouched this long are dropped, so memory stays bounded by recent activity. */
-const FORGET_AFTER_MS = 60 * 60_000;
+/** Counts untouched this long are dropped, so memory (or Redis) holds only recent activity. */
+export const FORGET_AFTER_MS = 60 * 60_000;
 const MAX_RECORDS = 100_000;
+
+export interface PasswordAttempts {
+  /**
+   * One answer from `source`. Answers the milliseconds it must still wait (the answer is then
+   * not taken, nor counted), or 0: taken, and counted (a wrong answer adds a failure, a right
+   * one clears the record). Checking and counting are one step, so answers sent in parallel
+   * cannot all slip through the same opening.
+   */
+  answer(meetingId: string, source: string, right: boolean): Promise<number>;
+}
 
 interface FailureCount {
   failures: number;
@@ -21,31 +34,29 @@ interface FailureCount {
   touchedMs: number;
 }
 
-export class PasswordAttempts {
+/** The slow-down of a single node. */
+export class InMemoryPasswordAttempts implements PasswordAttempts {
   private readonly records = new Map<string, FailureCount>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Milliseconds the source must still wait before its next answer is taken (0 = go ahead). */
-  waitMs(meetingId: string, source: string): number {
-    const record = this.records.get(key(meetingId, source));
-    if (!record) return 0;
-    return Math.max(0, record.notBeforeMs - this.clock.now().getTime());
-  }
-
-  recordFailure(meetingId: string, source: string): void {
+  async answer(meetingId: string, source: string, right: boolean): Promise<number> {
     const now = this.clock.now().getTime();
-    this.sweep(now);
     const k = key(meetingId, source);
-    const record = this.records.get(k) ?? { failures: 0, notBeforeMs: 0, touchedMs: now };
-    record.failures += 1;
-    record.touchedMs = now;
-    record.notBeforeMs = now + delayAfter(record.failures);
-    this.records.set(k, record);
-  }
-
-  recordSuccess(meetingId: string, source: string): void {
-    this.records.delete(key(meetingId, source));
+    const record = this.records.get(k);
+    if (record && now - record.touchedMs > FORGET_AFTER_MS) this.records.delete(k);
+    else if (record && record.notBeforeMs > now) return record.notBeforeMs - now;
+    if (right) {
+      this.records.delete(k);
+      return 0;
+    }
+    this.sweep(now);
+    const counted = this.records.get(k) ?? { failures: 0, notBeforeMs: 0, touchedMs: now };
+    counted.failures += 1;
+    counted.touchedMs = now;
+    counted.notBeforeMs = now + delayAfter(counted.failures);
+    this.records.set(k, counted);
+    return 0;
   }
 
   private sweep(now: number): void {
@@ -65,6 +76,15 @@ export class PasswordAttempts {
 export function delayAfter(failures: number): number {
   if (failures < FREE_ATTEMPTS) return 0;
   return Math.min(MAX_DELAY_MS, 2 ** (failures - FREE_ATTEMPTS) * BASE_DELAY_MS);
+}
+
+/** delayAfter(1), delayAfter(2)... up to the first that reaches the cap (which then holds). */
+export function delaySchedule(): number[] {
+  const delays: number[] = [];
+  for (let failures = 1; delays.at(-1) !== MAX_DELAY_MS; failures += 1) {
+    delays.push(delayAfter(failures));
+  }
+  return delays;
 }
 
 /** The unit of "one source": the IPv4 address, or the /64 network of an IPv6 address. */

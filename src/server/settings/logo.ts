@@ -3,12 +3,13 @@
  * re-encoded by sharp with its metadata dropped; unlike avatars it keeps its proportions and
  * becomes a PNG, the format every email client shows (Outlook for Windows shows no WebP). Each upload
  * gets a new id, so its URL can be cached for good and an email keeps the logo it was sent with
- * until that logo is replaced.
+ * until that logo is replaced. Stored in the database (`pictures`), like avatars.
  */
-import path from 'node:path';
 import { AVATAR_MAX_BYTES } from '../avatars/avatars.js';
-import { PictureFiles } from '../avatars/picture-files.js';
+import { PictureStore } from '../avatars/picture-store.js';
 import { reencodeUpload } from '../avatars/reencode.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../storage/database.js';
 
 export const LOGO_MAX_BYTES = AVATAR_MAX_BYTES;
 /**
@@ -23,24 +24,29 @@ export function logoUrl(id: string | null): string | null {
   return id ? `/logos/${id}.png` : null;
 }
 
-export class LogoFiles {
-  private readonly files: PictureFiles;
+export class Logos {
+  private readonly pictures: PictureStore;
 
-  constructor(dataDir: string) {
-    this.files = new PictureFiles(path.join(dataDir, 'logos'), 'png');
+  constructor(db: Db, clock: Clock) {
+    this.pictures = new PictureStore(db, clock, 'logo', 'image/png');
   }
 
-  /** Checks and re-encodes an upload, stores it, and answers its new id. */
-  async store(bytes: Buffer): Promise<string> {
-    return this.files.save(await reencode(bytes));
+  /** Checks and re-encodes an upload (throws AppError when it is no picture); answers the PNG. */
+  prepare(bytes: Buffer): Promise<Buffer> {
+    return reencode(bytes);
+  }
+
+  /** Stores a prepared PNG and answers its new id; inside a transaction pass it as `executor`. */
+  store(png: Buffer, executor?: Db): Promise<string> {
+    return this.pictures.save(png, executor);
   }
 
   read(id: string): Promise<Buffer | undefined> {
-    return this.files.read(id);
+    return this.pictures.read(id);
   }
 
-  remove(id: string): Promise<void> {
-    return this.files.remove(id);
+  remove(id: string, executor?: Db): Promise<void> {
+    return this.pictures.remove(id, executor);
   }
 }
 

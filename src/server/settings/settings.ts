@@ -3,10 +3,11 @@
  * A setting never set there, or reset (null), follows the configuration (environment), so a
  * fresh install behaves exactly as configured.
  *
- * Reads are served from a cache kept CACHE_TTL_MS and dropped on every change made through this
- * process, so a change takes effect at once here. With several app nodes, the others see it
- * within CACHE_TTL_MS: a few seconds' delay is acceptable for these settings, and it spares the
- * database a query on every lobby visit and meeting creation.
+ * Reads are served from a cache kept CACHE_TTL_MS, which spares the database a query on every
+ * lobby visit and meeting creation. Every change drops it here and, with several app nodes
+ * (REDIS_URL), is announced so that every node drops its own: a change takes effect at once
+ * everywhere. The TTL stays as the safety net: an announcement sent while Redis is down, or
+ * while a node is reconnecting to it, is lost, and that node then catches up within the TTL.
  */
 import {
   SETTINGS_LIMITS,
@@ -26,7 +27,7 @@ import { AppError } from '../errors.js';
 import { isValidCountry } from '../meetings/zones.js';
 import type { Db } from '../storage/database.js';
 import type { SettingsTable } from '../storage/schema.js';
-import { logoUrl, type LogoFiles } from './logo.js';
+import { logoUrl, type Logos } from './logo.js';
 
 export const CACHE_TTL_MS = 5_000;
 const ROW_ID = 1;
@@ -67,6 +68,14 @@ const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
   updated_at: '',
 };
 
+/** How a change made on one node reaches the caches of the others (see redis-settings-notices.ts). */
+export interface SettingsNotices {
+  /** Tells every node that settings changed. Never throws: a lost notice only waits for the TTL. */
+  announce(): Promise<void>;
+  /** Calls `onChange` whenever a node (this one included) announces a change. */
+  listen(onChange: () => void): void;
+}
+
 export class SettingsService {
   private cache: { value: Settings; expiresAtMs: number } | undefined;
   /** Bumped on every change, so a read that began before it cannot cache the old values. */
@@ -76,9 +85,13 @@ export class SettingsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly logos: LogoFiles,
+    private readonly logos: Logos,
     private readonly defaults: SettingsDefaults,
-  ) {}
+    /** Set when several nodes share the database; a single node needs only its own cache. */
+    private readonly notices?: SettingsNotices,
+  ) {
+    notices?.listen(() => this.dropCache());
+  }
 
   /**
    * The settings in effect. Inside a transaction pass it as `executor`: SQLite has a single
@@ -124,14 +137,16 @@ export class SettingsService {
       await this.write(tx, values);
       await this.audit.record(actor, { action: 'settings.update', details: { changes } }, tx);
     });
-    this.invalidate();
+    await this.invalidate();
     return this.forAdmin();
   }
 
   /** Stores a new logo (checked and re-encoded) in place of the current one. */
   async setLogo(bytes: Buffer, actor: AuditActor): Promise<AdminSettings> {
-    const id = await this.logos.store(bytes);
-    const previous = await this.db.transaction().execute(async (tx) => {
+    // Decoded before the transaction: SQLite's one connection is not held while sharp works.
+    const png = await this.logos.prepare(bytes);
+    await this.db.transaction().execute(async (tx) => {
+      const id = await this.logos.store(png, tx);
       const { organization_logo_id: old } = await this.row(tx);
       await this.write(tx, { organization_logo_id: id });
       await this.audit.record(
@@ -139,27 +154,25 @@ export class SettingsService {
         { action: 'settings.logo_upload', details: { logoId: id } },
         tx,
       );
-      return old;
+      if (old) await this.logos.remove(old, tx);
     });
-    this.invalidate();
-    if (previous) await this.logos.remove(previous);
+    await this.invalidate();
     return this.forAdmin();
   }
 
   async removeLogo(actor: AuditActor): Promise<AdminSettings> {
-    const previous = await this.db.transaction().execute(async (tx) => {
+    await this.db.transaction().execute(async (tx) => {
       const { organization_logo_id: old } = await this.row(tx);
-      if (!old) return null;
+      if (!old) return;
       await this.write(tx, { organization_logo_id: null });
       await this.audit.record(
         actor,
         { action: 'settings.logo_delete', details: { logoId: old } },
         tx,
       );
-      return old;
+      await this.logos.remove(old, tx);
     });
-    this.invalidate();
-    if (previous) await this.logos.remove(previous);
+    await this.invalidate();
     return this.forAdmin();
   }
 
@@ -168,7 +181,13 @@ export class SettingsService {
     return this.logos.read(id);
   }
 
-  private invalidate(): void {
+  /** After a change has committed: drops this node's cache, then tells the other nodes. */
+  private async invalidate(): Promise<void> {
+    this.dropCache();
+    await this.notices?.announce();
+  }
+
+  private dropCache(): void {
     this.generation += 1;
     this.cache = undefined;
   }

@@ -1,7 +1,9 @@
 /**
  * `npm run backup` and `npm run restore`: one .tar.gz holding a consistent copy of the SQLite
- * database (taken with SQLite's online backup API, so the server may keep running and writing)
- * and the uploaded pictures, with a manifest that says what it is.
+ * database (taken with SQLite's online backup API, so the server may keep running and writing),
+ * which holds the uploaded pictures too (005-pictures), with a manifest that says what it is.
+ * Picture files a server of this version has not yet moved into the database (it does so at
+ * start-up) go in as files, and come back as files that the next start-up moves in.
  *
  * Archive layout: `manifest.json`, `tertulia.db`, `pictures/avatars/`, `pictures/logos/`.
  */
@@ -24,7 +26,7 @@ const FORMAT = 'tertulia-backup';
 const FORMAT_VERSION = 1;
 const DATABASE_ENTRY = 'tertulia.db';
 const PICTURES_ENTRY = 'pictures';
-/** The folders under DATA_DIR that hold uploaded pictures (avatars/avatars.ts, settings/logo.ts). */
+/** Where pictures lay under DATA_DIR before the database held them (avatars/import-picture-files.ts). */
 const PICTURE_FOLDERS = ['avatars', 'logos'] as const;
 
 const manifestSchema = z.object({
@@ -59,7 +61,7 @@ export async function createBackup(
   await fs.mkdir(dataDir, { recursive: true });
   const work = await fs.mkdtemp(path.join(dataDir, '.backup-'));
   try {
-    // The database first: a picture uploaded after the copy is an extra file, never a missing one.
+    // The database first: a picture file moved in after the copy is then in both, never in neither.
     await onlineCopy(database.file, path.join(work, DATABASE_ENTRY));
     for (const folder of PICTURE_FOLDERS) {
       const from = path.join(dataDir, folder);

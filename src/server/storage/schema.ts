@@ -60,6 +60,17 @@ export interface AvatarsTable {
   created_at: string;
 }
 
+/** An uploaded picture, re-encoded (avatars/reencode.ts): what /avatars/ and /logos/ serve. */
+export interface PicturesTable {
+  id: string;
+  kind: 'avatar' | 'logo';
+  /** image/webp for avatars, image/png for logos. */
+  content_type: string;
+  size_bytes: number;
+  bytes: Buffer;
+  created_at: string;
+}
+
 export interface GuestSessionsTable {
   /** SHA-256 of the guest token; the token itself is never stored. */
   token_hash: string;
@@ -157,4 +168,5 @@ export interface Database {
   meetings: MeetingsTable;
   meeting_participants: MeetingParticipantsTable;
   avatars: AvatarsTable;
+  pictures: PicturesTable;
 }

@@ -607,6 +607,7 @@ export const en = {
     CANNOT_DISABLE_SELF: 'You cannot disable your own account.',
     NOT_RETRYABLE: 'Only failed messages can be retried.',
     RATE_LIMITED: 'Too many requests; please wait a moment.',
+    SERVICE_UNAVAILABLE: 'This is briefly unavailable. Please try again in a moment.',
     SETTING_OUT_OF_RANGE: 'A setting is outside its allowed range.',
     UNKNOWN_REGION: 'This is not a country code with phone numbers, such as ES or US.',
     CURRENT_PASSWORD_WRONG: 'Your current password is not right.',

@@ -616,6 +616,7 @@ export const es: Texts<typeof en> = {
     CANNOT_DISABLE_SELF: 'No puedes desactivar tu propia cuenta.',
     NOT_RETRYABLE: 'Solo se pueden reintentar los mensajes fallidos.',
     RATE_LIMITED: 'Demasiadas solicitudes; espera un momento.',
+    SERVICE_UNAVAILABLE: 'No está disponible por un momento. Inténtalo de nuevo enseguida.',
     SETTING_OUT_OF_RANGE: 'Un ajuste está fuera de su rango permitido.',
     UNKNOWN_REGION: 'No es un código de país con números de teléfono, como ES o US.',
     CURRENT_PASSWORD_WRONG: 'Tu contraseña actual no es correcta.',
