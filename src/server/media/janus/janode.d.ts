@@ -75,6 +75,7 @@ declare module 'janode/plugins/videoroom' {
       notify_joining?: boolean;
     }): Promise<{ room: number }>;
     destroy(params: { room: number; secret?: string }): Promise<unknown>;
+    exists(params: { room: number }): Promise<{ exists: boolean }>;
     /** Joins without publishing: Janus then tells this handle of the room's publishers. */
     joinPublisher(params: {
       room: number;
