@@ -87,6 +87,7 @@ const subscribeOfferWith =
     payload.kind === 'description' &&
     payload.connection === 'subscribe' &&
     (payload.streams ?? []).some((stream) => stream.peerId === peerId);
+type CameraLayers = Extract<MediaNotice, { kind: 'cameraLayers' }>;
 const isReset = (payload: MediaNotice): payload is Extract<MediaNotice, { kind: 'reset' }> =>
   payload.kind === 'reset';
 
@@ -133,11 +134,15 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     }
   });
 
-  /** `peerId` publishes audio through `node` from a real WebRTC peer; resolves once it is up. */
-  async function publishAudio(node: Node, roomId: string, peerId: string): Promise<void> {
+  /**
+   * `peerId` publishes audio (and a camera, with `camera`) through `node` from a real WebRTC
+   * peer; resolves once it is up. No media is sent: Janus needs only the connection.
+   */
+  async function publish(node: Node, roomId: string, peerId: string, camera = false) {
     const pc = newPeerConnection([]);
     peers.push(pc);
     pc.addTransceiver('audio', { direction: 'sendonly' });
+    if (camera) pc.addTransceiver('video', { direction: 'sendonly' });
     onLocalCandidate(pc, (candidate) => {
       void node.backend
         .request(roomId, peerId, { kind: 'candidate', connection: 'publish', candidate })
@@ -151,12 +156,14 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     });
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
-    const mid = pc.getTransceivers()[0]?.mid ?? '0';
+    const slots = ['audio', 'camera'] as const;
     await node.backend.request(roomId, peerId, {
       kind: 'description',
       connection: 'publish',
       description: { type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp },
-      streams: [{ mid, peerId, slot: 'audio' }],
+      streams: pc
+        .getTransceivers()
+        .map((t, i) => ({ mid: t.mid ?? String(i), peerId, slot: slots[i] ?? 'camera' })),
     });
     const answer = await node.inbox.next(
       peerId,
@@ -182,8 +189,8 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     const [a, b] = nodes as [Node, Node];
     const roomId = `room-${randomBytes(4).toString('hex')}`;
 
-    await publishAudio(a, roomId, 'ana');
-    await publishAudio(b, roomId, 'bob');
+    await publish(a, roomId, 'ana');
+    await publish(b, roomId, 'bob');
     // Each node subscribes its participant to the other node's publisher, named and slotted.
     const toBob = await b.inbox.next('bob', subscribeOfferWith('ana'));
     expect(toBob.streams).toContainEqual(expect.objectContaining({ peerId: 'ana', slot: 'audio' }));
@@ -204,6 +211,30 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     expect(await janusRoomExists(placement!.instanceUrl, placement!.janusRoomId)).toBe(false);
   }, 60_000);
 
+  it('has a publisher send its full camera layer while a viewer on the other node shows it large', async () => {
+    await startNodes([januses[0]!.url]);
+    const [a, b] = nodes as [Node, Node];
+    const roomId = `room-${randomBytes(4).toString('hex')}`;
+    const layers = (payload: MediaNotice) => (payload.kind === 'cameraLayers' ? payload : null);
+    const layersFor =
+      (layersWanted: string[]) =>
+      (payload: MediaNotice): payload is CameraLayers =>
+        layers(payload)?.layers.join() === layersWanted.join();
+
+    await b.backend.request(roomId, 'bob', { kind: 'view', main: null });
+    await publish(a, roomId, 'ana', true);
+    // Nobody shows Ana large yet: her browser pauses the full layer.
+    await a.inbox.next('ana', layersFor(['m', 'l']));
+    a.inbox.clear();
+    // Bob, on the other node, shows her large: she sends it again...
+    await b.backend.request(roomId, 'bob', { kind: 'view', main: 'ana' });
+    await a.inbox.next('ana', layersFor(['h', 'm', 'l']));
+    // ...until Bob leaves, and nobody does any more.
+    await b.backend.left(roomId, 'bob');
+    await a.inbox.next('ana', layersFor(['m', 'l']));
+  }, 60_000);
+
+  // Last: it stops one of the two Janus instances for good.
   it('moves a shared room once when its Janus stops, and both nodes follow it there', async () => {
     await startNodes(januses.map((janus) => janus.url));
     const [a, b] = nodes as [Node, Node];
@@ -218,8 +249,8 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     const after = await a.placements.current(roomId);
     expect(after?.instanceUrl).not.toBe(doomed.url);
     // After the reset both publish again, into the one new room: each is offered the other.
-    await publishAudio(a, roomId, 'ana');
-    await publishAudio(b, roomId, 'bob');
+    await publish(a, roomId, 'ana');
+    await publish(b, roomId, 'bob');
     await b.inbox.next('bob', subscribeOfferWith('ana'));
     await a.inbox.next('ana', subscribeOfferWith('bob'));
     expect(await b.placements.current(roomId)).toEqual(after);

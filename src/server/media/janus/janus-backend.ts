@@ -14,9 +14,8 @@
  * again, without leaving the room. Rooms that found no instance up wait for the next one that
  * comes (back) up.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Jsep } from 'janode';
-import type { VideoRoomHandle } from 'janode/plugins/videoroom';
 import {
   MEDIA_PEER_ID,
   type CameraLayer,
@@ -26,38 +25,16 @@ import {
 } from '../../../shared/signaling.js';
 import { MediaRequestError, type MediaBackend, type SignalSink } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
-import { JANUS_RETRY_MS, JanusInstance, withTimeout, type JanusLog } from './janus-instance.js';
+import type { JanusInstance, JanusLog } from './janus-instance.js';
+import { JanusPlaces, type JanusPlace, type JanusSettings, type OwnJanus } from './janus-places.js';
 import { Publisher } from './publisher.js';
-import { pickInstance } from './room-placement.js';
-import {
-  samePlacement,
-  type InstancesView,
-  type Placement,
-  type RoomPlacements,
-} from './room-placements.js';
+import { samePlacement, type RoomPlacements } from './room-placements.js';
 import { watchRoom, type AnnouncedFeed } from './room-watcher.js';
 import { sdpForBrowser } from './sdp.js';
 import { Subscriber } from './subscriber.js';
 
-export interface JanusSettings {
-  urls: string[];
-  apiSecret: string | undefined;
-  roomCap: number;
-}
-
-/** A Janus this node runs itself (local-janus.ts), used when `urls` is empty. */
-export interface OwnJanus {
-  url: Promise<string>;
-  apiSecret: string;
-  stop(): Promise<void>;
-}
-
-/** How long other nodes skip an instance this node saw fail; renewed while it stays down. */
-export const DOWN_MARK_MS = 3 * JANUS_RETRY_MS;
 /** How often the placements of rooms this node holds are renewed (they lapse after a day). */
 const PLACEMENT_REFRESH_MS = 60 * 60_000;
-/** Janus VideoRoom's answer to `create` for a room number that exists: another node made it. */
-const ROOM_EXISTS = 427;
 
 interface JanusParticipant {
   /** Whom this participant shows large (simulcast layers follow it, across moves too). */
@@ -72,14 +49,7 @@ interface JanusParticipant {
   cameraLayers: readonly CameraLayer[] | null;
 }
 
-/** Where a room lives in Janus; replaced when the room moves to another instance. */
-interface JanusPlace {
-  instance: JanusInstance;
-  placement: Placement;
-  /** Creates the room, watches its publishers (room-watcher.ts) and destroys it. */
-  admin: VideoRoomHandle;
-}
-
+/** A room as this node holds it; its place is replaced when the room moves. */
 interface JanusRoom extends JanusPlace {
   /** This node's claim on the room, among every node's (room-placements.ts). */
   holder: string;
@@ -87,19 +57,19 @@ interface JanusRoom extends JanusPlace {
   participants: Map<string, JanusParticipant>;
   /** Feeds published through other app nodes, as Janus announced them, by feed id. */
   remote: Map<number, AnnouncedFeed>;
+  /** Whom each participant, on any node, shows large (ours are read from `participants`). */
+  views: Map<string, string | null>;
   /** Its instance went down: the room must be opened again elsewhere. */
   lost: boolean;
 }
 
 export class JanusBackend implements MediaBackend {
   readonly name = 'janus';
-  /** Known at once from JANUS_URLS, or once the local Janus answers. */
-  private readonly instances: Promise<JanusInstance[]>;
+  private readonly places: JanusPlaces;
   private readonly rooms = new Map<string, Promise<JanusRoom>>();
-  /** Renews the shared down mark of each instance this node sees down. */
-  private readonly downMarks = new Map<string, NodeJS.Timeout>();
   private readonly refreshTimer: NodeJS.Timeout;
-  private readonly stopFollowing: () => void;
+  /** Stops listening to the other nodes' moves and views. */
+  private readonly unlisten: (() => void)[];
 
   constructor(
     private readonly settings: JanusSettings,
@@ -107,16 +77,14 @@ export class JanusBackend implements MediaBackend {
     private readonly ice: (peerId: string) => IceServerConfig[],
     private readonly log: JanusLog,
     private readonly placements: RoomPlacements,
-    private readonly own?: OwnJanus,
+    own?: OwnJanus,
   ) {
     const changed = (instance: JanusInstance) => this.instanceChanged(instance);
-    this.instances = own
-      ? own.url.then((url) => [new JanusInstance(url, own.apiSecret, log, changed)])
-      : Promise.resolve(
-          settings.urls.map((url) => new JanusInstance(url, settings.apiSecret, log, changed)),
-        );
-    this.instances.catch(() => {});
-    this.stopFollowing = placements.onMoved((roomId) => this.follow(roomId));
+    this.places = new JanusPlaces(settings, placements, log, changed, own);
+    this.unlisten = [
+      placements.onMoved((roomId) => this.follow(roomId)),
+      placements.onViews((roomId) => this.viewsChanged(roomId)),
+    ];
     this.refreshTimer = setInterval(() => this.refreshPlacements(), PLACEMENT_REFRESH_MS);
     this.refreshTimer.unref();
   }
@@ -142,6 +110,7 @@ export class JanusBackend implements MediaBackend {
         participant.main = request.main;
         participant.subscriber?.show(participant.main);
         this.pickCameraLayers(roomId, room);
+        this.shareView(roomId, from, request.main);
         return;
       }
       case 'iceRestart': {
@@ -186,6 +155,7 @@ export class JanusBackend implements MediaBackend {
     const participant = room?.participants.get(peerId);
     if (!room || !participant) return;
     room.participants.delete(peerId);
+    this.shareView(roomId, peerId, undefined);
     if (participant.liveFeed !== null) {
       for (const other of room.participants.values()) other.subscriber?.drop(participant.liveFeed);
     }
@@ -193,7 +163,7 @@ export class JanusBackend implements MediaBackend {
     await Promise.all([participant.publisher?.close(), participant.subscriber?.close()]);
     if (room.participants.size === 0 && this.rooms.get(roomId) === pending) {
       this.rooms.delete(roomId);
-      await this.release(roomId, room);
+      await this.places.release(roomId, room.holder, room);
     }
   }
 
@@ -202,22 +172,19 @@ export class JanusBackend implements MediaBackend {
    * session, and the local Janus if this node runs one (server shutdown).
    */
   async close(): Promise<void> {
-    this.stopFollowing();
+    for (const stop of this.unlisten) stop();
     clearInterval(this.refreshTimer);
-    for (const timer of this.downMarks.values()) clearInterval(timer);
-    const rooms = await Promise.all(
-      [...this.rooms].map(([id, r]) =>
-        r.then(
-          (room) => ({ id, room }),
-          () => undefined,
+    const rooms = [...this.rooms];
+    this.rooms.clear();
+    await Promise.all(
+      rooms.map(([roomId, pending]) =>
+        pending.then(
+          (room) => this.places.release(roomId, room.holder, room),
+          () => {},
         ),
       ),
     );
-    this.rooms.clear();
-    await Promise.all(rooms.map((entry) => entry && this.release(entry.id, entry.room)));
-    const instances = await this.instances.catch(() => []);
-    await Promise.all(instances.map((instance) => instance.close()));
-    await this.own?.stop();
+    await this.places.close();
   }
 
   private async publish(
@@ -290,10 +257,8 @@ export class JanusBackend implements MediaBackend {
    * layers nobody receives are paused (camera-layers.ts).
    */
   private pickCameraLayers(roomId: string, room: JanusRoom): void {
-    const mains = [...room.participants].map(([id, participant]): [string, string | null] => [
-      id,
-      participant.main,
-    ]);
+    const mains = new Map(room.views);
+    for (const [id, participant] of room.participants) mains.set(id, participant.main);
     for (const [peerId, participant] of room.participants) {
       if (participant.liveFeed === null || ![...participant.slots.values()].includes('camera'))
         continue;
@@ -351,9 +316,31 @@ export class JanusBackend implements MediaBackend {
     for (const feed of room.remote.keys()) subscriber.want(feed);
   }
 
+  /** Tells the other nodes whom this participant shows large (undefined: they left). */
+  private shareView(roomId: string, peerId: string, main: string | null | undefined): void {
+    this.placements
+      .setView(roomId, peerId, main)
+      .catch((error: unknown) =>
+        this.log.warn({ err: error, roomId }, 'Janus camera view not shared'),
+      );
+  }
+
+  /** Someone's view changed, maybe on another node: a publisher here may send other layers. */
+  private viewsChanged(roomId: string): void {
+    const pending = this.rooms.get(roomId);
+    if (!pending) return;
+    void (async () => {
+      const room = await pending.catch(() => undefined);
+      if (!room) return;
+      room.views = await this.placements.views(roomId);
+      this.pickCameraLayers(roomId, room);
+    })().catch((error: unknown) =>
+      this.log.warn({ err: error, roomId }, 'Janus camera views not read'),
+    );
+  }
+
   /** An instance went down or came back: rooms that lost theirs move to one that is up. */
   private instanceChanged(instance: JanusInstance): void {
-    this.shareHealth(instance);
     void (async () => {
       for (const [roomId, pending] of this.rooms) {
         const room = await pending.catch(() => undefined);
@@ -366,26 +353,6 @@ export class JanusBackend implements MediaBackend {
     })();
   }
 
-  /**
-   * Tells the other nodes what this one sees: a down instance is marked down for all, the mark
-   * renewed while it stays down (so it lapses soon after this node stops, whatever happens);
-   * an instance back up is unmarked at once.
-   */
-  private shareHealth(instance: JanusInstance): void {
-    const share = (mark: Promise<void>) =>
-      mark.catch((error: unknown) =>
-        this.log.warn({ err: error, janus: instance.url }, 'Janus health not shared'),
-      );
-    clearInterval(this.downMarks.get(instance.url));
-    this.downMarks.delete(instance.url);
-    if (instance.up) return void share(this.placements.markUp(instance.url));
-    const mark = () => void share(this.placements.markDown(instance.url, DOWN_MARK_MS));
-    mark();
-    const timer = setInterval(mark, JANUS_RETRY_MS);
-    timer.unref();
-    this.downMarks.set(instance.url, timer);
-  }
-
   /** Another node (or this one) moved a room: this node's participants follow it there. */
   private follow(roomId: string): void {
     const pending = this.rooms.get(roomId);
@@ -395,7 +362,7 @@ export class JanusBackend implements MediaBackend {
       if (!room || this.rooms.get(roomId) !== pending) return;
       const placement = await this.placements.current(roomId);
       if (!placement || samePlacement(placement, room.placement)) return;
-      this.replace(roomId, room, this.relocate(roomId, room, placement));
+      this.replace(roomId, room, this.relocate(roomId, room, this.places.at(roomId, placement)));
     })().catch((error: unknown) =>
       this.log.warn({ err: error, roomId }, 'Janus room not followed to its new place'),
     );
@@ -412,24 +379,20 @@ export class JanusBackend implements MediaBackend {
   }
 
   /** The room's instance failed here: every node agrees on one new place, and goes there. */
-  private async move(roomId: string, room: JanusRoom): Promise<JanusRoom> {
-    const instances = await this.instances;
-    const placement = await this.placements.moved(roomId, room.holder, room.placement, (view) =>
-      this.choose(instances, view, false),
-    );
-    return this.relocate(roomId, room, placement);
+  private move(roomId: string, room: JanusRoom): Promise<JanusRoom> {
+    return this.relocate(roomId, room, this.places.moveAway(roomId, room.holder, room.placement));
   }
 
   /**
-   * Opens the room at `placement` and tells every participant here to start both connections
-   * again; their old handles are on the old place.
+   * Takes the room to the place `opening` opens and tells every participant here to start both
+   * connections again; their old handles are on the old place.
    */
   private async relocate(
     roomId: string,
     room: JanusRoom,
-    placement: Placement,
+    opening: Promise<JanusPlace>,
   ): Promise<JanusRoom> {
-    const place = await this.openPlace(roomId, placement);
+    const place = await opening;
     const from = room.instance.url;
     void room.admin.detach().catch(() => {});
     Object.assign(room, place, { lost: false });
@@ -465,77 +428,25 @@ export class JanusBackend implements MediaBackend {
   /** The room where every node agrees it is (placed now if nobody had), opened on this node. */
   private async openRoom(roomId: string): Promise<JanusRoom> {
     const holder = randomBytes(9).toString('base64url');
-    let room: JanusRoom | undefined;
+    let place: JanusPlace | undefined;
     try {
-      const instances = await this.instances;
-      const placement = await this.placements.placeOnce(roomId, holder, (view) =>
-        this.choose(instances, view, true),
-      );
-      const place = await this.openPlace(roomId, placement);
-      room = { ...place, holder, participants: new Map(), remote: new Map(), lost: false };
+      place = await this.places.open(roomId, holder);
+      const views = await this.placements.views(roomId);
+      const room: JanusRoom = {
+        ...place,
+        holder,
+        participants: new Map(),
+        remote: new Map(),
+        views,
+        lost: false,
+      };
       await this.watch(room);
       return room;
     } catch (error) {
       this.log.warn({ err: error, roomId }, 'Janus room not opened');
-      await (room
-        ? this.release(roomId, room)
-        : this.placements.forget(roomId, holder).catch(() => undefined));
+      await this.places.release(roomId, holder, place);
       throw new MediaRequestError('The media server is not available.');
     }
-  }
-
-  /**
-   * A place for a new room: the instance with the fewest rooms among those up for every node,
-   * else those up for this one (another node's mark may be about its own network), else, for
-   * a room opening, the first one all the same (it may be back by now).
-   */
-  private choose(
-    instances: JanusInstance[],
-    view: InstancesView,
-    opening: boolean,
-  ): Placement | undefined {
-    const loads = instances.map((instance) => ({
-      url: instance.url,
-      up: instance.up,
-      rooms: view.rooms.get(instance.url) ?? 0,
-    }));
-    const picked =
-      pickInstance(loads.map((load) => ({ ...load, up: load.up && !view.down.has(load.url) }))) ??
-      pickInstance(loads) ??
-      (opening ? loads[0] : undefined);
-    if (!picked) return undefined;
-    return {
-      instanceUrl: picked.url,
-      janusRoomId: randomInt(1, 2 ** 47),
-      secret: randomBytes(18).toString('base64url'),
-    };
-  }
-
-  /** The private Janus room of `placement`, created unless another node already did. */
-  private async openPlace(roomId: string, placement: Placement): Promise<JanusPlace> {
-    const instance = await this.instanceAt(placement.instanceUrl);
-    const admin = await instance.attach();
-    try {
-      await withTimeout(
-        admin.create({
-          room: placement.janusRoomId,
-          description: `tertulia ${roomId}`,
-          max_publishers: this.settings.roomCap,
-          is_private: true,
-          secret: placement.secret,
-          audiocodec: 'opus',
-          videocodec: 'vp8',
-          notify_joining: false,
-        }),
-        'create room',
-      );
-    } catch (error) {
-      if ((error as { _code?: unknown })._code !== ROOM_EXISTS) {
-        void admin.detach().catch(() => {});
-        throw error;
-      }
-    }
-    return { instance, placement, admin };
   }
 
   /** Joins the room's admin handle as a watcher of the other nodes' feeds. */
@@ -551,34 +462,6 @@ export class JanusBackend implements MediaBackend {
       },
       this.log,
     );
-  }
-
-  /** This node is done with the room: the last node to let go destroys its Janus room. */
-  private async release(roomId: string, room: JanusRoom): Promise<void> {
-    try {
-      const last = await this.placements.forget(roomId, room.holder);
-      // Where another node moved it meanwhile, it is destroyed there.
-      const admin =
-        !last || samePlacement(last, room.placement)
-          ? room.admin
-          : await (await this.instanceAt(last.instanceUrl)).attach();
-      if (last) {
-        await withTimeout(
-          admin.destroy({ room: last.janusRoomId, secret: last.secret }),
-          'destroy',
-        );
-      }
-      if (admin !== room.admin) await withTimeout(admin.detach(), 'detach');
-    } catch (error) {
-      this.log.warn({ err: error, roomId }, 'Janus room not destroyed');
-    }
-    await withTimeout(room.admin.detach(), 'detach').catch(() => {});
-  }
-
-  private async instanceAt(url: string): Promise<JanusInstance> {
-    const instance = (await this.instances).find((candidate) => candidate.url === url);
-    if (!instance) throw new Error(`the room is on ${url}, which this node's JANUS_URLS lack`);
-    return instance;
   }
 
   /** Renews the placements of the rooms held here, as they are, so they do not lapse. */

@@ -10,7 +10,8 @@
  * - `rooms:<url>`        sorted set roomId -> ms its placement lapses: the instance's load
  * - `instances`          set of every instance URL seen, for the view
  * - `down:<url>`         present while some node sees that instance down (expires by itself)
- * and the channel `janus:moved` (a moved room's id).
+ * - `views:<roomId>`     hash peerId -> whom they show large ('' for nobody)
+ * and the channels `janus:moved` and `janus:views` (the id of the room that changed).
  *
  * Placements and holders expire PLACEMENT_TTL_MS after the last join or move: a node that dies
  * without letting go of its rooms leaves them for a day, not for ever, and the load counts
@@ -31,6 +32,7 @@ import {
 
 export const PLACEMENT_TTL_MS = 24 * 60 * 60_000;
 const MOVED_CHANNEL = 'janus:moved';
+const VIEWS_CHANNEL = 'janus:views';
 
 type Log = { warn(obj: object, msg: string): void };
 
@@ -80,7 +82,7 @@ local room, holders = KEYS[1], KEYS[2]
 redis.call('SREM', holders, ARGV[3])
 if redis.call('SCARD', holders) > 0 then return nil end
 local placement = redis.call('HMGET', room, 'instance', 'id', 'secret')
-redis.call('DEL', room, holders)
+redis.call('DEL', room, holders, ARGV[1] .. 'janus:views:' .. ARGV[2])
 if not placement[1] then return nil end
 redis.call('ZREM', ARGV[1] .. 'janus:rooms:' .. placement[1], ARGV[2])
 return placement
@@ -97,6 +99,7 @@ const moveReply = z.tuple([z.number(), placementReply]);
 
 export class RedisRoomPlacements implements RoomPlacements {
   private readonly listeners = new Set<(roomId: string) => void>();
+  private readonly viewListeners = new Set<(roomId: string) => void>();
   /** `tertulia:`, for the keys the scripts build from what they read. */
   private readonly prefix: string;
 
@@ -106,13 +109,18 @@ export class RedisRoomPlacements implements RoomPlacements {
     private readonly now: () => number = Date.now,
   ) {
     this.prefix = redis.key('');
-    redis
-      .subscribe(MOVED_CHANNEL, (roomId) => {
-        for (const listener of this.listeners) listener(roomId);
-      })
-      .catch((error: unknown) =>
-        log.warn({ err: error }, 'not listening to Janus room moves of other nodes'),
-      );
+    for (const [channel, listeners] of [
+      [MOVED_CHANNEL, this.listeners],
+      [VIEWS_CHANNEL, this.viewListeners],
+    ] as const) {
+      redis
+        .subscribe(channel, (roomId) => {
+          for (const listener of listeners) listener(roomId);
+        })
+        .catch((error: unknown) =>
+          log.warn({ err: error, channel }, "not listening to the other nodes' Janus rooms"),
+        );
+    }
   }
 
   async placeOnce(roomId: string, holder: string, choose: ChoosePlacement): Promise<Placement> {
@@ -212,6 +220,25 @@ export class RedisRoomPlacements implements RoomPlacements {
   onMoved(listener: (roomId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  async setView(roomId: string, peerId: string, main: string | null | undefined): Promise<void> {
+    const key = this.redis.key('janus', 'views', roomId);
+    const change = this.redis.commands.multi();
+    if (main === undefined) change.hdel(key, peerId);
+    else change.hset(key, peerId, main ?? '').pexpire(key, PLACEMENT_TTL_MS);
+    await change.exec();
+    await this.redis.publish(VIEWS_CHANNEL, roomId);
+  }
+
+  async views(roomId: string): Promise<Map<string, string | null>> {
+    const views = await this.redis.commands.hgetall(this.redis.key('janus', 'views', roomId));
+    return new Map(Object.entries(views).map(([peerId, main]) => [peerId, main || null]));
+  }
+
+  onViews(listener: (roomId: string) => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
   }
 
   private async place(

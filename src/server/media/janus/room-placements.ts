@@ -13,6 +13,9 @@
  * a few seconds and keeps renewing the mark while it stays down, so every node skips it even if
  * it never had a session there; load is the number of rooms placed on each instance.
  *
+ * Whom each participant shows large is shared too: it decides which camera layers a publisher
+ * sends (camera-layers.ts), and a publisher on one node may be shown large only on another.
+ *
  * This file holds the interface and the single-node store (everything in this process); the
  * Redis store (redis-room-placements.ts) serves several nodes.
  */
@@ -67,6 +70,12 @@ export interface RoomPlacements {
   view(): Promise<InstancesView>;
   /** Calls `listener` with the id of each room moved by any node (this one included). */
   onMoved(listener: (roomId: string) => void): () => void;
+  /** `peerId` shows `main` large (null: nobody); undefined: they left the room. */
+  setView(roomId: string, peerId: string, main: string | null | undefined): Promise<void>;
+  /** Whom each participant of the room, on every node, shows large. */
+  views(roomId: string): Promise<Map<string, string | null>>;
+  /** Calls `listener` with the id of each room where someone's view changed (`setView`). */
+  onViews(listener: (roomId: string) => void): () => void;
 }
 
 /** The choice gave nothing: no instance can take a room now. */
@@ -87,6 +96,8 @@ export class InProcessRoomPlacements implements RoomPlacements {
   /** Instance URL -> when its down mark lapses (ms since the epoch). */
   private readonly downUntil = new Map<string, number>();
   private readonly listeners = new Set<(roomId: string) => void>();
+  private readonly roomViews = new Map<string, Map<string, string | null>>();
+  private readonly viewListeners = new Set<(roomId: string) => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -123,6 +134,7 @@ export class InProcessRoomPlacements implements RoomPlacements {
     const placement = this.placements.get(roomId);
     this.placements.delete(roomId);
     this.holders.delete(roomId);
+    this.roomViews.delete(roomId);
     return placement;
   }
 
@@ -141,6 +153,26 @@ export class InProcessRoomPlacements implements RoomPlacements {
   onMoved(listener: (roomId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  async setView(roomId: string, peerId: string, main: string | null | undefined): Promise<void> {
+    let views = this.roomViews.get(roomId);
+    if (!views) {
+      views = new Map();
+      this.roomViews.set(roomId, views);
+    }
+    if (main === undefined) views.delete(peerId);
+    else views.set(peerId, main);
+    for (const listener of this.viewListeners) listener(roomId);
+  }
+
+  async views(roomId: string): Promise<Map<string, string | null>> {
+    return new Map(this.roomViews.get(roomId));
+  }
+
+  onViews(listener: (roomId: string) => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
   }
 
   private chosen(choose: ChoosePlacement): Placement {
