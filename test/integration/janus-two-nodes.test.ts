@@ -12,7 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RTCPeerConnection } from 'werift';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MediaNotice, ServerSignal } from '../../src/shared/signaling.js';
+import {
+  mediaNoticeSchema,
+  type MediaNotice,
+  type ServerSignal,
+} from '../../src/shared/signaling.js';
 import { JanusBackend } from '../../src/server/media/janus/janus-backend.js';
 import { JanusInstance } from '../../src/server/media/janus/janus-instance.js';
 import { RedisRoomPlacements } from '../../src/server/media/janus/redis-room-placements.js';
@@ -149,9 +153,10 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
         .catch(() => {});
     });
     node.inbox.on((to, payload) => {
-      if (to !== peerId || !('kind' in payload) || payload.kind !== 'candidate') return;
-      if (payload.connection === 'publish' && payload.candidate) {
-        void pc.addIceCandidate(payload.candidate).catch(() => {});
+      const notice = mediaNoticeSchema.safeParse(payload);
+      if (to !== peerId || !notice.success || notice.data.kind !== 'candidate') return;
+      if (notice.data.connection === 'publish' && notice.data.candidate) {
+        void pc.addIceCandidate(notice.data.candidate).catch(() => {});
       }
     });
     const offer = await pc.createOffer();
