@@ -464,11 +464,21 @@ export class JanusBackend implements MediaBackend {
     );
   }
 
-  /** Renews the placements of the rooms held here, as they are, so they do not lapse. */
+  /**
+   * Renews the placements of the rooms held here, as they are, so they do not lapse; one that
+   * lapsed all the same and was placed anew meanwhile is followed there.
+   */
   private refreshPlacements(): void {
     for (const [roomId, pending] of this.rooms) {
       void pending
-        .then((room) => this.placements.placeOnce(roomId, room.holder, () => room.placement))
+        .then(async (room) => {
+          const placement = await this.placements.placeOnce(
+            roomId,
+            room.holder,
+            () => room.placement,
+          );
+          if (!samePlacement(placement, room.placement)) this.follow(roomId);
+        })
         .catch(() => {});
     }
   }
