@@ -239,6 +239,33 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     await a.inbox.next('ana', layersFor(['m', 'l']));
   }, 60_000);
 
+  it('follows a move another node agreed on, though its own Janus session is fine', async () => {
+    await startNodes(januses.map((janus) => janus.url));
+    const [a, b] = nodes as [Node, Node];
+    const roomId = `room-${randomBytes(4).toString('hex')}`;
+    await expect
+      .poll(async () => (await a.link.commands.pubsub('NUMSUB', 'tertulia:janus:moved'))[1])
+      .toBe(2);
+    await a.backend.request(roomId, 'ana', { kind: 'view', main: null });
+    await b.backend.request(roomId, 'bob', { kind: 'view', main: null });
+    const before = (await a.placements.current(roomId))!;
+    const other = januses.find((janus) => janus.url !== before.instanceUrl)!;
+
+    // A third node saw the instance fail and moved the room: both nodes here go along.
+    const after = await a.placements.moved(roomId, 'third-node', before, () => ({
+      instanceUrl: other.url,
+      janusRoomId: 1 + Math.floor(Math.random() * 2 ** 40),
+      secret: randomBytes(18).toString('base64url'),
+    }));
+    await Promise.all([a.inbox.next('ana', isReset), b.inbox.next('bob', isReset)]);
+    await publish(a, roomId, 'ana');
+    await publish(b, roomId, 'bob');
+    await b.inbox.next('bob', subscribeOfferWith('ana'));
+    await a.inbox.next('ana', subscribeOfferWith('bob'));
+    expect(await b.placements.current(roomId)).toEqual(after);
+    await a.placements.forget(roomId, 'third-node');
+  }, 60_000);
+
   // Last: it stops one of the two Janus instances for good.
   it('moves a shared room once when its Janus stops, and both nodes follow it there', async () => {
     await startNodes(januses.map((janus) => janus.url));
