@@ -121,6 +121,28 @@ function contract(name: string, nodes: () => Nodes) {
       expect((await b.view()).rooms.get(url)).toBe(1);
     });
 
+    it('shares whom each participant shows large, and forgets it with the room', async () => {
+      const { a, b } = nodes();
+      const roomId = newRoom();
+      const heard: string[] = [];
+      const stop = b.onViews((id) => void (id === roomId && heard.push(id)));
+      await a.placeOnce(roomId, 'holder-a', on('ws://janus-1'));
+      await a.setView(roomId, 'ana', 'bob');
+      await b.setView(roomId, 'bob', null);
+      expect(await a.views(roomId)).toEqual(
+        new Map<string, string | null>([
+          ['ana', 'bob'],
+          ['bob', null],
+        ]),
+      );
+      await expect.poll(() => heard.length).toBe(2);
+      await a.setView(roomId, 'ana', undefined);
+      expect([...(await b.views(roomId)).keys()]).toEqual(['bob']);
+      await a.forget(roomId, 'holder-a');
+      expect((await b.views(roomId)).size).toBe(0);
+      stop();
+    });
+
     it('refuses to place a room when the choice finds no instance', async () => {
       const { a } = nodes();
       await expect(a.placeOnce(newRoom(), 'holder-a', () => undefined)).rejects.toBeInstanceOf(
@@ -147,8 +169,10 @@ describe.skipIf(redisMissing)('several nodes (Redis placements)', () => {
     }
     // The move listeners subscribe in the background: wait until Redis counts both.
     const subscribers = async () =>
-      (await links[0]!.commands.pubsub('NUMSUB', 'tertulia:janus:moved'))[1];
-    while ((await subscribers()) !== 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      (await links[0]!.commands.pubsub('NUMSUB', 'tertulia:janus:moved', 'tertulia:janus:views'))
+        .filter((_, i) => i % 2 === 1)
+        .join();
+    while ((await subscribers()) !== '2,2') await new Promise((resolve) => setTimeout(resolve, 20));
   });
   afterAll(async () => {
     await Promise.all(links.map((link) => link.close()));
