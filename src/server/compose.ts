@@ -25,6 +25,8 @@ import { RedisPasswordAttempts } from './lobby/redis-password-attempts.js';
 import { iceServersFor } from './media/ice-servers.js';
 import { JanusBackend } from './media/janus/janus-backend.js';
 import { LocalJanus } from './media/janus/local-janus.js';
+import { RedisRoomPlacements } from './media/janus/redis-room-placements.js';
+import { InProcessRoomPlacements } from './media/janus/room-placements.js';
 import { LocalJanusOrP2p } from './media/local-janus-or-p2p.js';
 import type { MediaBackend, SignalSink } from './media/media-backend.js';
 import { P2pBackend } from './media/p2p.js';
@@ -177,6 +179,7 @@ export function createServices(
     clock,
     log,
     async () => (await settings.get()).p2pRoomCap,
+    redis,
   );
   metrics.watch({
     rooms: () => rooms.stats(),
@@ -235,10 +238,11 @@ function createRoomHub(
   log: Log,
   /** Read on every join, so an admin's change applies to the next participant. */
   p2pRoomCap: () => Promise<number>,
+  redis: RedisLink | undefined,
 ): RoomHub {
   const bus: RoomBus = new InProcessRoomBus(log);
   const sink: SignalSink = (roomId, to, from, payload) => bus.signal(roomId, to, from, payload);
-  const media = createMediaBackend(config, clock, sink, p2pRoomCap, log);
+  const media = createMediaBackend(config, clock, sink, p2pRoomCap, log, redis);
   return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {
     heartbeatMs: config.room.heartbeatMs,
     reconnectGraceMs: config.room.reconnectGraceMs,
@@ -252,6 +256,7 @@ function createMediaBackend(
   sink: SignalSink,
   p2pRoomCap: () => Promise<number>,
   log: Log,
+  redis: RedisLink | undefined,
 ): MediaBackend {
   const ice = (peerId: string) => iceServersFor(config.room, { peerId }, clock.now());
   const p2p = () => new P2pBackend(sink, p2pRoomCap, ice);
@@ -262,13 +267,17 @@ function createMediaBackend(
     return media;
   }
   if (!settings.local) {
-    const media = new JanusBackend(settings, sink, ice, log);
+    // Several nodes agree in Redis on where each room is, and on which instances are down.
+    const placements = redis ? new RedisRoomPlacements(redis, log) : new InProcessRoomPlacements();
+    const media = new JanusBackend(settings, sink, ice, log, placements);
     log.info(`media: janus (${settings.urls.map((url) => new URL(url).host).join(', ')})`);
     return media;
   }
   // No JANUS_URLS: this node runs Janus itself, on loopback.
   const local = new LocalJanus(path.join(config.dataDir, 'janus'), log, settings.local.binary);
-  const janus = new JanusBackend(settings, sink, ice, log, local);
+  // A loopback Janus is this node's alone: other nodes cannot reach it, so nothing is shared.
+  if (redis) log.warn({}, 'media: each node runs its own Janus; set JANUS_URLS for shared rooms');
+  const janus = new JanusBackend(settings, sink, ice, log, new InProcessRoomPlacements(), local);
   const media = settings.local.fallbackToP2p
     ? new LocalJanusOrP2p(janus, local, p2p(), log)
     : janus;

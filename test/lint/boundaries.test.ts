@@ -121,12 +121,14 @@ const boundaries: Boundary[] = [
     crossing: [
       ['src/server/room/fixture.ts', "import '../media/p2p.js';"],
       ['src/server/main.ts', "import './media/janus/janus-backend.js';"],
+      ['src/server/room/fixture.ts', "import '../media/janus/redis-room-placements.js';"],
       ['src/server/http/routes/fixture.ts', "import '../../invitations/transports/smtp.js';"],
       ['src/server/invitations/fixture.ts', "import './transports/smpp.js';"],
       ['src/server/lobby/fixture.ts', "import { InProcessRoomBus } from '../room/room-bus.js';"],
     ],
     allowed: [
       ['src/server/compose.ts', "import './media/p2p.js';"],
+      ['src/server/compose.ts', "import './media/janus/redis-room-placements.js';"],
       ['src/server/compose.ts', "import { InProcessRoomBus } from './room/room-bus.js';"],
       ['src/server/media/fixture.ts', "import './janus/janus-backend.js';"],
       ['src/server/room/fixture.ts', "import '../media/media-backend.js';"],

@@ -75,16 +75,25 @@ declare module 'janode/plugins/videoroom' {
       notify_joining?: boolean;
     }): Promise<{ room: number }>;
     destroy(params: { room: number; secret?: string }): Promise<unknown>;
+    exists(params: { room: number }): Promise<{ exists: boolean }>;
+    /** Joins without publishing: Janus then tells this handle of the room's publishers. */
+    joinPublisher(params: {
+      room: number;
+      display?: string;
+    }): Promise<{ feed: number; publishers: unknown[] }>;
     joinConfigurePublisher(params: {
       room: number;
       feed?: number;
       display?: string;
       audio?: boolean;
       video?: boolean;
+      /** Per mid, a text every participant of the room is told with the publisher's streams. */
+      descriptions?: { mid: string; description: string }[];
       jsep: Jsep;
     }): Promise<{ feed: number; jsep?: Jsep }>;
     configure(params: {
       jsep?: Jsep;
+      descriptions?: { mid: string; description: string }[];
       restart?: boolean;
       /** Subscribers: per subscription mid, e.g. the simulcast layer to receive (0-2). */
       streams?: { mid: string; substream?: number; temporal?: number }[];
@@ -103,6 +112,17 @@ declare module 'janode/plugins/videoroom' {
     leave(): Promise<unknown>;
   }
 
-  const VideoRoomPlugin: { id: string; Handle: unknown; EVENT: Record<string, string> };
+  const VideoRoomPlugin: {
+    id: string;
+    Handle: unknown;
+    EVENT: {
+      /** Publishers whose media came up: `{ publishers: [{ feed, display, streams }] }`. */
+      VIDEOROOM_PUB_LIST: string;
+      /** `{ feed }` stopped publishing. */
+      VIDEOROOM_UNPUBLISHED: string;
+      /** `{ feed }` left the room. */
+      VIDEOROOM_LEAVING: string;
+    };
+  };
   export default VideoRoomPlugin;
 }

@@ -3,15 +3,19 @@
  * Janus room on one instance (the least loaded when it opens). Each participant has two
  * connections: a publisher (their camera and microphone, sent once) and a subscriber carrying
  * everyone else's feeds. Browsers negotiate with the `media` pseudo-peer over our signaling;
- * Janus's room ids, feed ids and secrets stay on this server.
+ * Janus's room ids, feed ids and secrets stay on the servers.
  *
- * When an instance goes down, each of its rooms is opened again on another one and every
- * participant's browser is told to `reset`: it starts both connections again, without leaving
- * the room. Rooms that found no instance up wait for the next one that comes (back) up.
+ * With several app nodes, a room's participants reach different nodes, yet publish into the one
+ * Janus room all nodes agree on (room-placements.ts). Each node keeps its own participants'
+ * handles and learns of the other nodes' feeds from Janus itself (room-watcher.ts).
+ *
+ * When an instance goes down, each of its rooms is opened again on another one (one move agreed
+ * by every node) and every participant's browser is told to `reset`: it starts both connections
+ * again, without leaving the room. Rooms that found no instance up wait for the next one that
+ * comes (back) up.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Jsep } from 'janode';
-import type { VideoRoomHandle } from 'janode/plugins/videoroom';
 import {
   MEDIA_PEER_ID,
   type CameraLayer,
@@ -26,24 +30,16 @@ import {
   type SignalSink,
 } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
-import { JanusInstance, withTimeout, type JanusLog } from './janus-instance.js';
+import type { JanusInstance, JanusLog } from './janus-instance.js';
+import { JanusPlaces, type JanusPlace, type JanusSettings, type OwnJanus } from './janus-places.js';
 import { Publisher } from './publisher.js';
-import { pickInstance } from './room-placement.js';
+import { samePlacement, type RoomPlacements } from './room-placements.js';
+import { watchRoom, type AnnouncedFeed } from './room-watcher.js';
 import { sdpForBrowser } from './sdp.js';
 import { Subscriber } from './subscriber.js';
 
-export interface JanusSettings {
-  urls: string[];
-  apiSecret: string | undefined;
-  roomCap: number;
-}
-
-/** A Janus this node runs itself (local-janus.ts), used when `urls` is empty. */
-export interface OwnJanus {
-  url: Promise<string>;
-  apiSecret: string;
-  stop(): Promise<void>;
-}
+/** How often the placements of rooms this node holds are renewed (they lapse after a day). */
+const PLACEMENT_REFRESH_MS = 60 * 60_000;
 
 interface JanusParticipant {
   /** Whom this participant shows large (simulcast layers follow it, across moves too). */
@@ -58,43 +54,47 @@ interface JanusParticipant {
   cameraLayers: readonly CameraLayer[] | null;
 }
 
-/** Where a room lives in Janus; replaced when the room moves to another instance. */
-interface JanusPlace {
-  instance: JanusInstance;
-  /** Janus's room number and its secret (needed to destroy it). */
-  id: number;
-  secret: string;
-  admin: VideoRoomHandle;
-}
-
+/** A room as this node holds it; its place is replaced when the room moves. */
 interface JanusRoom extends JanusPlace {
+  /** This node's claim on the room, among every node's (room-placements.ts). */
+  holder: string;
+  /** This node's participants. */
   participants: Map<string, JanusParticipant>;
+  /** Feeds published through other app nodes, as Janus announced them, by feed id. */
+  remote: Map<number, AnnouncedFeed>;
+  /** Whom each participant, on any node, shows large (ours are read from `participants`). */
+  views: Map<string, string | null>;
   /** Its instance went down: the room must be opened again elsewhere. */
   lost: boolean;
 }
 
 export class JanusBackend implements MediaBackend {
   readonly name = 'janus';
-  /** Known at once from JANUS_URLS, or once the local Janus answers. */
-  private readonly instances: Promise<JanusInstance[]>;
+  private readonly places: JanusPlaces;
   private readonly rooms = new Map<string, Promise<JanusRoom>>();
   /** The instances once known, for reading without waiting (none while a local Janus starts). */
   private known: JanusInstance[] = [];
+  private readonly refreshTimer: NodeJS.Timeout;
+  /** Stops listening to the other nodes' moves and views. */
+  private readonly unlisten: (() => void)[];
 
   constructor(
     private readonly settings: JanusSettings,
     private readonly sink: SignalSink,
     private readonly ice: (peerId: string) => IceServerConfig[],
     private readonly log: JanusLog,
-    private readonly own?: OwnJanus,
+    private readonly placements: RoomPlacements,
+    own?: OwnJanus,
   ) {
     const changed = (instance: JanusInstance) => this.instanceChanged(instance);
-    this.instances = own
-      ? own.url.then((url) => [new JanusInstance(url, own.apiSecret, log, changed)])
-      : Promise.resolve(
-          settings.urls.map((url) => new JanusInstance(url, settings.apiSecret, log, changed)),
-        );
-    this.instances.then((instances) => (this.known = instances)).catch(() => {});
+    this.places = new JanusPlaces(settings, placements, log, changed, own);
+    this.unlisten = [
+      placements.onMoved((roomId) => this.follow(roomId)),
+      placements.onViews((roomId) => this.viewsChanged(roomId)),
+    ];
+    this.refreshTimer = setInterval(() => this.refreshPlacements(), PLACEMENT_REFRESH_MS);
+    this.refreshTimer.unref();
+    this.places.instances.then((instances) => (this.known = instances)).catch(() => {});
   }
 
   roomCap(): Promise<number> {
@@ -118,6 +118,7 @@ export class JanusBackend implements MediaBackend {
         participant.main = request.main;
         participant.subscriber?.show(participant.main);
         this.pickCameraLayers(roomId, room);
+        this.shareView(roomId, from, request.main);
         return;
       }
       case 'iceRestart': {
@@ -162,19 +163,15 @@ export class JanusBackend implements MediaBackend {
     const participant = room?.participants.get(peerId);
     if (!room || !participant) return;
     room.participants.delete(peerId);
+    this.shareView(roomId, peerId, undefined);
     if (participant.liveFeed !== null) {
       for (const other of room.participants.values()) other.subscriber?.drop(participant.liveFeed);
     }
     this.pickCameraLayers(roomId, room);
-    if (participant.publisher) room.instance.publishers = Math.max(0, room.instance.publishers - 1);
     await Promise.all([participant.publisher?.close(), participant.subscriber?.close()]);
     if (room.participants.size === 0 && this.rooms.get(roomId) === pending) {
       this.rooms.delete(roomId);
-      await withTimeout(room.admin.destroy({ room: room.id, secret: room.secret }), 'destroy')
-        .then(() => room.admin.detach())
-        .catch((error: unknown) =>
-          this.log.warn({ err: error, roomId }, 'Janus room not destroyed'),
-        );
+      await this.places.release(roomId, room.holder, room);
     }
   }
 
@@ -182,11 +179,24 @@ export class JanusBackend implements MediaBackend {
     return { up: this.known.filter((i) => i.up).length, total: this.known.length };
   }
 
-  /** Ends every Janus session, and the local Janus if this node runs one (server shutdown). */
+  /**
+   * Lets go of this node's rooms (destroying those nobody else holds), ends every Janus
+   * session, and the local Janus if this node runs one (server shutdown).
+   */
   async close(): Promise<void> {
-    const instances = await this.instances.catch(() => []);
-    await Promise.all(instances.map((instance) => instance.close()));
-    await this.own?.stop();
+    for (const stop of this.unlisten) stop();
+    clearInterval(this.refreshTimer);
+    const rooms = [...this.rooms];
+    this.rooms.clear();
+    await Promise.all(
+      rooms.map(([roomId, pending]) =>
+        pending.then(
+          (room) => this.places.release(roomId, room.holder, room),
+          () => {},
+        ),
+      ),
+    );
+    await this.places.close();
   }
 
   private async publish(
@@ -198,18 +208,16 @@ export class JanusBackend implements MediaBackend {
     const room = await this.room(roomId);
     const participant = this.participantOf(room, roomId, peerId);
     participant.slots = new Map(streams.map((stream) => [stream.mid, stream.slot]));
-    if (!participant.publisher) {
-      participant.publisher = new Publisher(
-        await room.instance.attach(),
-        room.id,
-        (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
-        (feed) => this.live(roomId, room, peerId, feed),
-      );
-      room.instance.publishers += 1;
-    }
+    participant.publisher ??= new Publisher(
+      await room.instance.attach(),
+      room.placement.janusRoomId,
+      peerId,
+      (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
+      (feed) => this.live(roomId, room, peerId, feed),
+    );
     let answer: Jsep;
     try {
-      answer = await participant.publisher.offer(offer);
+      answer = await participant.publisher.offer(offer, participant.slots);
     } catch (error) {
       this.log.warn({ err: error, roomId, peerId }, 'Janus refused a publisher offer');
       throw new MediaRequestError('The media server refused this offer.');
@@ -234,15 +242,35 @@ export class JanusBackend implements MediaBackend {
     this.pickCameraLayers(roomId, room);
   }
 
+  /** Janus announced feeds: those published through other nodes go to every subscriber here. */
+  private announced(room: JanusRoom, feeds: AnnouncedFeed[]): void {
+    for (const announced of feeds) {
+      const ours = [...room.participants].some(
+        ([peerId, p]) => peerId === announced.peerId || p.publisher?.feed === announced.feed,
+      );
+      if (ours) continue;
+      const known = room.remote.has(announced.feed);
+      // Set again when known: a renegotiated publisher may name its mids anew.
+      room.remote.set(announced.feed, announced);
+      if (known) continue;
+      for (const participant of room.participants.values()) {
+        participant.subscriber?.want(announced.feed);
+      }
+    }
+  }
+
+  private unannounced(room: JanusRoom, feed: number): void {
+    if (!room.remote.delete(feed)) return;
+    for (const participant of room.participants.values()) participant.subscriber?.drop(feed);
+  }
+
   /**
    * Tells each publishing browser which camera layers someone receives, when that changed:
    * layers nobody receives are paused (camera-layers.ts).
    */
   private pickCameraLayers(roomId: string, room: JanusRoom): void {
-    const mains = [...room.participants].map(([id, participant]): [string, string | null] => [
-      id,
-      participant.main,
-    ]);
+    const mains = new Map(room.views);
+    for (const [id, participant] of room.participants) mains.set(id, participant.main);
     for (const [peerId, participant] of room.participants) {
       if (participant.liveFeed === null || ![...participant.slots.values()].includes('camera'))
         continue;
@@ -279,13 +307,15 @@ export class JanusBackend implements MediaBackend {
   ): void {
     const subscriber = new Subscriber(
       () => room.instance.attach(),
-      room.id,
+      room.placement.janusRoomId,
       (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
       (feed, feedMid) => {
-        const found = [...room.participants].find(([, m]) => m.liveFeed === feed);
-        if (!found) return undefined;
-        const [sourceId, source] = found;
-        return { peerId: sourceId, slot: feedMid ? source.slots.get(feedMid) : undefined };
+        const local = [...room.participants].find(([, m]) => m.liveFeed === feed);
+        const [sourceId, slots] = local
+          ? [local[0], local[1].slots]
+          : [room.remote.get(feed)?.peerId, room.remote.get(feed)?.slots];
+        if (sourceId === undefined) return undefined;
+        return { peerId: sourceId, slot: feedMid ? slots?.get(feedMid) : undefined };
       },
       this.log,
     );
@@ -295,6 +325,30 @@ export class JanusBackend implements MediaBackend {
     for (const other of room.participants.values()) {
       if (other !== participant && other.liveFeed !== null) subscriber.want(other.liveFeed);
     }
+    for (const feed of room.remote.keys()) subscriber.want(feed);
+  }
+
+  /** Tells the other nodes whom this participant shows large (undefined: they left). */
+  private shareView(roomId: string, peerId: string, main: string | null | undefined): void {
+    this.placements
+      .setView(roomId, peerId, main)
+      .catch((error: unknown) =>
+        this.log.warn({ err: error, roomId }, 'Janus camera view not shared'),
+      );
+  }
+
+  /** Someone's view changed, maybe on another node: a publisher here may send other layers. */
+  private viewsChanged(roomId: string): void {
+    const pending = this.rooms.get(roomId);
+    if (!pending) return;
+    void (async () => {
+      const room = await pending.catch(() => undefined);
+      if (!room) return;
+      room.views = await this.placements.views(roomId);
+      this.pickCameraLayers(roomId, room);
+    })().catch((error: unknown) =>
+      this.log.warn({ err: error, roomId }, 'Janus camera views not read'),
+    );
   }
 
   /** An instance went down or came back: rooms that lost theirs move to one that is up. */
@@ -305,25 +359,56 @@ export class JanusBackend implements MediaBackend {
         if (!room) continue;
         if (!instance.up && room.instance === instance) room.lost = true;
         if (room.lost && this.rooms.get(roomId) === pending) {
-          const moved = this.move(roomId, room);
-          this.rooms.set(roomId, moved);
-          // Nowhere to go yet: the room waits, as it was, for an instance to come up.
-          moved.catch(() => {
-            if (this.rooms.get(roomId) === moved) this.rooms.set(roomId, Promise.resolve(room));
-          });
+          this.replace(roomId, room, this.move(roomId, room));
         }
       }
     })();
   }
 
+  /** Another node (or this one) moved a room: this node's participants follow it there. */
+  private follow(roomId: string): void {
+    const pending = this.rooms.get(roomId);
+    if (!pending) return;
+    void (async () => {
+      const room = await pending.catch(() => undefined);
+      if (!room || this.rooms.get(roomId) !== pending) return;
+      const placement = await this.placements.current(roomId);
+      if (!placement || samePlacement(placement, room.placement)) return;
+      this.replace(roomId, room, this.relocate(roomId, room, this.places.at(roomId, placement)));
+    })().catch((error: unknown) =>
+      this.log.warn({ err: error, roomId }, 'Janus room not followed to its new place'),
+    );
+  }
+
+  /** `room` is being moved by `moving`; if that fails, the room waits as it was, lost. */
+  private replace(roomId: string, room: JanusRoom, moving: Promise<JanusRoom>): void {
+    this.rooms.set(roomId, moving);
+    // Nowhere to go yet: the room waits, as it was, for an instance to come up.
+    moving.catch(() => {
+      room.lost = true;
+      if (this.rooms.get(roomId) === moving) this.rooms.set(roomId, Promise.resolve(room));
+    });
+  }
+
+  /** The room's instance failed here: every node agrees on one new place, and goes there. */
+  private move(roomId: string, room: JanusRoom): Promise<JanusRoom> {
+    return this.relocate(roomId, room, this.places.moveAway(roomId, room.holder, room.placement));
+  }
+
   /**
-   * Opens the room again on an instance that is up and tells every participant to start both
-   * connections again; their old handles died with the old instance.
+   * Takes the room to the place `opening` opens and tells every participant here to start both
+   * connections again; their old handles are on the old place.
    */
-  private async move(roomId: string, room: JanusRoom): Promise<JanusRoom> {
-    const place = await this.openPlace(roomId);
+  private async relocate(
+    roomId: string,
+    room: JanusRoom,
+    opening: Promise<JanusPlace>,
+  ): Promise<JanusRoom> {
+    const place = await opening;
     const from = room.instance.url;
+    void room.admin.detach().catch(() => {});
     Object.assign(room, place, { lost: false });
+    room.remote.clear();
     for (const [peerId, participant] of room.participants) {
       void participant.publisher?.close();
       void participant.subscriber?.close();
@@ -332,6 +417,7 @@ export class JanusBackend implements MediaBackend {
       this.subscribe(room, roomId, peerId, participant);
       void this.sink(roomId, peerId, MEDIA_PEER_ID, { kind: 'reset' });
     }
+    await this.watch(room);
     this.log.warn(
       { roomId, from, to: place.instance.url, participants: room.participants.size },
       'Room moved to another Janus',
@@ -351,37 +437,61 @@ export class JanusBackend implements MediaBackend {
     return room;
   }
 
+  /** The room where every node agrees it is (placed now if nobody had), opened on this node. */
   private async openRoom(roomId: string): Promise<JanusRoom> {
-    return { ...(await this.openPlace(roomId)), participants: new Map(), lost: false };
+    const holder = randomBytes(9).toString('base64url');
+    let place: JanusPlace | undefined;
+    try {
+      place = await this.places.open(roomId, holder);
+      const views = await this.placements.views(roomId);
+      const room: JanusRoom = {
+        ...place,
+        holder,
+        participants: new Map(),
+        remote: new Map(),
+        views,
+        lost: false,
+      };
+      await this.watch(room);
+      return room;
+    } catch (error) {
+      this.log.warn({ err: error, roomId }, 'Janus room not opened');
+      await this.places.release(roomId, holder, place);
+      throw new MediaRequestError('The media server is not available.');
+    }
   }
 
-  /** A new private Janus room on the least loaded instance that is up. */
-  private async openPlace(roomId: string): Promise<JanusPlace> {
-    let instance: JanusInstance | undefined;
-    try {
-      const instances = await this.instances;
-      instance = pickInstance(instances) ?? instances[0];
-      if (!instance) throw new Error('no Janus instance is configured');
-      const admin = await instance.attach();
-      const id = randomInt(1, 2 ** 47);
-      const secret = randomBytes(18).toString('base64url');
-      await withTimeout(
-        admin.create({
-          room: id,
-          description: `tertulia ${roomId}`,
-          max_publishers: this.settings.roomCap,
-          is_private: true,
-          secret,
-          audiocodec: 'opus',
-          videocodec: 'vp8',
-          notify_joining: false,
-        }),
-        'create room',
-      );
-      return { instance, id, secret, admin };
-    } catch (error) {
-      this.log.warn({ err: error, janus: instance?.url, roomId }, 'Janus room not created');
-      throw new MediaRequestError('The media server is not available.');
+  /** Joins the room's admin handle as a watcher of the other nodes' feeds. */
+  private async watch(room: JanusRoom): Promise<void> {
+    const admin = room.admin;
+    await watchRoom(
+      admin,
+      room.placement.janusRoomId,
+      {
+        // A late event of a handle replaced by a move changes nothing.
+        published: (feeds) => room.admin === admin && this.announced(room, feeds),
+        gone: (feed) => room.admin === admin && this.unannounced(room, feed),
+      },
+      this.log,
+    );
+  }
+
+  /**
+   * Renews the placements of the rooms held here, as they are, so they do not lapse; one that
+   * lapsed all the same and was placed anew meanwhile is followed there.
+   */
+  private refreshPlacements(): void {
+    for (const [roomId, pending] of this.rooms) {
+      void pending
+        .then(async (room) => {
+          const placement = await this.placements.placeOnce(
+            roomId,
+            room.holder,
+            () => room.placement,
+          );
+          if (!samePlacement(placement, room.placement)) this.follow(roomId);
+        })
+        .catch(() => {});
     }
   }
 }

@@ -1,7 +1,6 @@
 /**
  * One Janus server as our node sees it: a janode connection and session over its WebSocket
- * API (opened on first use, opened again after it closed), whether it is up, and how many
- * publishers we placed on it. The API secret goes to janode only; janode's own logger is
+ * API (opened on first use, opened again after it closed) and whether it is up. The API secret goes to janode only; janode's own logger is
  * silenced so that nothing it prints can carry it.
  *
  * It is down from the moment its connection closes (a crash closes it at once; janode's
@@ -10,7 +9,6 @@
  */
 import Janode, { type JanodeSession } from 'janode';
 import VideoRoomPlugin, { type VideoRoomHandle } from 'janode/plugins/videoroom';
-import type { InstanceLoad } from './room-placement.js';
 
 Janode.Logger.setLevel('none');
 
@@ -21,9 +19,8 @@ export const JANUS_REQUEST_TIMEOUT_MS = 5000;
 /** How often a down instance is tried again. */
 export const JANUS_RETRY_MS = 3000;
 
-export class JanusInstance implements InstanceLoad {
+export class JanusInstance {
   up = true;
-  publishers = 0;
   private session: Promise<JanodeSession> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -91,9 +88,8 @@ export class JanusInstance implements InstanceLoad {
     this.scheduleRetry();
     if (!this.up) return;
     this.log.warn({ janus: this.url, reason: String(reason) }, 'Janus is down');
-    // Placement skips it; its publishers (and rooms) are gone with it.
+    // Placement skips it; its rooms are gone with it.
     this.up = false;
-    this.publishers = 0;
     this.onChange(this);
   }
 

@@ -3,10 +3,14 @@
  * the browser's offers (the first joins the room and publishes; later ones, such as an ICE
  * restart, reconfigure) and reports when media is up, which is when others may subscribe (a
  * subscription before Janus's `webrtcup` fails with 428 "No such feed").
+ *
+ * It joins under the participant's peerId (`display`) and names each mid's slot (`descriptions`):
+ * Janus repeats both to every participant of the room, which is how other app nodes, sharing the
+ * room, know whose feed it is and what each stream carries (room-watcher.ts).
  */
 import Janode, { type Jsep } from 'janode';
 import type { VideoRoomHandle } from 'janode/plugins/videoroom';
-import type { MediaNotice } from '../../../shared/signaling.js';
+import type { MediaNotice, SfuStream } from '../../../shared/signaling.js';
 import { janusCandidate, toBrowserCandidate, type BrowserCandidate } from './candidates.js';
 import { withTimeout } from './janus-instance.js';
 
@@ -17,6 +21,7 @@ export class Publisher {
   constructor(
     private readonly handle: VideoRoomHandle,
     private readonly janusRoom: number,
+    private readonly peerId: string,
     send: (payload: MediaNotice) => void,
     onLive: (feed: number) => void,
   ) {
@@ -28,15 +33,21 @@ export class Publisher {
     );
   }
 
-  /** The browser's offer in, Janus's answer out. */
-  async offer(jsep: Jsep): Promise<Jsep> {
+  /** The browser's offer in, Janus's answer out; `slots` says what each mid of it carries. */
+  async offer(jsep: Jsep, slots: ReadonlyMap<string, SfuStream['slot']>): Promise<Jsep> {
+    const descriptions = [...slots].map(([mid, slot]) => ({ mid, description: slot }));
     const result =
       this.feed === null
         ? await withTimeout(
-            this.handle.joinConfigurePublisher({ room: this.janusRoom, jsep }),
+            this.handle.joinConfigurePublisher({
+              room: this.janusRoom,
+              display: this.peerId,
+              descriptions,
+              jsep,
+            }),
             'publish',
           )
-        : await withTimeout(this.handle.configure({ jsep }), 'configure');
+        : await withTimeout(this.handle.configure({ jsep, descriptions }), 'configure');
     if ('feed' in result && typeof result.feed === 'number') this.feed = result.feed;
     if (!result.jsep) throw new Error('Janus answered the publisher offer without SDP');
     return result.jsep;

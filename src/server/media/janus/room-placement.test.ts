@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { pickInstance } from './room-placement.js';
 
-const instance = (url: string, publishers: number, up = true) => ({ url, publishers, up });
+const instance = (url: string, rooms: number, up = true) => ({ url, rooms, up });
 
 describe('pickInstance', () => {
-  it('places a room on the instance with the fewest active publishers', () => {
+  it('places a room on the instance holding the fewest rooms', () => {
     const picked = pickInstance([
       instance('ws://a', 7),
       instance('ws://b', 2),
