@@ -103,3 +103,29 @@ export async function cpuWindow<G extends string>(
     machineBusy: ((busyAfter - busyBefore) / Math.max(1, totalAfter - totalBefore)) * 100,
   };
 }
+
+/**
+ * Starts counting the CPU time of `groups` (pids read now); the returned function gives each
+ * group's percent of one core since then, each time it is called.
+ */
+export function startCpuMeter<G extends string>(
+  groups: Record<G, number[]>,
+): () => Record<G, number> {
+  const names = Object.keys(groups) as G[];
+  const before = names.map((name) => groups[name].map((pid) => processTicks(pid)));
+  const startedAt = performance.now();
+  return () => {
+    const elapsedS = Math.max(1e-3, (performance.now() - startedAt) / 1000);
+    const result = {} as Record<G, number>;
+    names.forEach((name, g) => {
+      let ticks = 0;
+      groups[name].forEach((pid, i) => {
+        const start = before[g]?.[i];
+        const end = processTicks(pid);
+        if (typeof start === 'number' && typeof end === 'number') ticks += end - start;
+      });
+      result[name] = (ticks / TICKS_PER_SECOND / elapsedS) * 100;
+    });
+    return result;
+  };
+}
