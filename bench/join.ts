@@ -49,6 +49,11 @@
  * A benchmark, not a test: it prints numbers and never gates CI; it exits non-zero only when
  * a case got no sample at all. Goals (from the issue): the 2nd joiner's median within 1.3x the
  * floor's median, the 4th joiner's within 2x, shown for either backend.
+ *
+ * --members synthetic fills the room with synthetic participants instead of browsers and
+ * times the Nth joiner for larger N (bench/join-synthetic.ts says how, and which flags it
+ * takes: --p2p-sizes, --janus-sizes, --subscribe, --workers, --settle-seconds, and --rounds
+ * (default 5), --max-minutes (default 20), --media and --root as here).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,21 +70,33 @@ import { startJanusApp, type JanusApp } from './support/sfu-janus.js';
 import { table } from './support/table.js';
 import { floorRound, startBareServer, type FloorSample } from './support/webrtc-floor.js';
 import { machineReport } from './support/machine.js';
+import { joinSyntheticBench } from './join-synthetic.js';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '20' },
-    'max-minutes': { type: 'string', default: '9' },
+    rounds: { type: 'string' },
+    'max-minutes': { type: 'string' },
     root: { type: 'string' },
     cases: { type: 'string', default: 'floor,2,4' },
-    media: { type: 'string', default: 'p2p' },
+    media: { type: 'string' },
     'others-niced': { type: 'boolean', default: false },
+    members: { type: 'string', default: 'browsers' },
+    // --members synthetic only (bench/join-synthetic.ts).
+    'p2p-sizes': { type: 'string', default: '2,4,6' },
+    'janus-sizes': { type: 'string', default: '2,4,8,16,25' },
+    subscribe: { type: 'string', default: 'all' },
+    workers: { type: 'string', default: '2' },
+    'settle-seconds': { type: 'string', default: '3' },
   },
 });
+if (args.members !== 'browsers' && args.members !== 'synthetic') {
+  throw new Error(`--members takes browsers and synthetic, not ${args.members}`);
+}
+const SYNTHETIC = args.members === 'synthetic';
 const OTHERS_NICED = args['others-niced'];
-const ROUNDS = Number(args.rounds);
+const ROUNDS = Number(args.rounds ?? (SYNTHETIC ? '5' : '20'));
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be an integer >= 1');
-const BUDGET_MS = Number(args['max-minutes']) * 60_000;
+const BUDGET_MS = Number(args['max-minutes'] ?? (SYNTHETIC ? '20' : '9')) * 60_000;
 if (!(BUDGET_MS > 0)) throw new Error('--max-minutes must be > 0');
 
 const ROOT = path.resolve(
@@ -99,10 +116,12 @@ const JOINERS = CASE_NAMES.filter((c) => c !== 'floor' && c !== 'loaded').map((c
   throw new Error(`--cases takes floor, loaded, 2 and 4, not ${c}`);
 });
 if (!CASE_NAMES.includes('floor')) throw new Error('--cases needs the floor');
-const MEDIA = [...new Set(args.media.split(','))].map((m): Media => {
-  if (m === 'p2p' || m === 'janus') return m;
-  throw new Error(`--media takes p2p and janus, not ${m}`);
-});
+const MEDIA = [...new Set((args.media ?? (SYNTHETIC ? 'p2p,janus' : 'p2p')).split(','))].map(
+  (m): Media => {
+    if (m === 'p2p' || m === 'janus') return m;
+    throw new Error(`--media takes p2p and janus, not ${m}`);
+  },
+);
 /** One rotation: the floor, then each joiner with each backend. */
 const CASES: Case[] = [
   'floor',
@@ -407,7 +426,41 @@ async function launchNiced(niceness: number): Promise<Browser> {
   }
 }
 
-main().catch((error: unknown) => {
+/** The sizes of a --*-sizes flag; each must hold 2, the floor. */
+function sizesOf(flag: string, value: string): number[] {
+  const sizes = value.split(',').map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 2) throw new Error(`${flag} takes integers >= 2, not ${s}`);
+    return n;
+  });
+  if (!sizes.includes(2)) throw new Error(`${flag} needs 2: the floor is measured at N = 2`);
+  return sizes;
+}
+
+function synthetic(): Promise<void> {
+  if (args.subscribe !== 'all' && args.subscribe !== 'none') {
+    throw new Error(`--subscribe takes all and none, not ${args.subscribe}`);
+  }
+  const workers = Number(args.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers: an integer >= 1');
+  const settleSeconds = Number(args['settle-seconds']);
+  if (!(settleSeconds >= 0)) throw new Error('--settle-seconds must be >= 0');
+  return joinSyntheticBench({
+    root: ROOT,
+    media: MEDIA,
+    sizes: {
+      p2p: sizesOf('--p2p-sizes', args['p2p-sizes']),
+      janus: sizesOf('--janus-sizes', args['janus-sizes']),
+    },
+    rounds: ROUNDS,
+    budgetMs: BUDGET_MS,
+    subscribe: args.subscribe,
+    workers,
+    settleSeconds,
+  });
+}
+
+(SYNTHETIC ? synthetic() : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

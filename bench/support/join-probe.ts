@@ -62,8 +62,24 @@ export interface RtpTotals {
   videoStreamsIn: number;
 }
 
+/** One incoming stream of the page, as getStats says now (bench/room-capacity.ts). */
+export interface InboundStream {
+  kind: 'audio' | 'video';
+  mid: string | null;
+  /** With an SFU: whose stream and which slot, from the media server's last offer. */
+  peerId: string | null;
+  slot: string | null;
+  packetsReceived: number;
+  packetsLost: number;
+  framesDecoded: number;
+  freezeCount: number;
+  frameWidth: number;
+}
+
 export interface JoinProbe {
   timeline(): PageTimeline;
+  /** Every open connection's incoming streams (`inbound-rtp`), with the page's clock. */
+  inbound(): Promise<{ at: number; streams: InboundStream[] }>;
   /** Incoming camera tracks that showed a first frame. */
   framesFrom(): number;
   /** The lobby's own camera preview is playing. */
@@ -93,6 +109,8 @@ function installJoinProbe(cameraIndex: number): void {
   };
   /** SFU only: mid -> slot on the subscribe connection, from the media server's last offer. */
   let sfuSlots: Map<string, string> | null = null;
+  /** SFU only: mid -> whose stream, from the same offer. */
+  let sfuOwners = new Map<string, string>();
 
   window.addEventListener(
     'click',
@@ -108,7 +126,10 @@ function installJoinProbe(cameraIndex: number): void {
   interface Frame {
     type?: unknown;
     from?: unknown;
-    payload?: { connection?: unknown; streams?: { mid: string; slot: string }[] };
+    payload?: {
+      connection?: unknown;
+      streams?: { mid: string; slot: string; peerId: string }[];
+    };
   }
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
@@ -124,6 +145,7 @@ function installJoinProbe(cameraIndex: number): void {
         if (frame.type === 'signal' && frame.from === 'media' && payload?.streams) {
           if (payload.connection === 'subscribe') {
             sfuSlots = new Map(payload.streams.map((s) => [s.mid, s.slot]));
+            sfuOwners = new Map(payload.streams.map((s) => [s.mid, s.peerId]));
           }
         }
       });
@@ -229,6 +251,29 @@ function installJoinProbe(cameraIndex: number): void {
     return totals;
   };
 
+  const inbound = async () => {
+    const streams: InboundStream[] = [];
+    for (const pc of connections.keys()) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((stat: Record<string, unknown>) => {
+        if (stat.type !== 'inbound-rtp') return;
+        const mid = typeof stat.mid === 'string' ? stat.mid : null;
+        streams.push({
+          kind: stat.kind === 'audio' ? 'audio' : 'video',
+          mid,
+          peerId: mid === null ? null : (sfuOwners.get(mid) ?? null),
+          slot: mid === null ? null : (sfuSlots?.get(mid) ?? null),
+          packetsReceived: Number(stat.packetsReceived ?? 0),
+          packetsLost: Number(stat.packetsLost ?? 0),
+          framesDecoded: Number(stat.framesDecoded ?? 0),
+          freezeCount: Number(stat.freezeCount ?? 0),
+          frameWidth: Number(stat.frameWidth ?? 0),
+        });
+      });
+    }
+    return { at: now(), streams };
+  };
+
   /** The latest request after the click that `pick` accepts: [start, responseEnd]. */
   const request = (pick: (url: URL) => boolean): [number | null, number | null] => {
     const after = timeline.clickAt ?? Infinity;
@@ -263,6 +308,7 @@ function installJoinProbe(cameraIndex: number): void {
       return preview instanceof HTMLVideoElement && preview.videoWidth > 0;
     },
     rtpTotals,
+    inbound,
   };
 }
 

@@ -66,7 +66,7 @@ export const PHASES = [
   { key: 'total', label: 'first frame shown, every camera' },
 ] as const;
 
-function phasesOf(t: PageTimeline, others: number): Phases {
+export function phasesOf(t: PageTimeline, others: number): Phases {
   const click = t.clickAt ?? NaN;
   const since = (at: number | null) => (at === null ? null : at - click);
   /** The latest of `values`; null when there are none or one did not happen. */

@@ -1,4 +1,5 @@
 /** The machine a benchmark ran on, as every benchmark's report opens with it. */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 
 export interface MachineReport {
@@ -22,4 +23,10 @@ export function machineReport(loadBefore: number[]): MachineReport {
     `${os.release()}; load average ${formatLoad(loadBefore)} before, ${formatLoad(loadAfter)} ` +
     `after (1/5/15 min)`;
   return { cpu, cores, loadAfter, line };
+}
+
+/** What `uptime` prints now (its load average is what the reports quote), or the load average. */
+export function uptimeLine(): string {
+  const { stdout } = spawnSync('uptime', { encoding: 'utf8' });
+  return stdout?.trim() || `load average: ${formatLoad(os.loadavg())}`;
 }

@@ -109,3 +109,81 @@ export async function cpuWindow<G extends string>(
     machineBusy: ((busyAfter - busyBefore) / Math.max(1, totalAfter - totalBefore)) * 100,
   };
 }
+
+/**
+ * Starts counting the CPU time of `groups` (pids read now); the returned function gives each
+ * group's percent of one core since then, each time it is called.
+ */
+export function startCpuMeter<G extends string>(
+  groups: Record<G, number[]>,
+): () => Record<G, number> {
+  const names = Object.keys(groups) as G[];
+  const before = names.map((name) => groups[name].map((pid) => processTicks(pid)));
+  const startedAt = performance.now();
+  return () => {
+    const elapsedS = Math.max(1e-3, (performance.now() - startedAt) / 1000);
+    const result = {} as Record<G, number>;
+    names.forEach((name, g) => {
+      let ticks = 0;
+      groups[name].forEach((pid, i) => {
+        const start = before[g]?.[i];
+        const end = processTicks(pid);
+        if (typeof start === 'number' && typeof end === 'number') ticks += end - start;
+      });
+      result[name] = (ticks / TICKS_PER_SECOND / elapsedS) * 100;
+    });
+    return result;
+  };
+}
+
+/** utime + stime of each thread of `pid` now, by thread id, with the thread's name. */
+function threadTicks(pid: number): Map<number, { name: string; ticks: number }> {
+  const threads = new Map<number, { name: string; ticks: number }>();
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads; // gone
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return threads;
+}
+
+/**
+ * Starts counting the CPU time of each thread of `pid` (what `top -H` shows); the returned
+ * function gives the threads' percent of one core since then, grouped by thread name with
+ * digits dropped (Janus names a thread per handle or loop, e.g. "hloop 123"), busiest first.
+ */
+export function startThreadMeter(
+  pid: number,
+): () => { name: string; threads: number; percent: number }[] {
+  const before = threadTicks(pid);
+  const startedAt = performance.now();
+  return () => {
+    const elapsedS = Math.max(1e-3, (performance.now() - startedAt) / 1000);
+    const groups = new Map<string, { threads: number; ticks: number }>();
+    for (const [tid, { name, ticks }] of threadTicks(pid)) {
+      const key = name.replace(/\d+/g, '#').trim();
+      const group = groups.get(key) ?? { threads: 0, ticks: 0 };
+      group.threads += 1;
+      group.ticks += ticks - (before.get(tid)?.ticks ?? 0);
+      groups.set(key, group);
+    }
+    return [...groups]
+      .map(([name, g]) => ({
+        name,
+        threads: g.threads,
+        percent: (g.ticks / TICKS_PER_SECOND / elapsedS) * 100,
+      }))
+      .sort((a, b) => b.percent - a.percent);
+  };
+}

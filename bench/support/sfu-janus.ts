@@ -26,15 +26,21 @@ function versionOf(binary: string): string {
   return /^Janus version: \d+ \(([^)]+)\)/m.exec(stdout ?? '')?.[1] ?? 'unknown';
 }
 
-/** Throws test/support/local-janus.ts's JANUS_MISSING when `janus` is not installed. */
-export async function startJanusApp(root: string): Promise<JanusApp> {
+/**
+ * Throws test/support/local-janus.ts's JANUS_MISSING when `janus` is not installed. `env`: more
+ * for the app (bench/room-capacity.ts raises JANUS_ROOM_CAP).
+ */
+export async function startJanusApp(
+  root: string,
+  env: Record<string, string> = {},
+): Promise<JanusApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-bench-janus-'));
   const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
   const janus = await startLocalJanus(dir).catch((error: unknown) => {
     removeDir();
     throw error;
   });
-  const app = await startApp(root, janus.env).catch(async (error: unknown) => {
+  const app = await startApp(root, { ...janus.env, ...env }).catch(async (error: unknown) => {
     await janus.stop();
     removeDir();
     throw error;

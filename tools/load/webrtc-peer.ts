@@ -8,6 +8,8 @@ import { randomInt } from 'node:crypto';
 import {
   MediaStreamTrack,
   OpusPacketizer,
+  PictureLossIndication,
+  RtcpPayloadSpecificFeedback,
   RTCPeerConnection,
   RTCRtpCodecParameters,
   RtpHeader,
@@ -25,6 +27,7 @@ import { RtpLoop } from './rtp-loop.js';
 
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
+const FIR_FORMAT = 4;
 /** Below a typical 1200-byte MTU budget once SRTP and header extensions are added. */
 const MAX_PAYLOAD_BYTES = 1100;
 
@@ -90,13 +93,28 @@ export function sendThroughSender(transceiver: RTCRtpTransceiver, clip: Clip): R
   const track = new MediaStreamTrack({ kind: transceiver.kind });
   void transceiver.sender.replaceTrack(track);
   const packetizer = packetizerFor(transceiver.kind, randomInt(1, 2 ** 32));
-  return new RtpLoop(
+  const loop = new RtpLoop(
     clip,
     (data, ts) => packetizer.packetize(data, ts),
     (packet) => {
       track.writeRtp(packet);
     },
   );
+  // The sender sends under its own SSRC, which the receiver's PLI names.
+  transceiver.sender.onRtcp.subscribe((rtcp) => {
+    if (keyframeRequestFor(rtcp) === transceiver.sender.ssrc) loop.requestKeyframe();
+  });
+  return loop;
+}
+
+/** The SSRC a PLI or FIR asks a key frame of; undefined for any other RTCP packet. */
+function keyframeRequestFor(rtcp: { type: number }): number | undefined {
+  if (!(rtcp instanceof RtcpPayloadSpecificFeedback)) return undefined;
+  const { feedback } = rtcp;
+  if (feedback instanceof PictureLossIndication) return feedback.mediaSsrc;
+  // A FIR (RFC 5104: format 4; werift does not export its class) names the SSRC in its entries.
+  if (feedback.count === FIR_FORMAT && 'fir' in feedback) return feedback.fir[0]?.ssrc;
+  return undefined;
 }
 
 /**
@@ -118,9 +136,11 @@ export function sendSimulcast(
     throw new Error('the answer accepted no simulcast (mid and rid extensions, VP8)');
   }
   const loops = new Map<CameraLayerName, RtpLoop>();
+  const bySsrc = new Map<number, RtpLoop>();
   for (const [rid, clip] of layers) {
+    const ssrc = randomInt(1, 2 ** 32);
     const packetizer = new Vp8Packetizer({
-      ssrc: randomInt(1, 2 ** 32),
+      ssrc,
       payloadType,
       maxPayloadSize: MAX_PAYLOAD_BYTES,
     });
@@ -132,8 +152,15 @@ export function sendSimulcast(
       const header = new RtpHeader({ ...packet.header, extensions });
       void transceiver.sender.dtlsTransport.sendRtp(packet.payload, header);
     };
-    loops.set(rid, new RtpLoop(clip, (data, ts) => packetizer.packetize(data, ts), send));
+    const loop = new RtpLoop(clip, (data, ts) => packetizer.packetize(data, ts), send);
+    loops.set(rid, loop);
+    bySsrc.set(ssrc, loop);
   }
+  // werift's router knows none of these SSRCs: key frame requests are read off the transport.
+  transceiver.sender.dtlsTransport.onRtcp.subscribe((rtcp) => {
+    const ssrc = keyframeRequestFor(rtcp);
+    if (ssrc !== undefined) bySsrc.get(ssrc)?.requestKeyframe();
+  });
   return loops;
 }
 
