@@ -22,6 +22,7 @@ import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
 import type { RouteContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { installOriginCheck } from './origin-check.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
@@ -79,6 +80,7 @@ export async function buildApp({
   app.decorateRequest('member', null);
 
   installSecurityHeaders(app, { https: config.secureCookies });
+  installOriginCheck(app, config.publicUrl);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {
