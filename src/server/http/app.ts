@@ -22,6 +22,7 @@ import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
 import type { RouteContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { serializeRequest } from './log-redaction.js';
 import { installOriginCheck } from './origin-check.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
@@ -65,6 +66,8 @@ export async function buildApp({
       level: config.logLevel,
       // Cookies carry session tokens: never let them reach the logs.
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      // Join links carry their token in the path (log-redaction.ts).
+      serializers: { req: serializeRequest },
     },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
