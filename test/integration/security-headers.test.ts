@@ -4,25 +4,17 @@
  * HSTS exactly when PUBLIC_URL is https, and a state-changing call from another site's page is
  * refused with FOREIGN_ORIGIN before it changes anything.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, openStorage, type Services } from '../../src/server/compose.js';
-import { loadConfig } from '../../src/server/config.js';
-import { buildApp } from '../../src/server/http/app.js';
-import type { Db } from '../../src/server/storage/database.js';
-import { TestClock } from '../support/harness.js';
+import { startAppWithWeb, WEB_ASSET } from '../support/app-with-web.js';
 import { fileUpload } from '../support/multipart.js';
 import { quickMeeting } from '../support/room-client.js';
 
 const EVIL = 'https://evil.example';
-const ASSET = 'assets/index-3f2a9c.js';
 
 interface WebApp {
   app: FastifyInstance;
@@ -31,52 +23,17 @@ interface WebApp {
   close(): Promise<void>;
 }
 
-/** The real app over a fresh SQLite database, serving a small built web app, on a real port. */
+/** The app with a small web build, listening on a real port, with a member logged in. */
 async function startWebApp(publicUrl: string): Promise<WebApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-headers-'));
-  const webDir = path.join(dataDir, 'web');
-  fs.mkdirSync(path.join(webDir, 'assets'), { recursive: true });
-  fs.writeFileSync(
-    path.join(webDir, 'index.html'),
-    `<!doctype html><title>Tertulia</title><script type="module" src="/${ASSET}"></script>`,
-  );
-  fs.writeFileSync(path.join(webDir, ASSET), 'console.log("tertulia")');
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    PUBLIC_URL: publicUrl,
-    LOG_LEVEL: 'silent',
-    MEDIA: 'p2p',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-  });
-  const db: Db = await openStorage(config);
-  const services: Services = createServices(db, config, new TestClock());
-  const app = await buildApp({ config, services, logger: false, webDir });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  const password = 'correct horse battery staple';
-  await services.members.create({
-    email: 'ana@example.org',
-    username: 'ana',
-    displayName: 'Ana',
-    role: 'member',
-    password,
-  });
-  const login = await app.inject({
-    method: 'POST',
-    url: '/api/session',
-    payload: { email: 'ana@example.org', password },
-  });
-  const session = login.cookies.find((c) => c.name === 'tertulia_session');
-  if (!session) throw new Error(`login failed: ${login.body}`);
+  const started = await startAppWithWeb({ publicUrl });
+  await started.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = started.app.server.address() as AddressInfo;
+  const ana = await started.member();
   return {
-    app,
+    app: started.app,
     base: `127.0.0.1:${port}`,
-    cookie: `tertulia_session=${session.value}`,
-    async close() {
-      await app.close();
-      await db.destroy();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
+    cookie: ana.cookie,
+    close: () => started.close(),
   };
 }
 
@@ -107,7 +64,7 @@ type Answer = { status: number; headers: IncomingHttpHeaders | Record<string, un
 const KINDS: Array<[string, (w: WebApp) => Promise<Answer>]> = [
   ['the start page (HTML)', (w) => inject(w, '/')],
   ['a deep page path (HTML fallback)', (w) => inject(w, '/m/some-join-token')],
-  ['a static asset', (w) => inject(w, `/${ASSET}`)],
+  ['a static asset', (w) => inject(w, `/${WEB_ASSET}`)],
   ['API JSON', (w) => inject(w, '/api/me', { cookie: w.cookie })],
   ['an API error (401)', (w) => inject(w, '/api/me')],
   ['an unknown API path (404)', (w) => inject(w, '/api/nothing-here')],
@@ -261,6 +218,8 @@ describe('requests from another site', () => {
 
   it('PATCH, DELETE and POST with a session from a foreign Origin change nothing', async () => {
     const meeting = await meetingOf(w);
+    const me = () => w.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: w.cookie } });
+    const before = (await me()).json<{ displayName: string }>().displayName;
     const attempts = [
       { method: 'PATCH', url: '/api/me', payload: { displayName: 'Pwned' } },
       { method: 'DELETE', url: `/api/meetings/${meeting.id}` },
@@ -275,8 +234,7 @@ describe('requests from another site', () => {
       expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(403);
       expect(response.json()).toMatchObject({ code: 'FOREIGN_ORIGIN' });
     }
-    const me = await w.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: w.cookie } });
-    expect(me.json()).toMatchObject({ displayName: 'Ana' });
+    expect((await me()).json()).toMatchObject({ displayName: before });
     const still = await w.app.inject({
       method: 'GET',
       url: `/api/meetings/${meeting.id}`,
@@ -291,7 +249,7 @@ describe('requests from another site', () => {
         method: 'PATCH',
         url: '/api/me',
         headers: { cookie: w.cookie, host: w.base, ...(origin ? { origin } : {}) },
-        payload: { displayName: 'Ana' },
+        payload: { displayName: 'Ana Núñez' },
       });
       expect(response.statusCode, String(origin)).toBe(200);
     }

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -21,10 +21,10 @@ import type { Services } from '../compose.js';
 import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
 import type { RouteContext } from './context.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorAnswer, installErrorHandler } from './error-handler.js';
 import { serializeRequest } from './log-redaction.js';
 import { installOriginCheck } from './origin-check.js';
-import { installSecurityHeaders } from './security-headers.js';
+import { installSecurityHeaders, securityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { auditRoutes } from './routes/audit.js';
@@ -53,6 +53,8 @@ export interface AppOptions {
   /** Where the built web app lives; defaults to dist/web beside the sources. */
   webDir?: string;
   logger?: boolean;
+  /** Told of every route as it is added, schemas included (the HTTP fuzz test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp({
@@ -60,7 +62,9 @@ export async function buildApp({
   services,
   webDir,
   logger = true,
+  onRoute,
 }: AppOptions): Promise<FastifyInstance> {
+  const headers = securityHeaders({ https: config.secureCookies });
   const app = Fastify({
     logger: logger && {
       level: config.logLevel,
@@ -70,6 +74,7 @@ export async function buildApp({
       serializers: { req: serializeRequest },
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorAnswer(headers),
     trustProxy: config.trustProxy,
     // One line per request is noise at info level; debug and trace turn it back on.
     logController: new LogController({
@@ -77,12 +82,13 @@ export async function buildApp({
     }),
   }).withTypeProvider<ZodTypeProvider>();
 
+  if (onRoute) app.addHook('onRoute', onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   app.decorateRequest('member', null);
 
-  installSecurityHeaders(app, { https: config.secureCookies });
+  installSecurityHeaders(app, headers);
   installOriginCheck(app, config.publicUrl);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });

@@ -26,6 +26,12 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       websocket: true,
       onRequest: guards.optionalMember,
       preHandler: async (request) => {
+        // The plugin answers a plain GET here with an empty 404; this says why, as JSON.
+        if (!request.ws) {
+          throw new AppError('NOT_FOUND', {
+            message: 'This address takes WebSocket connections only.',
+          });
+        }
         // A GET, so the app-wide check (origin-check.ts) lets it through: checked here.
         refuseForeignOrigin(request, new URL(config.publicUrl).origin);
         const { token } = request.params as { token: string };
