@@ -37,6 +37,10 @@ export const ERROR_CATALOG = {
   UNAUTHENTICATED: { status: 401, message: 'Please log in first.' },
   BAD_CREDENTIALS: { status: 401, message: 'The email or password is not right.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  FOREIGN_ORIGIN: {
+    status: 403,
+    message: "This request came from another site's page and was refused.",
+  },
   ADMIN_ONLY: { status: 403, message: 'Only an administrator can do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   MEETING_NOT_FOUND: { status: 404, message: 'This meeting does not exist.' },

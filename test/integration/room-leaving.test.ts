@@ -183,7 +183,7 @@ describe.each(databaseKinds)('room: leaving by closing the page (%s)', (kind) =>
     expect(response.json()).toMatchObject({ code });
   });
 
-  it("refuses a beacon from another site's page with 403 FORBIDDEN", async () => {
+  it("refuses a beacon from another site's page with 403 FOREIGN_ORIGIN", async () => {
     const { token, bob } = await twoGuests();
     const response = await beacon(
       token,
@@ -191,7 +191,7 @@ describe.each(databaseKinds)('room: leaving by closing the page (%s)', (kind) =>
       { origin: 'https://evil.example' },
     );
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toMatchObject({ code: 'FORBIDDEN' });
+    expect(response.json()).toMatchObject({ code: 'FOREIGN_ORIGIN' });
     await bob.client.roundTrip();
     expect(bob.client.isOpen).toBe(true);
   });

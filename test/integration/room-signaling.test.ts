@@ -202,7 +202,7 @@ describe.each(databaseKinds)('room signaling (%s)', (kind) => {
           bearer,
           origin: 'https://evil.example',
         }),
-      ).toEqual({ status: 403, code: 'FORBIDDEN' });
+      ).toEqual({ status: 403, code: 'FOREIGN_ORIGIN' });
       expect(
         await RoomClient.refusal(roomUrl(base, token), {
           cookie: organizer.cookie,

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -22,10 +22,12 @@ import type { Config } from '../config.js';
 import { makeGuards } from './auth.js';
 import type { RouteContext } from './context.js';
 import { installDraining } from './draining.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorAnswer, installErrorHandler } from './error-handler.js';
+import { serializeRequest } from './log-redaction.js';
+import { installOriginCheck } from './origin-check.js';
 import { installRequestMetrics } from './request-metrics.js';
 import { redisRateLimitStore } from './redis-rate-limit-store.js';
-import { installSecurityHeaders } from './security-headers.js';
+import { installSecurityHeaders, securityHeaders } from './security-headers.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { auditRoutes } from './routes/audit.js';
@@ -55,6 +57,8 @@ export interface AppOptions {
   /** Where the built web app lives; defaults to dist/web beside the sources. */
   webDir?: string;
   logger?: boolean;
+  /** Told of every route as it is added, schemas included (the HTTP fuzz test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp({
@@ -62,7 +66,9 @@ export async function buildApp({
   services,
   webDir,
   logger = true,
+  onRoute,
 }: AppOptions): Promise<FastifyInstance> {
+  const headers = securityHeaders({ https: config.secureCookies });
   const app = Fastify({
     logger: logger && {
       level: config.logLevel,
@@ -70,8 +76,11 @@ export async function buildApp({
       base: { node: config.nodeId, pid: process.pid },
       // Cookies carry session tokens: never let them reach the logs.
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      // Join links carry their token in the path (log-redaction.ts).
+      serializers: { req: serializeRequest },
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorAnswer(headers),
     trustProxy: config.trustProxy,
     // One line per request is noise at info level; debug and trace turn it back on.
     logController: new LogController({
@@ -79,12 +88,14 @@ export async function buildApp({
     }),
   }).withTypeProvider<ZodTypeProvider>();
 
+  if (onRoute) app.addHook('onRoute', onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   app.decorateRequest('member', null);
 
-  installSecurityHeaders(app, { https: config.secureCookies });
+  installSecurityHeaders(app, headers);
+  installOriginCheck(app, config.publicUrl);
   installRequestMetrics(app, services.metrics);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {

@@ -33,6 +33,23 @@ export function sendError(
   return reply.status(ERROR_CATALOG[code].status).type('application/json').send(body);
 }
 
+/**
+ * Errors Fastify meets before routing, which skip the hooks and the error handler: a broken
+ * %-escape in the path, a path parameter over its length cap (no token or id is that long).
+ * `headers` are the security headers the skipped hook would have set.
+ */
+export function frameworkErrorAnswer(headers: Readonly<Record<string, string>>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(headers);
+    if (error.code === 'FST_ERR_BAD_URL') {
+      return sendError(reply, 'VALIDATION', 'The URL is not valid: it has a broken %-escape.');
+    }
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, 'NOT_FOUND');
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, 'INTERNAL');
+  };
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply) => {
     if (error instanceof AppError) {

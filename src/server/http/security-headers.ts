@@ -41,8 +41,10 @@ export function securityHeaders(options: { https: boolean }): Record<string, str
   return Object.freeze(headers);
 }
 
-export function installSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
-  const headers = securityHeaders(options);
+export function installSecurityHeaders(
+  app: FastifyInstance,
+  headers: Readonly<Record<string, string>>,
+): void {
   // A synchronous hook with `done`: no promise allocated per request.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);

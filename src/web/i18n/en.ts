@@ -584,6 +584,7 @@ export const en = {
     BAD_CREDENTIALS: 'The email or password is not right.',
     UNAUTHENTICATED: 'Please log in first.',
     FORBIDDEN: 'You are not allowed to do this.',
+    FOREIGN_ORIGIN: "This request came from another site's page and was refused.",
     ADMIN_ONLY: 'Only an administrator can do this.',
     START_IN_PAST: 'The meeting cannot start in the past.',
     BAD_TIME_ZONE: 'This time zone is not known.',

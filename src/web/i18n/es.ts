@@ -593,6 +593,7 @@ export const es: Texts<typeof en> = {
     BAD_CREDENTIALS: 'El correo o la contraseña no son correctos.',
     UNAUTHENTICATED: 'Inicia sesión primero.',
     FORBIDDEN: 'No tienes permiso para hacer esto.',
+    FOREIGN_ORIGIN: 'Esta petición venía de la página de otro sitio y se ha rechazado.',
     ADMIN_ONLY: 'Solo un administrador puede hacer esto.',
     START_IN_PAST: 'La reunión no puede empezar en el pasado.',
     BAD_TIME_ZONE: 'Esta zona horaria no es conocida.',

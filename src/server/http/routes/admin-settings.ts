@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import { LOGO_MAX_BYTES } from '../../settings/logo.js';
 import { auditActor } from '../audit-actor.js';
 import type { RouteContext } from '../context.js';
+import { fileBytes, uploadedFile } from '../uploads.js';
 
 const YEAR_S = 365 * 24 * 3600;
 
@@ -60,13 +61,11 @@ export const adminSettingsRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     },
     async (request) => {
       if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      const file = await request.file({ limits: { fileSize: LOGO_MAX_BYTES, files: 1 } });
+      const file = await uploadedFile(request, LOGO_MAX_BYTES);
       if (file?.fieldname !== 'file') {
         throw new AppError('VALIDATION', { message: 'Attach the logo in a field named "file".' });
       }
-      const bytes = await file.toBuffer();
-      // toBuffer() stops at the limit and flags it instead of throwing in some versions.
-      if (file.file.truncated) throw new AppError('IMAGE_TOO_LARGE');
+      const bytes = await fileBytes(file, 'IMAGE_TOO_LARGE');
       return settings.setLogo(bytes, auditActor(request));
     },
   );

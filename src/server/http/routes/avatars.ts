@@ -4,6 +4,7 @@ import { avatarSchema, errorBody } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import { AVATAR_MAX_BYTES } from '../../avatars/avatars.js';
 import type { RouteContext } from '../context.js';
+import { fileBytes, uploadedFile } from '../uploads.js';
 
 const YEAR_S = 365 * 24 * 3600;
 
@@ -33,7 +34,7 @@ export const avatarRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         throw new AppError('UNAUTHENTICATED');
       }
       if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      const file = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1 } });
+      const file = await uploadedFile(request, AVATAR_MAX_BYTES);
       if (!file) {
         throw new AppError('VALIDATION', {
           message: 'Attach the picture in a field named "file".',
@@ -49,9 +50,7 @@ export const avatarRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         if (!token) throw new AppError('UNAUTHENTICATED');
         meetingId = await services.lobby.meetingForUpload(token);
       }
-      const bytes = await file.toBuffer();
-      // toBuffer() stops at the limit and flags it instead of throwing in some versions.
-      if (file.file.truncated) throw new AppError('IMAGE_TOO_LARGE');
+      const bytes = await fileBytes(file, 'IMAGE_TOO_LARGE');
       const stored = await services.avatars.store(bytes, {
         ownerUserId: request.member?.id ?? null,
         meetingId,

@@ -16,6 +16,7 @@ import { AppError } from '../../errors.js';
 import { auditActor } from '../audit-actor.js';
 import { memberOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
+import { fileBytes, uploadedFile } from '../uploads.js';
 
 export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
@@ -151,23 +152,13 @@ export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     },
     async (request) => {
       if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      const file = await request.file({ limits: { fileSize: MEMBER_IMPORT_MAX_BYTES, files: 1 } });
+      const file = await uploadedFile(request, MEMBER_IMPORT_MAX_BYTES);
       if (file?.fieldname !== 'file') {
         throw new AppError('VALIDATION', {
           message: 'Attach the CSV file in a field named "file".',
         });
       }
-      let bytes: Buffer;
-      try {
-        bytes = await file.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new AppError('CSV_TOO_LARGE', { cause: error });
-        }
-        throw error;
-      }
-      // toBuffer() stops at the limit and flags it instead of throwing in some versions.
-      if (file.file.truncated) throw new AppError('CSV_TOO_LARGE');
+      const bytes = await fileBytes(file, 'CSV_TOO_LARGE');
       const report = await importMembers(services.members, bytes);
       await audit.record(auditActor(request), {
         action: 'member.import',

@@ -11,6 +11,7 @@ import { errorBody, joinParams, roomLeaveBody } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import type { RoomEntry } from '../../lobby/lobby.js';
 import { GUEST_COOKIE } from '../auth.js';
+import { refuseForeignOrigin } from '../origin-check.js';
 import type { RouteContext } from '../context.js';
 
 export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
@@ -25,7 +26,14 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       websocket: true,
       onRequest: guards.optionalMember,
       preHandler: async (request) => {
-        refuseForeignOrigin(request, config.publicUrl);
+        // The plugin answers a plain GET here with an empty 404; this says why, as JSON.
+        if (!request.ws) {
+          throw new AppError('NOT_FOUND', {
+            message: 'This address takes WebSocket connections only.',
+          });
+        }
+        // A GET, so the app-wide check (origin-check.ts) lets it through: checked here.
+        refuseForeignOrigin(request, new URL(config.publicUrl).origin);
         const { token } = request.params as { token: string };
         const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
         const guestToken = bearer ?? request.cookies[GUEST_COOKIE];
@@ -61,7 +69,6 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       },
     },
     async (request, reply) => {
-      refuseForeignOrigin(request, config.publicUrl);
       const meetingId = await services.lobby.meetingIdOf(request.params.token);
       const { peerId, resumeToken } = request.body;
       if (!(await services.rooms.leaveByBeacon(meetingId, peerId, resumeToken))) {
@@ -71,16 +78,3 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     },
   );
 };
-
-/**
- * Browsers send cookies with a WebSocket upgrade from any page; checking Origin stops another
- * site's page from opening a room connection as its visitor (cross-site WebSocket hijacking).
- * Requests without an Origin come from non-browser clients, which must hold the token anyway.
- */
-function refuseForeignOrigin(request: FastifyRequest, publicUrl: string): void {
-  const origin = request.headers.origin;
-  if (!origin) return;
-  const host = request.headers.host;
-  const allowed = new Set([new URL(publicUrl).origin, `http://${host}`, `https://${host}`]);
-  if (!allowed.has(origin)) throw new AppError('FORBIDDEN');
-}

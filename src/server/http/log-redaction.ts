@@ -1,0 +1,24 @@
+/**
+ * What of a request reaches the logs. Join links are bearer secrets (whoever has one reaches the
+ * lobby, and with no password the room), and they travel in URL paths: `/m/:token`,
+ * `/api/join/:token`, `/api/rooms/:token/...`. Request lines (LOG_LEVEL=debug) show those paths
+ * with the token replaced; cookies and Authorization are never serialized at all.
+ */
+import type { FastifyRequest } from 'fastify';
+
+const TOKEN_IN_PATH = /^(\/(?:m|api\/join|api\/rooms)\/)[^/?#]+/;
+
+export function redactUrl(url: string): string {
+  return url.replace(TOKEN_IN_PATH, '$1[token]');
+}
+
+/** Fastify's request serializer, with the URL redacted. */
+export function serializeRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}

@@ -1,0 +1,368 @@
+/**
+ * For every migration the project has shipped: rows a real installation held right after it
+ * (written in that step's table shapes, with raw untyped inserts, never today's types), and how
+ * today's services must still read them once the database is migrated to the latest schema.
+ * test/integration/upgrade-steps.test.ts fails for a migration without an entry here, so a new
+ * migration comes with its fixture: add `'NNN-name': { insert, check }` at the end.
+ */
+import { expect } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { Services } from '../../src/server/compose.js';
+import type { Db } from '../../src/server/storage/database.js';
+import { hashPassword } from '../../src/server/accounts/passwords.js';
+import { toMember } from '../../src/server/accounts/members.js';
+import { toOutboxDetail } from '../../src/server/invitations/views.js';
+import { ChatStore } from '../../src/server/room/chat-store.js';
+import { hashToken } from '../../src/server/tokens.js';
+
+/** Tables as they were at one step: no compile-time shape, so old columns stay writable. */
+export type UntypedDb = Kysely<Record<string, Record<string, unknown>>>;
+
+export interface UpgradedDatabase {
+  services: Services;
+  db: Db;
+}
+
+export interface MigrationFixture {
+  /** Rows in the shapes right after this migration (earlier fixtures' rows are there too). */
+  insert(db: UntypedDb): Promise<void>;
+  /** After migrating to the latest schema: the rows are there as today's services see them. */
+  check(upgraded: UpgradedDatabase): Promise<void>;
+}
+
+/** The clock the upgraded services run at (TestClock's default): every meeting is upcoming. */
+export const FIXTURE_NOW = '2030-03-01T10:00:00.000Z';
+
+const CREATED = '2030-02-20T09:00:00.000Z';
+const ADMIN = {
+  id: '00000000-0000-4000-8000-00000000a001',
+  email: 'admin@example.org',
+  username: 'admin',
+  password: 'fixture admin password',
+};
+const ANA = {
+  id: '00000000-0000-4000-8000-00000000a002',
+  email: 'ana@example.org',
+  username: 'ana',
+  password: 'fixture ana password',
+};
+const ANA_SESSION_TOKEN = 'fixture-session-token-of-ana-001';
+const ANA_AVATAR = '00000000-0000-4000-8000-00000000b001';
+const MEETING = {
+  id: '00000000-0000-4000-8000-00000000c001',
+  joinToken: 'FixtureJoinToken001aaa',
+};
+const OUTBOX_IDS = {
+  email: '00000000-0000-4000-8000-00000000d001',
+  sms: '00000000-0000-4000-8000-00000000d002',
+  member: '00000000-0000-4000-8000-00000000d003',
+};
+const PROTECTED = {
+  id: '00000000-0000-4000-8000-00000000c002',
+  joinToken: 'FixtureJoinToken003bbb',
+  password: '48151623',
+};
+const GUEST_TOKEN = 'fixture-guest-token-of-the-lobby-003';
+const GUEST_AVATAR = '00000000-0000-4000-8000-00000000b002';
+const CHAT_IDS = ['0fixture1', '0fixture2'];
+const AUDIT_ID = '0fixtureaudit1';
+
+async function adminOf({ services }: UpgradedDatabase) {
+  return services.members.get(ADMIN.id);
+}
+
+export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
+  '001-initial': {
+    async insert(db) {
+      for (const [person, role, language] of [
+        [ADMIN, 'admin', 'en'],
+        [ANA, 'member', 'es'],
+      ] as const) {
+        await db
+          .insertInto('users')
+          .values({
+            id: person.id,
+            email: person.email,
+            username: person.username,
+            display_name: person.username === 'ana' ? 'Ana Núñez' : 'The Admin',
+            role,
+            password_hash: await hashPassword(person.password),
+            avatar_id: person === ANA ? ANA_AVATAR : null,
+            language,
+            disabled: 0,
+            created_at: CREATED,
+          })
+          .execute();
+      }
+      await db
+        .insertInto('avatars')
+        .values({ id: ANA_AVATAR, owner_user_id: ANA.id, created_at: CREATED })
+        .execute();
+      await db
+        .insertInto('sessions')
+        .values({
+          token_hash: hashToken(ANA_SESSION_TOKEN),
+          user_id: ANA.id,
+          created_at: CREATED,
+          expires_at: '2030-04-01T00:00:00.000Z',
+        })
+        .execute();
+      await db
+        .insertInto('meetings')
+        .values({
+          id: MEETING.id,
+          organizer_id: ANA.id,
+          kind: 'scheduled',
+          name: 'Reunión de presupuesto',
+          status: 'scheduled',
+          starts_at: '2030-03-02T09:00:00.000Z',
+          ends_at: '2030-03-02T10:00:00.000Z',
+          duration_minutes: 60,
+          time_zone: 'Europe/Madrid',
+          join_token: MEETING.joinToken,
+          sequence: 1,
+          created_at: CREATED,
+          updated_at: CREATED,
+        })
+        .execute();
+      const participants = [
+        { kind: 'email', address: 'guest@example.com', user_id: null },
+        { kind: 'phone', address: '+34612345678', user_id: null },
+        { kind: 'member', address: ADMIN.username, user_id: ADMIN.id },
+      ];
+      for (const [position, p] of participants.entries()) {
+        await db
+          .insertInto('meeting_participants')
+          .values({ meeting_id: MEETING.id, position, ...p })
+          .execute();
+      }
+    },
+    async check(upgraded) {
+      const { services } = upgraded;
+      const login = await services.sessions.login(ANA.email, ANA.password);
+      expect(login.user.id).toBe(ANA.id);
+      expect((await services.sessions.login(ADMIN.email, ADMIN.password)).user.role).toBe('admin');
+      const ana = await services.sessions.authenticate(ANA_SESSION_TOKEN);
+      expect(ana && toMember(ana)).toMatchObject({
+        displayName: 'Ana Núñez',
+        language: 'es',
+        avatarUrl: expect.stringContaining(ANA_AVATAR),
+      });
+      const [meeting] = await services.meetings.list(login.user, 'upcoming');
+      expect(meeting).toMatchObject({
+        id: MEETING.id,
+        name: 'Reunión de presupuesto',
+        startsAt: '2030-03-02T09:00:00.000Z',
+        durationMinutes: 60,
+        timeZone: 'Europe/Madrid',
+        isOrganizer: true,
+        joinUrl: expect.stringContaining(MEETING.joinToken),
+      });
+      expect(meeting?.participants.map((p) => [p.kind, p.address])).toEqual([
+        ['email', 'guest@example.com'],
+        ['phone', '+34612345678'],
+        ['member', ADMIN.username],
+      ]);
+      // The invited admin sees it too, as an invitee.
+      const seenByAdmin = await services.meetings.list(await adminOf(upgraded), 'upcoming');
+      expect(seenByAdmin.map((m) => m.id)).toContain(MEETING.id);
+    },
+  },
+
+  '002-outbox': {
+    async insert(db) {
+      const row = (id: string, fields: Record<string, unknown>) => ({
+        id,
+        meeting_id: MEETING.id,
+        kind: 'invite',
+        sequence: 1,
+        attempts: 0,
+        next_attempt_at: CREATED,
+        give_up_at: '2030-02-21T09:00:00.000Z',
+        locked_until: null,
+        last_error: null,
+        created_at: CREATED,
+        updated_at: CREATED,
+        sent_at: null,
+        ...fields,
+      });
+      const email = {
+        channel: 'email',
+        to: 'guest@example.com',
+        messageId: `<${MEETING.id}.1.guest@tertulia.test>`,
+        subject: 'Invitation: Reunión de presupuesto',
+        text: 'Join: http://tertulia.test/m/FixtureJoinToken001aaa',
+        html: '<p>Join</p>',
+        ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+        icsMethod: 'REQUEST',
+      };
+      await db
+        .insertInto('outbox')
+        .values([
+          row(OUTBOX_IDS.email, {
+            recipient_key: 'email:guest@example.com',
+            participant_kind: 'email',
+            participant_address: 'guest@example.com',
+            channel: 'email',
+            payload: JSON.stringify(email),
+            status: 'kept',
+          }),
+          row(OUTBOX_IDS.sms, {
+            recipient_key: 'phone:+34612345678',
+            participant_kind: 'phone',
+            participant_address: '+34612345678',
+            channel: 'sms',
+            payload: JSON.stringify({ channel: 'sms', to: '+34612345678', text: 'Join the call' }),
+            status: 'sent',
+            attempts: 1,
+            sent_at: CREATED,
+          }),
+          row(OUTBOX_IDS.member, {
+            recipient_key: `member:${ADMIN.id}`,
+            participant_kind: 'member',
+            participant_address: ADMIN.username,
+            channel: 'email',
+            payload: JSON.stringify({ ...email, to: ADMIN.email }),
+            status: 'failed',
+            attempts: 3,
+            last_error: '550 mailbox unavailable',
+          }),
+        ])
+        .execute();
+    },
+    async check({ services }) {
+      const ana = await services.members.get(ANA.id);
+      const deliveries = await services.meetings.deliveries(ana, MEETING.id);
+      expect(deliveries.map((d) => d.status).sort()).toEqual(['failed', 'kept', 'sent']);
+      const email = await services.outbox.get(OUTBOX_IDS.email);
+      expect(email && toOutboxDetail(email).email?.subject).toBe(
+        'Invitation: Reunión de presupuesto',
+      );
+      const sms = await services.outbox.get(OUTBOX_IDS.sms);
+      expect(sms && toOutboxDetail(sms).sms?.text).toBe('Join the call');
+      // A failed message from before the upgrade can still be retried.
+      const retried = await services.invitations.retryFailed(OUTBOX_IDS.member);
+      expect(retried.status).toBe('queued');
+    },
+  },
+
+  '003-lobby': {
+    async insert(db) {
+      await db
+        .insertInto('meetings')
+        .values({
+          id: PROTECTED.id,
+          organizer_id: ADMIN.id,
+          kind: 'scheduled',
+          name: 'Board',
+          status: 'scheduled',
+          starts_at: '2030-03-03T15:00:00.000Z',
+          ends_at: '2030-03-03T15:30:00.000Z',
+          duration_minutes: 30,
+          time_zone: 'UTC',
+          join_token: PROTECTED.joinToken,
+          sequence: 0,
+          password: PROTECTED.password,
+          created_at: CREATED,
+          updated_at: CREATED,
+        })
+        .execute();
+      await db
+        .insertInto('avatars')
+        .values({
+          id: GUEST_AVATAR,
+          owner_user_id: null,
+          meeting_id: MEETING.id,
+          created_at: CREATED,
+        })
+        .execute();
+      await db
+        .insertInto('guest_sessions')
+        .values({
+          token_hash: hashToken(GUEST_TOKEN),
+          meeting_id: MEETING.id,
+          display_name: 'Invitada',
+          avatar_id: GUEST_AVATAR,
+          created_at: CREATED,
+          expires_at: '2030-03-02T14:00:00.000Z',
+        })
+        .execute();
+    },
+    async check(upgraded) {
+      const { services } = upgraded;
+      const guest = await services.lobby.me(MEETING.joinToken, GUEST_TOKEN, null);
+      expect(guest).toMatchObject({
+        kind: 'guest',
+        displayName: 'Invitada',
+        avatarUrl: expect.stringContaining(GUEST_AVATAR),
+      });
+      const protectedOnes = await services.meetings.listAll(await adminOf(upgraded), 'protected');
+      expect(protectedOnes.map((m) => [m.id, m.password])).toEqual([
+        [PROTECTED.id, PROTECTED.password],
+      ]);
+      const info = await services.lobby.info(PROTECTED.joinToken, null);
+      expect(info).toMatchObject({ passwordRequired: true });
+    },
+  },
+
+  '004-room-chat': {
+    async insert(db) {
+      await db
+        .insertInto('chat_messages')
+        .values(
+          CHAT_IDS.map((id, i) => ({
+            id,
+            meeting_id: MEETING.id,
+            peer_id: 'peerfixture1',
+            display_name: 'Invitada',
+            text: i === 0 ? 'Hola a todos' : '¿Me oís?',
+            sent_at: `2030-03-02T09:0${i + 1}:00.000Z`,
+          })),
+        )
+        .execute();
+    },
+    async check({ db }) {
+      const history = await new ChatStore(db).history(MEETING.id);
+      expect(history.map((m) => m.text)).toEqual(['Hola a todos', '¿Me oís?']);
+    },
+  },
+
+  '004-settings-audit': {
+    async insert(db) {
+      await db
+        .updateTable('settings')
+        .set({ organization_name: 'Ayuntamiento', p2p_room_cap: 4, updated_at: CREATED })
+        .where('id', '=', 1)
+        .execute();
+      await db
+        .insertInto('audit_log')
+        .values({
+          id: AUDIT_ID,
+          at: CREATED,
+          last_at: CREATED,
+          count: 1,
+          actor_id: ANA.id,
+          actor_label: ANA.email,
+          action: 'session.login',
+          target_kind: 'member',
+          target_id: ANA.id,
+          target_label: ANA.email,
+          details: '{}',
+          source: '192.0.2.7',
+          burst_key: null,
+        })
+        .execute();
+    },
+    async check({ services }) {
+      expect(await services.settings.get()).toMatchObject({
+        organizationName: 'Ayuntamiento',
+        p2pRoomCap: 4,
+      });
+      const { entries } = await services.audit.list({}, { page: 1, pageSize: 50 });
+      expect(entries.find((e) => e.id === AUDIT_ID)).toMatchObject({
+        action: 'session.login',
+        source: '192.0.2.7',
+      });
+    },
+  },
+};
