@@ -48,6 +48,9 @@ const ANA = {
 };
 const ANA_SESSION_TOKEN = 'fixture-session-token-of-ana-001';
 const ANA_AVATAR = '00000000-0000-4000-8000-00000000b001';
+/** Not a real WebP: the store keeps bytes as they are, which is what is checked. */
+const PICTURE_BYTES = Buffer.from('RIFF\x1a\x00\x00\x00WEBPVP8 fixture bytes', 'latin1');
+const CLAIMED_OUTBOX_ID = '00000000-0000-4000-8000-00000000d004';
 const MEETING = {
   id: '00000000-0000-4000-8000-00000000c001',
   joinToken: 'FixtureJoinToken001aaa',
@@ -363,6 +366,63 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         action: 'session.login',
         source: '192.0.2.7',
       });
+    },
+  },
+  '005-pictures': {
+    async insert(db) {
+      // Ana's profile picture, already in the database (files are imported at start-up).
+      await db
+        .insertInto('pictures')
+        .values({
+          id: ANA_AVATAR,
+          kind: 'avatar',
+          content_type: 'image/webp',
+          size_bytes: PICTURE_BYTES.length,
+          bytes: PICTURE_BYTES,
+          created_at: CREATED,
+        })
+        .execute();
+    },
+    async check({ services }) {
+      const stored = await services.avatars.read(ANA_AVATAR);
+      expect(stored && Buffer.from(stored).equals(PICTURE_BYTES)).toBe(true);
+    },
+  },
+
+  '006-outbox-claim-token': {
+    async insert(db) {
+      // A queued email a worker had claimed when the server stopped: its lease has long ended.
+      await db
+        .insertInto('outbox')
+        .values({
+          id: CLAIMED_OUTBOX_ID,
+          meeting_id: PROTECTED.id,
+          kind: 'invite',
+          sequence: 1,
+          attempts: 1,
+          next_attempt_at: CREATED,
+          give_up_at: '2030-03-20T09:00:00.000Z',
+          locked_until: '2030-02-20T09:02:00.000Z',
+          claim_token: 'claim-of-a-stopped-worker',
+          last_error: null,
+          created_at: CREATED,
+          updated_at: CREATED,
+          sent_at: null,
+          recipient_key: 'email:late@example.com',
+          participant_kind: 'email',
+          participant_address: 'late@example.com',
+          channel: 'email',
+          payload: JSON.stringify({ channel: 'email', to: 'late@example.com' }),
+          status: 'queued',
+        })
+        .execute();
+    },
+    async check({ services }) {
+      // Another worker takes it over under a claim of its own.
+      const claimed = await services.outbox.claimDue('email', 50);
+      const row = claimed.find((r) => r.id === CLAIMED_OUTBOX_ID);
+      expect(row?.claim_token).toBeTruthy();
+      expect(row?.claim_token).not.toBe('claim-of-a-stopped-worker');
     },
   },
 };

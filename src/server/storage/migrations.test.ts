@@ -12,6 +12,8 @@ const SHIPPED = [
   '003-lobby',
   '004-room-chat',
   '004-settings-audit',
+  '005-pictures',
+  '006-outbox-claim-token',
 ] as const;
 const numberOf = (name: string) => Number(name.slice(0, 3));
 const LAST_SHIPPED_NUMBER = Math.max(...SHIPPED.map((name) => numberOf(name)));
