@@ -173,6 +173,7 @@ describe('room socket fuzzing', () => {
     const result = JSON.parse(floodOutput) as {
       framesSent: number;
       connections: number;
+      refused: Record<string, number>;
       closes: Record<string, number>;
       errors: Record<string, number>;
       outsideProtocol: number;
@@ -188,10 +189,13 @@ describe('room socket fuzzing', () => {
         `${Math.round(framesSent / seconds)} frames/s over ${result.connections} connections; ` +
         `chat p99 quiet ${quietP99.toFixed(2)} ms, fuzzed ${fuzzedP99.toFixed(2)} ms ` +
         `(p50 ${median(quiet).toFixed(2)} / ${median(fuzzed).toFixed(2)} ms)\n` +
-        `  closes ${JSON.stringify(result.closes)}\n  errors ${JSON.stringify(result.errors)}`,
+        `  refused openings ${JSON.stringify(result.refused)}, closes ${JSON.stringify(result.closes)}\n` +
+        `  errors ${JSON.stringify(result.errors)}`,
     );
 
     expect(result.outsideProtocol, 'frames outside the protocol').toBe(0);
+    // Openings past the reconnect limit (http/reconnect-limit.ts) are refused, and only so.
+    for (const status of Object.keys(result.refused)) expect(status).toBe('429');
     expect(errorCodes.size, 'the fuzzer was answered').toBeGreaterThan(0);
     for (const code of closes.keys()) expect(KNOWN_CLOSES, `close code ${code}`).toContain(code);
     for (const code of errorCodes.keys()) expect(Object.keys(SIGNALING_ERRORS)).toContain(code);

@@ -1,8 +1,10 @@
 // A fuzzing participant in its own process, so its CPU is not the server's: sends the frames in
 // FRAMES_FILE (JSON: strings, or {b64} for binary) to the room at URL as fast as the server lets
 // it, in bursts of 20, reconnecting (same guest, via BEARER) whenever it is cut, for DURATION_MS.
-// Prints one JSON line: frames sent, connections, close codes, error codes, frames outside the
-// protocol (anything not JSON with a `type`).
+// An opening the server refuses (429 past the reconnect limit) is retried after its Retry-After,
+// as a persistent attacker would: refused at once, it would send no frames at all.
+// Prints one JSON line: frames sent, connections, refused openings by status, close codes, error
+// codes, frames outside the protocol (anything not JSON with a `type`).
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import process from 'node:process';
@@ -14,7 +16,14 @@ const frames = JSON.parse(fs.readFileSync(framesFile, 'utf8')).map((f) =>
   typeof f === 'string' ? f : Buffer.from(f.b64, 'base64'),
 );
 const until = Date.now() + Number(durationMs);
-const result = { framesSent: 0, connections: 0, closes: {}, errors: {}, outsideProtocol: 0 };
+const result = {
+  framesSent: 0,
+  connections: 0,
+  refused: {},
+  closes: {},
+  errors: {},
+  outsideProtocol: 0,
+};
 let next = 0;
 
 function once() {
@@ -34,6 +43,13 @@ function once() {
       if (frame.type === 'error') result.errors[frame.code] = (result.errors[frame.code] ?? 0) + 1;
     });
     socket.on('error', () => {});
+    socket.on('unexpected-response', (request, response) => {
+      result.connections -= 1;
+      result.refused[response.statusCode] = (result.refused[response.statusCode] ?? 0) + 1;
+      const waitMs = Number(response.headers['retry-after'] ?? 1) * 1000;
+      request.destroy();
+      setTimeout(resolve, Math.max(0, Math.min(waitMs, until - Date.now())));
+    });
     socket.on('close', (code) => {
       if (!endedByUs) result.closes[code] = (result.closes[code] ?? 0) + 1;
       resolve();

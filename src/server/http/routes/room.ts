@@ -10,15 +10,17 @@ import { z } from 'zod';
 import { errorBody, joinParams, roomLeaveBody } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import type { RoomEntry } from '../../lobby/lobby.js';
-import { GUEST_COOKIE } from '../auth.js';
+import { GUEST_COOKIE, SESSION_COOKIE } from '../auth.js';
 import { refuseForeignOrigin } from '../origin-check.js';
 import type { RouteContext } from '../context.js';
+import { ReconnectLimit } from '../reconnect-limit.js';
 
 export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards, config },
 ) => {
   const entries = new WeakMap<FastifyRequest, RoomEntry>();
+  const reconnects = new ReconnectLimit();
 
   app.get(
     '/api/rooms/:token/ws',
@@ -37,13 +39,28 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         const { token } = request.params as { token: string };
         const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
         const guestToken = bearer ?? request.cookies[GUEST_COOKIE];
+        // Before the lobby lookup: a flood of openings must not cost a query each.
+        const credential = guestToken ?? request.cookies[SESSION_COOKIE] ?? `ip:${request.ip}`;
+        const retryAfterMs = reconnects.take(credential);
+        if (retryAfterMs > 0) {
+          throw new AppError('RATE_LIMITED', {
+            message: 'Opening the room too often; please wait a moment.',
+            details: { retryAfterMs },
+          });
+        }
         entries.set(request, await services.lobby.roomEntry(token, guestToken, request.member));
       },
       schema: {
         tags: ['room'],
         summary: 'The room signaling WebSocket (see docs/protocol.md)',
         params: joinParams,
-        response: { 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
+        response: {
+          401: errorBody,
+          403: errorBody,
+          404: errorBody,
+          409: errorBody,
+          429: errorBody,
+        },
       },
     },
     (socket, request) => {
