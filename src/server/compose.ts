@@ -29,6 +29,7 @@ import { P2pBackend } from './media/p2p.js';
 import { MeetingsService } from './meetings/meetings.js';
 import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
+import { RedisRoomBus } from './room/redis-room-bus.js';
 import { RoomHub } from './room/room-hub.js';
 import { LogoFiles } from './settings/logo.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
@@ -184,12 +185,22 @@ export function createServices(
     worker,
     settings,
     audit,
-    rooms: createRoomHub(db, config, clock, log, async () => (await settings.get()).p2pRoomCap),
+    rooms: createRoomHub(
+      db,
+      config,
+      clock,
+      log,
+      async () => (await settings.get()).p2pRoomCap,
+      redis,
+    ),
     redis,
   };
 }
 
-/** The room over the in-process bus, its chat store and the media backend the config asks for. */
+/**
+ * The room over its bus (Redis when several nodes share it, else this process), its chat store
+ * and the media backend the config asks for.
+ */
 function createRoomHub(
   db: Db,
   config: Config,
@@ -197,8 +208,11 @@ function createRoomHub(
   log: Log,
   /** Read on every join, so an admin's change applies to the next participant. */
   p2pRoomCap: () => Promise<number>,
+  redis: RedisLink | undefined,
 ): RoomHub {
-  const bus: RoomBus = new InProcessRoomBus(log);
+  const bus: RoomBus = redis
+    ? new RedisRoomBus(redis, log, { nodeId: config.nodeId })
+    : new InProcessRoomBus(log);
   const sink: SignalSink = (roomId, to, from, payload) => bus.signal(roomId, to, from, payload);
   const media = createMediaBackend(config, clock, sink, p2pRoomCap, log);
   return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {

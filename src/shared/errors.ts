@@ -59,6 +59,10 @@ export const ERROR_CATALOG = {
   CANNOT_DISABLE_SELF: { status: 409, message: 'You cannot disable your own account.' },
   NOT_RETRYABLE: { status: 409, message: 'Only failed messages can be retried.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment.' },
+  ROOM_UNAVAILABLE: {
+    status: 503,
+    message: 'The meeting room cannot be reached for a moment; please try again shortly.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -124,10 +124,13 @@ const boundaries: Boundary[] = [
       ['src/server/http/routes/fixture.ts', "import '../../invitations/transports/smtp.js';"],
       ['src/server/invitations/fixture.ts', "import './transports/smpp.js';"],
       ['src/server/lobby/fixture.ts', "import { InProcessRoomBus } from '../room/room-bus.js';"],
+      ['src/server/room/fixture.ts', "import { RedisRoomBus } from './redis-room-bus.js';"],
+      ['src/server/http/routes/fixture.ts', "import '../../room/redis-room-bus.js';"],
     ],
     allowed: [
       ['src/server/compose.ts', "import './media/p2p.js';"],
       ['src/server/compose.ts', "import { InProcessRoomBus } from './room/room-bus.js';"],
+      ['src/server/compose.ts', "import { RedisRoomBus } from './room/redis-room-bus.js';"],
       ['src/server/media/fixture.ts', "import './janus/janus-backend.js';"],
       ['src/server/room/fixture.ts', "import '../media/media-backend.js';"],
       ['src/server/lobby/fixture.ts', "import type { RoomBus } from '../room/room-bus.js';"],

@@ -63,11 +63,19 @@ export class RoomConnection {
     else this.pending.push(frame);
   }
 
-  /** After `welcome` (room state as of `seq`): sends what arrived meanwhile and is newer. */
+  /**
+   * After `welcome` (room state as of `seq`): sends what arrived meanwhile and is newer. A
+   * signal can arrive twice during a take-over (kept by the node that held the place, and
+   * delivered here): identical frames are sent once.
+   */
   goLive(seq: number, kept: ServerFrame[]): void {
     this.live = true;
+    const sent = new Set<string>();
     for (const frame of [...kept, ...this.pending]) {
-      if (!('seq' in frame) || frame.seq > seq) this.send(frame);
+      if ('seq' in frame && frame.seq <= seq) continue;
+      const text = JSON.stringify(frame);
+      if (!sent.has(text)) this.send(frame, text);
+      sent.add(text);
     }
     this.pending = [];
   }
