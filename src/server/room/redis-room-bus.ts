@@ -175,7 +175,10 @@ export class RedisRoomBus implements RoomBus {
     ];
     return {
       seq: Number(seq ?? 0),
-      members: Object.entries(members).map(([peerId, json]) => member(json, holders[peerId] ?? '')),
+      // A hash has no order; people are listed as they joined, as on one node.
+      members: Object.entries(members)
+        .map(([peerId, json]) => member(json, holders[peerId] ?? ''))
+        .sort((x, y) => x.participant.joinedAt.localeCompare(y.participant.joinedAt)),
     };
   }
 

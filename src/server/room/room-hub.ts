@@ -88,6 +88,11 @@ export class RoomHub implements FrameHandler {
     this.sweeper.unref();
   }
 
+  /** False while the rooms' shared state (Redis) cannot be reached: nobody can enter. */
+  get available(): boolean {
+    return this.bus.available;
+  }
+
   /** A socket whose request the lobby already authenticated for `entry`'s meeting. */
   accept(socket: WebSocket, entry: RoomEntry): void {
     const connection = new RoomConnection(socket, this);
