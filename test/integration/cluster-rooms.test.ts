@@ -45,7 +45,7 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
   }
 
   it('lets guests on different nodes see each other, signal each other and chat', async () => {
-    const token = await clusterMeeting(a);
+    const { token } = await clusterMeeting(a);
     const ana = await guest(a, token, 'Ana');
     const ben = await guest(b, token, 'Ben');
     expect(ben.welcome.participants.map((p) => p.displayName)).toEqual(['Ana', 'Ben']);
@@ -90,8 +90,59 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     expect(lateOnB.participant.kind).toBe('guest');
   });
 
+  it('lets a dropped guest resume on the other node: kept signals, no timeout, old socket replaced', async () => {
+    const { token } = await clusterMeeting(a);
+    const ben = await guest(b, token, 'Ben');
+    const ana = await guest(a, token, 'Ana');
+    const anaId = ana.welcome.peerId;
+    ana.client.terminate();
+    await ben.client.next(
+      'updated',
+      (u) => u.participant.peerId === anaId && u.participant.reconnecting,
+    );
+    // Node A holds her place; what Ben sends her meanwhile waits where any node finds it.
+    const payload = { kind: 'cameraSize', size: 'large' } as const;
+    ben.client.send({ type: 'signal', to: anaId, payload });
+    await ben.client.roundTrip();
+
+    const onB = await connectTo(b, token, ana.bearer);
+    clients.push(onB);
+    const place = { peerId: anaId, resumeToken: ana.welcome.resumeToken };
+    const welcome = await onB.hello(MEDIA_ON, { ...place, lastSeq: ana.client.lastSeq });
+    expect(welcome).toMatchObject({ resumed: true, peerId: anaId });
+    expect(await onB.next('signal')).toEqual({ type: 'signal', from: ben.welcome.peerId, payload });
+    // Node A's grace timer ends without removing her: the place is no longer A's.
+    await expect(
+      ben.client.next('left', (l) => l.peerId === anaId, GRACE_SECONDS * 1000 + 1_500),
+    ).rejects.toThrow(/no "left" frame/);
+
+    // A newer socket on A takes the place over; the one on B is closed as replaced.
+    const onA = await connectTo(a, token, ana.bearer);
+    clients.push(onA);
+    expect(await onA.hello(MEDIA_ON, { ...place, lastSeq: onB.lastSeq })).toMatchObject({
+      resumed: true,
+    });
+    expect((await onB.closed).code).toBe(CLOSE_CODES.REPLACED);
+    ben.client.send({ type: 'signal', to: anaId, payload });
+    expect((await onA.next('signal')).from).toBe(ben.welcome.peerId);
+  }, 30_000);
+
+  it('ends the sockets on every node when the meeting is cancelled', async () => {
+    const { id, token, cookie } = await clusterMeeting(a);
+    const ana = await guest(a, token, 'Ana');
+    const ben = await guest(b, token, 'Ben');
+    const cancelled = await fetch(`${b.url}/api/meetings/${id}`, {
+      method: 'DELETE',
+      headers: { cookie },
+    });
+    expect(cancelled.status).toBe(200);
+    for (const client of [ana.client, ben.client]) {
+      expect((await client.closed).code).toBe(CLOSE_CODES.MEETING_NOT_OPEN);
+    }
+  });
+
   it('keeps the room going through a Redis restart that lost everything', async () => {
-    const token = await clusterMeeting(a);
+    const { token } = await clusterMeeting(a);
     const ana = await guest(a, token, 'Ana');
     const ben = await guest(b, token, 'Ben');
     const carlaBearer = await guestBearer(b, token, 'Carla');
@@ -152,7 +203,7 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
   }, 40_000);
 
   it("moves a killed node's guest to the other node, and times out one who never returns", async () => {
-    const token = await clusterMeeting(b);
+    const { token } = await clusterMeeting(b);
     const ben = await guest(b, token, 'Ben');
     const ana = await guest(a, token, 'Ana');
     const gone = await guest(a, token, 'Gone');

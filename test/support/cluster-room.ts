@@ -20,8 +20,10 @@ async function post(url: string, body: object, cookie?: string): Promise<Respons
   });
 }
 
-/** A quick meeting made by the admin through `node`; its join token. */
-export async function clusterMeeting(node: TestNode): Promise<string> {
+/** A quick meeting made by the admin through `node`: its id, join token, and the admin's cookie. */
+export async function clusterMeeting(
+  node: TestNode,
+): Promise<{ id: string; token: string; cookie: string }> {
   const login = await post(`${node.url}/api/session`, ADMIN);
   if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
   const cookie = login.headers
@@ -31,9 +33,10 @@ export async function clusterMeeting(node: TestNode): Promise<string> {
   if (!cookie) throw new Error('login set no session cookie');
   const created = await post(`${node.url}/api/meetings/quick`, {}, cookie);
   if (created.status !== 201) throw new Error(`meeting: ${created.status} ${await created.text()}`);
-  const token = ((await created.json()) as Meeting).joinUrl.split('/m/')[1];
+  const meeting = (await created.json()) as Meeting;
+  const token = meeting.joinUrl.split('/m/')[1];
   if (!token) throw new Error('no join token');
-  return token;
+  return { id: meeting.id, token, cookie };
 }
 
 /** `POST /api/join/:token` on `node`: the HTTP answer as it came. */
