@@ -213,7 +213,12 @@ function createRoomHub(
   const bus: RoomBus = redis
     ? new RedisRoomBus(redis, log, { nodeId: config.nodeId })
     : new InProcessRoomBus(log);
-  const sink: SignalSink = (roomId, to, from, payload) => bus.signal(roomId, to, from, payload);
+  // Never rejects: media backends send notices without waiting (`void sink(...)`), and a
+  // signal lost while Redis is down is negotiated again (RedisLink logs the outage once).
+  const sink: SignalSink = (roomId, to, from, payload) =>
+    bus.signal(roomId, to, from, payload).catch((error: unknown) => {
+      if (bus.available) log.warn({ err: error, roomId }, 'signal not relayed');
+    });
   const media = createMediaBackend(config, clock, sink, p2pRoomCap, log);
   return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {
     heartbeatMs: config.room.heartbeatMs,
