@@ -162,6 +162,7 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     expect((await ana.client.next('error')).code).toBe('ROOM_UNAVAILABLE');
     await ben.client.roundTrip();
     expect([ana.client.isOpen, ben.client.isOpen]).toEqual([true, true]);
+    expect([a.running, b.running]).toEqual([true, true]);
 
     await cluster.redis.startAgain();
     const back = Date.now();
@@ -179,6 +180,7 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
         { timeout: 10_000, interval: 200 },
       )
       .toBe(true);
+    expect(`${a.output}${b.output}`).not.toMatch(/unhandled/i);
     const carlaAgain = await connectTo(b, token, carlaBearer);
     clients.push(carlaAgain);
     const welcome = await carlaAgain.hello();

@@ -6,7 +6,8 @@ import type { BusMessage } from '../../src/server/room/room-bus.js';
 import { TestRedis, clusterMissing } from '../support/cluster.js';
 import { roomBusContract, testMember } from '../support/room-bus-contract.js';
 
-const quiet = { info() {}, warn() {}, error() {} };
+type Log = { info(): void; warn(): void; error(obj: object, msg: string): void };
+const quiet: Log = { info() {}, warn() {}, error() {} };
 const missing = clusterMissing();
 const room = () => `room-${randomBytes(4).toString('hex')}`;
 
@@ -16,7 +17,7 @@ describe.skipIf(missing !== undefined && missing.includes('redis'))('RedisRoomBu
   const buses: RedisRoomBus[] = [];
 
   /** A bus as one node has it: its own Redis connections, its own node name. */
-  async function node(log = quiet, nodeId = 'node') {
+  async function node(log: Log = quiet, nodeId = 'node') {
     const link = await RedisLink.open(redis.url, quiet);
     links.push(link);
     const bus = new RedisRoomBus(link, log, { nodeId });
@@ -75,7 +76,7 @@ describe.skipIf(missing !== undefined && missing.includes('redis'))('RedisRoomBu
     expect(ttl).toBeGreaterThan(9 * 60_000);
     expect(ttl).toBeLessThanOrEqual(10 * 60_000);
     await links[0]!.commands.pexpire(`tertulia:room:${r}:seq`, 1_000);
-    await bus.refresh(r, [testMember('a')], 1);
+    await bus.refresh(r, [testMember('a')]);
     expect(await links[0]!.commands.pttl(`tertulia:room:${r}:seq`)).toBeGreaterThan(9 * 60_000);
   });
 
@@ -122,8 +123,13 @@ describe.skipIf(missing !== undefined && missing.includes('redis'))('RedisRoomBu
     const r = room();
     const onA = testMember('on-a', { node: a.node, epoch: 1 });
     const onB = testMember('on-b', { node: b.node, epoch: 1 });
+    // Each node listens to the rooms it holds places in, and so knows how far numbering went.
+    const seenByB: number[] = [];
+    await a.subscribe(r, () => {});
+    await b.subscribe(r, (m) => m.kind === 'event' && seenByB.push(m.event.seq));
     await a.join(r, onA, 6);
     await b.join(r, onB, 6);
+    await expect.poll(() => seenByB).toEqual([1, 2]);
     await redis.stop();
     await expect.poll(() => a.available).toBe(false);
     await expect(a.join(r, testMember('late'), 6)).rejects.toThrow();
@@ -132,12 +138,20 @@ describe.skipIf(missing !== undefined && missing.includes('redis'))('RedisRoomBu
     await expect.poll(() => a.available && b.available, { timeout: 5_000 }).toBe(true);
 
     expect((await a.snapshot(r)).members).toEqual([]);
-    expect(await a.refresh(r, [onA], 2)).toBe(1);
-    expect(await b.refresh(r, [onB], 2)).toBe(1);
+    // A join before any node renewed the room numbers on after what the nodes saw...
+    expect(await a.join(r, testMember('new'), 6)).toMatchObject({ seq: 3 });
+    // ...and the places held before are put back by every node, for a while.
+    expect(await a.refresh(r, [onA])).toBe(1);
+    expect(await b.refresh(r, [onB])).toBe(1);
     const snapshot = await a.snapshot(r);
-    expect(snapshot.seq).toBe(2);
-    expect(snapshot.members.map((m) => m.participant.peerId).sort()).toEqual(['on-a', 'on-b']);
+    expect(snapshot.seq).toBe(3);
+    expect(snapshot.members.map((m) => m.participant.peerId).sort()).toEqual([
+      'new',
+      'on-a',
+      'on-b',
+    ]);
     expect(await a.eventsSince(r, 1)).toBeNull();
-    expect(await a.update(r, 'on-a', (p) => p, onA.holder)).toMatchObject({ seq: 3 });
+    expect(await a.update(r, 'on-a', (p) => p, onA.holder)).toMatchObject({ seq: 4 });
+    await expect.poll(() => seenByB.at(-1), { timeout: 5_000 }).toBe(4);
   });
 });

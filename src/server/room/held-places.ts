@@ -151,7 +151,7 @@ export class HeldPlaces {
    * removals the bus refused, places of stopped nodes (returned, for the caller to hold), the
    * rooms' shared state kept alive and put back after a Redis restart.
    */
-  async upkeep(seenSeq: (roomId: string) => number): Promise<Place[]> {
+  async upkeep(): Promise<Place[]> {
     if (this.upkeepRunning) return [];
     this.upkeepRunning = true;
     try {
@@ -168,7 +168,6 @@ export class HeldPlaces {
         const restored = await this.bus.refresh(
           roomId,
           held.map((place) => place.member),
-          seenSeq(roomId),
         );
         if (restored > 0) this.log.warn({ roomId, restored }, 'room places put back in Redis');
       }

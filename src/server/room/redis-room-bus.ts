@@ -34,8 +34,6 @@ import { NodeWatch } from './redis-node-watch.js';
 
 /** A room's keys outlive its last activity this long; nodes holding places refresh them. */
 const ROOM_TTL_MS = 10 * 60_000;
-/** After a room was found lost, other nodes put their places back for this long. */
-const RESTORE_WINDOW_MS = 10_000;
 /** A compare-and-set that keeps losing to other writers gives up after this many tries. */
 const MAX_TRIES = 8;
 
@@ -81,6 +79,8 @@ const busMessageSchema = z.discriminatedUnion('kind', [
 export class RedisRoomBus implements RoomBus {
   readonly node: string;
   private readonly watch: NodeWatch;
+  /** Per subscribed room, the highest event number delivered here (see recover() in the scripts). */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly link: RedisLink,
@@ -233,10 +233,13 @@ export class RedisRoomBus implements RoomBus {
   async subscribe(roomId: string, listener: (message: BusMessage) => void) {
     // A new subscription would wait for Redis to come back; the caller is told at once instead.
     if (!this.link.isUp) throw new Error('Redis is unreachable');
-    return this.link.subscribe(this.channel(roomId), (text) => {
+    const stop = await this.link.subscribe(this.channel(roomId), (text) => {
       let message: BusMessage;
       try {
         const parsed = busMessageSchema.parse(JSON.parse(text));
+        if (parsed.kind === 'event') {
+          this.seen.set(roomId, Math.max(this.seen.get(roomId) ?? 0, parsed.event.seq));
+        }
         if (parsed.kind === 'event' || parsed.kind === 'signal') {
           const { at, ...rest } = parsed;
           this.options.onDelivered?.(Date.now() - at);
@@ -253,17 +256,19 @@ export class RedisRoomBus implements RoomBus {
         this.log.error({ err: error, kind: message.kind }, 'room bus listener failed');
       }
     });
+    return () => {
+      stop();
+      this.seen.delete(roomId);
+    };
   }
 
-  async refresh(roomId: string, held: RoomMember[], seenSeq: number): Promise<number> {
+  async refresh(roomId: string, held: RoomMember[]): Promise<number> {
     const triples = held.flatMap((m) => [
       m.participant.peerId,
       JSON.stringify(stored(m)),
       holderText(m.holder),
     ]);
-    return this.run(REFRESH, roomId, [seenSeq, RESTORE_WINDOW_MS, ...triples], {
-      extraKey: this.roomKey(roomId, 'restoring'),
-    });
+    return this.run(REFRESH, roomId, triples);
   }
 
   async adoptOrphans(holder: () => PlaceHolder) {
@@ -343,21 +348,22 @@ export class RedisRoomBus implements RoomBus {
   }
 
   /** Runs a room script (see redis-room-scripts.ts for its keys and arguments). */
-  private async run(
-    script: string,
-    roomId: string,
-    args: Array<string | number>,
-    options: { extraKey?: string } = {},
-  ): Promise<number> {
+  private async run(script: string, roomId: string, args: Array<string | number>) {
     const keys = [
       this.roomKey(roomId, 'members'),
       this.roomKey(roomId, 'holders'),
       this.roomKey(roomId, 'seq'),
       this.roomKey(roomId, 'log'),
       this.link.key('node', this.node, 'rooms'),
-      ...(options.extraKey ? [options.extraKey] : []),
+      this.roomKey(roomId, 'restoring'),
     ];
-    const common = [ROOM_TTL_MS, this.link.key(this.channel(roomId)), Date.now(), roomId];
+    const common = [
+      ROOM_TTL_MS,
+      this.link.key(this.channel(roomId)),
+      Date.now(),
+      roomId,
+      this.seen.get(roomId) ?? 0,
+    ];
     const reply = await this.link.commands.eval(script, keys.length, ...keys, ...common, ...args);
     return Number(reply);
   }

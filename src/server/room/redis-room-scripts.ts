@@ -10,11 +10,27 @@
  *   KEYS[3] room:<id>:seq      the last event number
  *   KEYS[4] room:<id>:log      stream of numbered events (field `e`), capped near LOG_LENGTH
  *   KEYS[5] node:<node>:rooms  set of rooms where the writing node holds places
- * ARGV[1] the TTL in ms, ARGV[2] the room's channel, ARGV[3] the time (ms), ARGV[4] roomId.
+ *   KEYS[6] room:<id>:restoring  set for RESTORE_WINDOW_MS after Redis was found to have lost
+ *           the room: meanwhile every node puts back the places it holds (REFRESH)
+ * ARGV[1] the TTL in ms, ARGV[2] the room's channel, ARGV[3] the time (ms), ARGV[4] roomId,
+ * ARGV[5] the highest event number the calling node has seen in the room (0: none).
  */
 import { LOG_LENGTH } from './room-bus.js';
 
+/** After a room was found lost, other nodes put their places back for this long. */
+export const RESTORE_WINDOW_MS = 10_000;
+
 const prelude = `
+-- The numbering is gone though the calling node saw it reach ARGV[5]: Redis lost the room.
+-- It goes on from there (a page never sees numbers go back), and the places are put back.
+local function recover()
+  local lost = redis.call('EXISTS', KEYS[3]) == 0
+  if lost and tonumber(ARGV[5]) > 0 then
+    redis.call('SET', KEYS[3], ARGV[5])
+    redis.call('SET', KEYS[6], '1', 'PX', ${RESTORE_WINDOW_MS})
+  end
+  return lost
+end
 local function touch()
   for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 end
@@ -32,70 +48,67 @@ local function append(event)
 end
 `;
 
-/** ARGV[5] peerId, [6] member, [7] holder, [8] cap, [9] event. The seq, or -1 when full. */
+/** ARGV[6] peerId, [7] member, [8] holder, [9] cap, [10] event. The seq, or -1 when full. */
 export const JOIN = `${prelude}
-if redis.call('HEXISTS', KEYS[1], ARGV[5]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[8]) then
+recover()
+if redis.call('HEXISTS', KEYS[1], ARGV[6]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[9]) then
   return -1
 end
-redis.call('HSET', KEYS[1], ARGV[5], ARGV[6])
-redis.call('HSET', KEYS[2], ARGV[5], ARGV[7])
+redis.call('HSET', KEYS[1], ARGV[6], ARGV[7])
+redis.call('HSET', KEYS[2], ARGV[6], ARGV[8])
 redis.call('SADD', KEYS[5], ARGV[4])
-return append(ARGV[9])
+return append(ARGV[10])
 `;
 
 /**
- * Compare-and-set of one member. ARGV[5] peerId, [6] the member as read ('' any), [7] the
- * holder required ('' any), [8] the new member ('' removes), [9] the new holder ('' keeps),
- * [10] event, [11] a `taken` message to publish after the event ('' none).
+ * Compare-and-set of one member. ARGV[6] peerId, [7] the member as read ('' any), [8] the
+ * holder required ('' any), [9] the new member ('' removes), [10] the new holder ('' keeps),
+ * [11] event, [12] a `taken` message to publish after the event ('' none).
  * The seq; 0 when the member is gone or held by another; -1 when it changed since it was read.
  */
 export const CHANGE = `${prelude}
-local current = redis.call('HGET', KEYS[1], ARGV[5])
+recover()
+local current = redis.call('HGET', KEYS[1], ARGV[6])
 if not current then return 0 end
-if ARGV[7] ~= '' and redis.call('HGET', KEYS[2], ARGV[5]) ~= ARGV[7] then return 0 end
-if ARGV[6] ~= '' and current ~= ARGV[6] then return -1 end
-if ARGV[8] == '' then
-  redis.call('HDEL', KEYS[1], ARGV[5])
-  redis.call('HDEL', KEYS[2], ARGV[5])
+if ARGV[8] ~= '' and redis.call('HGET', KEYS[2], ARGV[6]) ~= ARGV[8] then return 0 end
+if ARGV[7] ~= '' and current ~= ARGV[7] then return -1 end
+if ARGV[9] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[6])
+  redis.call('HDEL', KEYS[2], ARGV[6])
 else
-  redis.call('HSET', KEYS[1], ARGV[5], ARGV[8])
-  if ARGV[9] ~= '' then
-    redis.call('HSET', KEYS[2], ARGV[5], ARGV[9])
+  redis.call('HSET', KEYS[1], ARGV[6], ARGV[9])
+  if ARGV[10] ~= '' then
+    redis.call('HSET', KEYS[2], ARGV[6], ARGV[10])
     redis.call('SADD', KEYS[5], ARGV[4])
   end
 end
-local seq = append(ARGV[10])
-if ARGV[11] ~= '' then redis.call('PUBLISH', ARGV[2], numbered(ARGV[11], seq)) end
+local seq = append(ARGV[11])
+if ARGV[12] ~= '' then redis.call('PUBLISH', ARGV[2], numbered(ARGV[12], seq)) end
 return seq
 `;
 
-/** An event about the room or a member: ARGV[5] peerId that must be present ('' none), [6] event. */
+/** An event about the room or a member: ARGV[6] peerId that must be present ('' none), [7] event. */
 export const APPEND = `${prelude}
-if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[1], ARGV[5]) == 0 then return 0 end
-return append(ARGV[6])
+recover()
+if ARGV[6] ~= '' and redis.call('HEXISTS', KEYS[1], ARGV[6]) == 0 then return 0 end
+return append(ARGV[7])
 `;
 
 /**
- * Keeps a room alive and puts back places a restarted Redis lost. The room counts as lost when
- * its seq is gone (it never expires while a node refreshes it); KEYS[6] (room:<id>:restoring)
- * then marks, for ARGV[6] ms, that every node should put back its places, not just the first.
- * ARGV[5] the highest seq the node has seen (numbering goes on after it), then from ARGV[7]
- * triples: peerId, member, holder. Returns how many places were put back.
+ * Keeps a room alive and puts back places a restarted Redis lost (the room counts as lost when
+ * its seq is gone: it never expires while a node refreshes it). From ARGV[6], triples: peerId,
+ * member, holder. Returns how many places were put back.
  */
 export const REFRESH = `${prelude}
-local lost = redis.call('EXISTS', KEYS[3]) == 0
-if lost then redis.call('SET', KEYS[6], '1', 'PX', ARGV[6]) end
+local lost = recover()
 local restored = 0
 if lost or redis.call('EXISTS', KEYS[6]) == 1 then
-  for i = 7, #ARGV, 3 do
+  for i = 6, #ARGV, 3 do
     if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
       redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
       restored = restored + 1
     end
   end
-end
-if tonumber(redis.call('GET', KEYS[3]) or '0') < tonumber(ARGV[5]) then
-  redis.call('SET', KEYS[3], ARGV[5])
 end
 redis.call('SADD', KEYS[5], ARGV[4])
 touch()

@@ -101,12 +101,12 @@ export interface RoomBus {
   /** Resolves once messages of this room reach `listener`; the function stops them. */
   subscribe(roomId: string, listener: (message: BusMessage) => void): Promise<() => void>;
   /**
-   * Called periodically by each node for each room it holds places in, with those places and
-   * the highest event number it has seen: keeps the room's shared state from expiring, and
-   * puts back the places the store lost (a restarted Redis), numbering on after `seenSeq`.
-   * Resolves with how many places were put back.
+   * Called periodically by each node for each room it holds places in, with those places:
+   * keeps the room's shared state from expiring, and puts back the places the store lost (a
+   * restarted Redis). Numbering goes on after the last event this node delivered, so pages
+   * never see numbers go back. Resolves with how many places were put back.
    */
-  refresh(roomId: string, held: RoomMember[], seenSeq: number): Promise<number>;
+  refresh(roomId: string, held: RoomMember[]): Promise<number>;
   /**
    * The places held by nodes that stopped (no heartbeat), each taken over by exactly one
    * surviving node: now held by `holder()` and reconnecting, for this node to time out.

@@ -42,8 +42,10 @@ interface LocalRoom {
   connections: Map<string, RoomConnection>;
   /** Resolves once the bus delivers this room's messages here; to its unsubscribe. */
   subscribed: Promise<() => void>;
-  /** The highest event number delivered here: numbering goes on after it if Redis lost it. */
+  /** The highest event number delivered here: a higher one than the next means a gap. */
   seenSeq: number;
+  /** Events that came while the missing ones before them are fetched (a gap), in order. */
+  waiting: RoomEvent[] | null;
 }
 /**
  * Heartbeat periods a connection may stay silent before the server cuts it. Five, not three: a
@@ -507,7 +509,12 @@ export class RoomHub implements FrameHandler {
     let room = this.rooms.get(roomId);
     if (!room) {
       const connections = new Map<string, RoomConnection>();
-      const local: LocalRoom = { connections, seenSeq: 0, subscribed: Promise.resolve(() => {}) };
+      const local: LocalRoom = {
+        connections,
+        seenSeq: 0,
+        waiting: null,
+        subscribed: Promise.resolve(() => {}),
+      };
       local.subscribed = this.bus.subscribe(roomId, (message) =>
         this.deliver(roomId, local, message),
       );
@@ -532,12 +539,12 @@ export class RoomHub implements FrameHandler {
         return;
       case 'event': {
         const { event } = message;
-        room.seenSeq = Math.max(room.seenSeq, event.seq);
-        this.follow(roomId, event);
-        // Serialized once for the whole room, not once per recipient.
-        const text = JSON.stringify(event);
-        for (const connection of connections.values()) connection.deliver(event, text);
-        return;
+        if (room.waiting) return void room.waiting.push(event);
+        if (room.seenSeq > 0 && event.seq > room.seenSeq + 1) {
+          room.waiting = [event];
+          return void this.catchUp(roomId, room);
+        }
+        return this.deliverEvent(roomId, room, event);
       }
       case 'taken':
         return this.moved(roomId, message);
@@ -551,6 +558,35 @@ export class RoomHub implements FrameHandler {
           .catch((error: unknown) => this.log.warn({ err: error, roomId }, 'signal not kept'));
       }
     }
+  }
+
+  private deliverEvent(roomId: string, room: LocalRoom, event: RoomEvent): void {
+    if (event.seq <= room.seenSeq) return;
+    room.seenSeq = event.seq;
+    this.follow(roomId, event);
+    // Serialized once for the whole room, not once per recipient.
+    const text = JSON.stringify(event);
+    for (const connection of room.connections.values()) connection.deliver(event, text);
+  }
+
+  /**
+   * Events this node never got (its Redis subscription was down a moment) are read from the
+   * log and delivered first. When the log does not reach back, the sockets here are closed as
+   * drops: their pages resume at once and get the whole room in `welcome`.
+   */
+  private async catchUp(roomId: string, room: LocalRoom): Promise<void> {
+    const missed = await this.bus.eventsSince(roomId, room.seenSeq).catch(() => null);
+    const waiting = room.waiting ?? [];
+    room.waiting = null;
+    if (!missed) {
+      this.log.warn({ roomId, after: room.seenSeq }, 'room events missed; pages resume');
+      for (const connection of room.connections.values()) {
+        connection.socket.close(CLOSE_CODES.RECONNECT, 'events missed');
+      }
+      room.seenSeq = Math.max(...waiting.map((event) => event.seq));
+      return;
+    }
+    for (const event of [...missed, ...waiting]) this.deliverEvent(roomId, room, event);
   }
 
   /** Keeps what this node knows of its places in step with the room's events. */
@@ -605,14 +641,12 @@ export class RoomHub implements FrameHandler {
         if (connection.lastFrameAt < deadline) connection.socket.terminate();
       }
     }
-    void this.places
-      .upkeep((roomId) => this.rooms.get(roomId)?.seenSeq ?? 0)
-      .then((adopted) => {
-        for (const { roomId, member } of adopted) {
-          const peerId = member.participant.peerId;
-          this.holdPlace(roomId, peerId, this.options.reconnectGraceMs, 'timeout', member.holder);
-          this.listen(roomId).catch(() => {});
-        }
-      });
+    void this.places.upkeep().then((adopted) => {
+      for (const { roomId, member } of adopted) {
+        const peerId = member.participant.peerId;
+        this.holdPlace(roomId, peerId, this.options.reconnectGraceMs, 'timeout', member.holder);
+        this.listen(roomId).catch(() => {});
+      }
+    });
   }
 }
