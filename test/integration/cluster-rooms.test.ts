@@ -2,6 +2,7 @@
  * One room served by two real nodes (separate processes over one PostgreSQL and one Redis):
  * participants on either node see each other, talk, and survive the loss of a node or of Redis.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../src/shared/signaling.js';
 import { clusterMissing, startCluster, type Cluster, type TestNode } from '../support/cluster.js';
@@ -139,6 +140,37 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     for (const client of [ana.client, ben.client]) {
       expect((await client.closed).code).toBe(CLOSE_CODES.MEETING_NOT_OPEN);
     }
+  });
+
+  it('gives pages the events their node missed while its Redis subscription reconnected', async () => {
+    const { token } = await clusterMeeting(a);
+    const ana = await guest(a, token, 'Ana');
+    const ben = await guest(b, token, 'Ben');
+    const redis = new Redis(cluster.redis.url);
+    try {
+      // Every node's subscriber is cut; they come back (re-subscribed) a moment later.
+      await redis.client('KILL', 'TYPE', 'pubsub');
+      ana.client.send({ type: 'chat', text: 'while cut' });
+      // Answered after the chat frame was handled: the message went out while nobody listened.
+      await ana.client.roundTrip();
+      await expect
+        .poll(
+          async () => {
+            ana.client.send({ type: 'chat', text: 'after' });
+            return ben.client
+              .next('chat', (c) => c.message.text === 'after', 500)
+              .then(() => true)
+              .catch(() => false);
+          },
+          { timeout: 5_000, interval: 100 },
+        )
+        .toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+    const texts = ben.client.frames.flatMap((f) => (f.type === 'chat' ? [f.message.text] : []));
+    expect(texts[0]).toBe('while cut');
+    await expect.poll(() => b.output).toMatch(/room events missed; read from the log/);
   });
 
   it('keeps the room going through a Redis restart that lost everything', async () => {

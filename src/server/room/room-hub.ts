@@ -586,6 +586,7 @@ export class RoomHub implements FrameHandler {
       room.seenSeq = Math.max(...waiting.map((event) => event.seq));
       return;
     }
+    this.log.warn({ roomId, missed: missed.length }, 'room events missed; read from the log');
     for (const event of [...missed, ...waiting]) this.deliverEvent(roomId, room, event);
   }
 
