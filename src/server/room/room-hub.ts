@@ -4,7 +4,8 @@
  * time before a silent participant is removed for others, and relaying negotiation through the
  * media backend. Shared state goes through the RoomBus, so several nodes can serve one room:
  * a participant may resume on any node, and this node never assumes it is the only one
- * (held-places.ts keeps what it answers for).
+ * (held-places.ts keeps the places it answers for, local-rooms.ts its sockets and what the
+ * bus delivers to them).
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -14,7 +15,6 @@ import {
   PAGE_CLOSE_GRACE_MS,
   type ClientFrame,
   type RoomParticipant,
-  type RoomEvent,
   type SignalPayload,
   mediaRequestSchema,
   peerSignalSchema,
@@ -26,8 +26,9 @@ import { MediaRequestError, type MediaBackend } from '../media/media-backend.js'
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
 import { HeldPlaces } from './held-places.js';
+import { LocalRooms } from './local-rooms.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
-import type { BusMessage, PlaceHolder, RoomBus, RoomMember } from './room-bus.js';
+import type { PlaceHolder, RoomBus, RoomMember } from './room-bus.js';
 
 export interface RoomHubOptions {
   /** How often browsers ping; SILENT_PERIODS_BEFORE_CUT silent periods end a connection. */
@@ -38,15 +39,6 @@ export interface RoomHubOptions {
 
 type Log = { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
 
-interface LocalRoom {
-  connections: Map<string, RoomConnection>;
-  /** Resolves once the bus delivers this room's messages here; to its unsubscribe. */
-  subscribed: Promise<() => void>;
-  /** The highest event number delivered here: a higher one than the next means a gap. */
-  seenSeq: number;
-  /** Events that came while the missing ones before them are fetched (a gap), in order. */
-  waiting: RoomEvent[] | null;
-}
 /**
  * Heartbeat periods a connection may stay silent before the server cuts it. Five, not three: a
  * page starved of CPU (a busy laptop, a room of eight on a small machine) pings late, and each
@@ -69,7 +61,7 @@ interface Seat {
 }
 
 export class RoomHub implements FrameHandler {
-  private readonly rooms = new Map<string, LocalRoom>();
+  private readonly rooms: LocalRooms;
   private readonly entries = new WeakMap<RoomConnection, RoomEntry>();
   /** Which place each joined connection holds (node and epoch). */
   private readonly holders = new WeakMap<RoomConnection, PlaceHolder>();
@@ -86,6 +78,11 @@ export class RoomHub implements FrameHandler {
     private readonly options: RoomHubOptions,
   ) {
     this.places = new HeldPlaces(bus, media, log, options.reconnectGraceMs);
+    this.rooms = new LocalRooms(bus, this.places, log, {
+      keptSignalMs: options.reconnectGraceMs,
+      closedRoom: (connection) =>
+        void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'),
+    });
     this.sweeper = setInterval(() => this.sweep(), options.heartbeatMs);
     this.sweeper.unref();
   }
@@ -212,14 +209,12 @@ export class RoomHub implements FrameHandler {
     const peerId = connection.peerId;
     if (!entry || !peerId) return;
     const roomId = entry.meetingId;
-    const room = this.rooms.get(roomId);
-    if (room?.connections.get(peerId) !== connection) return;
-    room.connections.delete(peerId);
+    if (!this.rooms.unseat(connection, roomId, peerId)) return;
     const holder = this.holders.get(connection);
     const place = this.places.get(peerId);
     // Ended on purpose, or the place moved on (resumed elsewhere): nothing to hold here.
     if (connection.ended || !holder || !place || place.member.holder.epoch !== holder.epoch) {
-      return this.releaseIfIdle(roomId);
+      return this.rooms.releaseIfIdle(roomId);
     }
     this.bus
       .update(roomId, peerId, (p) => ({ ...p, reconnecting: true }), holder)
@@ -241,7 +236,7 @@ export class RoomHub implements FrameHandler {
       throw new AppError('ROOM_UNAVAILABLE', { cause: error });
     });
     if (member?.resumeTokenHash !== hashToken(resumeToken)) return false;
-    const live = this.rooms.get(roomId)?.connections.get(peerId);
+    const live = this.rooms.connection(roomId, peerId);
     if (live) this.closingPage(live);
     else this.holdPlace(roomId, peerId, PAGE_CLOSE_GRACE_MS, 'left', member.holder);
     return true;
@@ -267,11 +262,9 @@ export class RoomHub implements FrameHandler {
     void this.media.close?.().catch(() => {});
     this.places.stop();
     this.bus.stop();
-    for (const room of this.rooms.values()) {
-      for (const connection of room.connections.values()) {
-        connection.ended = true;
-        connection.socket.close(1001, 'server shutting down');
-      }
+    for (const connection of this.rooms.connections()) {
+      connection.ended = true;
+      connection.socket.close(1001, 'server shutting down');
     }
     await this.chat.flush();
   }
@@ -289,8 +282,7 @@ export class RoomHub implements FrameHandler {
       const roomId = entry.meetingId;
       const peerId = connection.peerId;
       const holder = this.holders.get(connection);
-      if (peerId && this.rooms.get(roomId)?.connections.get(peerId) === connection) {
-        this.rooms.get(roomId)?.connections.delete(peerId);
+      if (peerId && this.rooms.unseat(connection, roomId, peerId)) {
         // A place taken before the failure is held as after a drop, for a reconnect to resume.
         const place = this.places.get(peerId);
         if (holder && place?.member.holder.epoch === holder.epoch) {
@@ -299,7 +291,7 @@ export class RoomHub implements FrameHandler {
       }
       connection.peerId = null;
       connection.end(CLOSE_CODES.ROOM_UNAVAILABLE, 'ROOM_UNAVAILABLE');
-      this.releaseIfIdle(roomId);
+      this.rooms.releaseIfIdle(roomId);
     }
   }
 
@@ -311,7 +303,7 @@ export class RoomHub implements FrameHandler {
     const roomId = entry.meetingId;
     const resume = frame.resume;
     // Subscribed first: every event after the snapshot below then reaches this connection.
-    await this.listen(roomId);
+    await this.rooms.listen(roomId);
     const holder = this.places.nextHolder();
     this.holders.set(connection, holder);
     const previous = resume && (await this.bus.member(roomId, resume.peerId));
@@ -367,9 +359,9 @@ export class RoomHub implements FrameHandler {
     this.places.cancelHold(peerId);
     // The old socket may still look open (a half-dead connection): this one replaces it.
     // One on another node is told by the take-over (`taken`).
-    const stale = this.rooms.get(roomId)?.connections.get(peerId);
+    const stale = this.rooms.connection(roomId, peerId);
     if (stale && stale !== connection) stale.end(CLOSE_CODES.REPLACED, 'REPLACED');
-    this.place(connection, roomId, peerId);
+    this.rooms.seat(connection, roomId, peerId);
     this.places.set(peerId, { roomId, member: { ...previous, holder }, seq: Infinity });
     const taken = await this.bus.takeOver(roomId, peerId, holder);
     if (taken?.type !== 'updated') {
@@ -402,7 +394,7 @@ export class RoomHub implements FrameHandler {
     await this.replaceDroppedTwin(roomId, entry.identity);
     const peerId = closed?.participant.peerId ?? randomBytes(9).toString('base64url');
     const resumeToken = closed && resume ? resume.resumeToken : newToken();
-    this.place(connection, roomId, peerId);
+    this.rooms.seat(connection, roomId, peerId);
     const participant: RoomParticipant = {
       peerId,
       displayName: entry.session.displayName,
@@ -422,20 +414,14 @@ export class RoomHub implements FrameHandler {
     const joined = await this.bus.join(roomId, member, await this.media.roomCap());
     if (joined === 'full') {
       this.places.forget(peerId);
-      this.rooms.get(roomId)?.connections.delete(peerId);
+      this.rooms.unseat(connection, roomId, peerId);
       connection.peerId = null;
       connection.end(CLOSE_CODES.ROOM_FULL, 'ROOM_FULL');
-      this.releaseIfIdle(roomId);
+      this.rooms.releaseIfIdle(roomId);
       return null;
     }
     this.places.set(peerId, { roomId, member, seq: joined.seq });
     return { peerId, resumeToken, resumed: false };
-  }
-
-  /** The connection takes `peerId` in this node's view of the room. */
-  private place(connection: RoomConnection, roomId: string, peerId: string): void {
-    connection.peerId = peerId;
-    this.rooms.get(roomId)?.connections.set(peerId, connection);
   }
 
   /** The page is going away: its place is held a moment for a reload, then the others see it leave. */
@@ -452,7 +438,9 @@ export class RoomHub implements FrameHandler {
     reason: 'left' | 'timeout',
     holder: PlaceHolder,
   ): void {
-    this.places.hold(roomId, peerId, waitMs, reason, holder, () => this.releaseIfIdle(roomId));
+    this.places.hold(roomId, peerId, waitMs, reason, holder, () =>
+      this.rooms.releaseIfIdle(roomId),
+    );
   }
 
   /** A fresh join by someone whose earlier connection dropped: the old tile goes at once. */
@@ -504,131 +492,6 @@ export class RoomHub implements FrameHandler {
     );
   }
 
-  /** Subscribes this node to a room's bus messages while it holds sockets or places there. */
-  private async listen(roomId: string): Promise<void> {
-    let room = this.rooms.get(roomId);
-    if (!room) {
-      const connections = new Map<string, RoomConnection>();
-      const local: LocalRoom = {
-        connections,
-        seenSeq: 0,
-        waiting: null,
-        subscribed: Promise.resolve(() => {}),
-      };
-      local.subscribed = this.bus.subscribe(roomId, (message) =>
-        this.deliver(roomId, local, message),
-      );
-      room = local;
-      this.rooms.set(roomId, room);
-    }
-    try {
-      await room.subscribed;
-    } catch (error) {
-      if (this.rooms.get(roomId) === room) this.rooms.delete(roomId);
-      throw error;
-    }
-  }
-
-  private deliver(roomId: string, room: LocalRoom, message: BusMessage): void {
-    const { connections } = room;
-    switch (message.kind) {
-      case 'closed':
-        for (const connection of [...connections.values()]) {
-          void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN');
-        }
-        return;
-      case 'event': {
-        const { event } = message;
-        if (room.waiting) return void room.waiting.push(event);
-        if (room.seenSeq > 0 && event.seq > room.seenSeq + 1) {
-          room.waiting = [event];
-          return void this.catchUp(roomId, room);
-        }
-        return this.deliverEvent(roomId, room, event);
-      }
-      case 'taken':
-        return this.moved(roomId, message);
-      case 'signal': {
-        const { to, from, payload } = message;
-        const target = connections.get(to);
-        if (target) return target.deliver({ type: 'signal', from, payload });
-        if (!this.places.isHeld(to)) return;
-        this.bus
-          .keepSignal(roomId, to, { from, payload }, this.options.reconnectGraceMs)
-          .catch((error: unknown) => this.log.warn({ err: error, roomId }, 'signal not kept'));
-      }
-    }
-  }
-
-  private deliverEvent(roomId: string, room: LocalRoom, event: RoomEvent): void {
-    if (event.seq <= room.seenSeq) return;
-    room.seenSeq = event.seq;
-    this.follow(roomId, event);
-    // Serialized once for the whole room, not once per recipient.
-    const text = JSON.stringify(event);
-    for (const connection of room.connections.values()) connection.deliver(event, text);
-  }
-
-  /**
-   * Events this node never got (its Redis subscription was down a moment) are read from the
-   * log and delivered first. When the log does not reach back, the sockets here are closed as
-   * drops: their pages resume at once and get the whole room in `welcome`.
-   */
-  private async catchUp(roomId: string, room: LocalRoom): Promise<void> {
-    const missed = await this.bus.eventsSince(roomId, room.seenSeq).catch(() => null);
-    const waiting = room.waiting ?? [];
-    room.waiting = null;
-    if (!missed) {
-      this.log.warn({ roomId, after: room.seenSeq }, 'room events missed; pages resume');
-      for (const connection of room.connections.values()) {
-        connection.socket.close(CLOSE_CODES.RECONNECT, 'events missed');
-      }
-      room.seenSeq = Math.max(...waiting.map((event) => event.seq));
-      return;
-    }
-    this.log.warn({ roomId, missed: missed.length }, 'room events missed; read from the log');
-    for (const event of [...missed, ...waiting]) this.deliverEvent(roomId, room, event);
-  }
-
-  /** Keeps what this node knows of its places in step with the room's events. */
-  private follow(roomId: string, event: RoomEvent): void {
-    const peerId =
-      'participant' in event ? event.participant.peerId : 'peerId' in event ? event.peerId : null;
-    const place = peerId ? this.places.get(peerId) : undefined;
-    if (!peerId || !place || place.roomId !== roomId || event.seq <= place.seq) return;
-    if (event.type === 'joined' || event.type === 'updated') {
-      place.member = { ...place.member, participant: event.participant };
-    } else if (event.type === 'left') {
-      // Removed by another node (a twin's fresh join, a beacon): a socket of it here is stale.
-      this.places.forget(peerId);
-      const connection = this.rooms.get(roomId)?.connections.get(peerId);
-      if (connection) connection.end(CLOSE_CODES.RECONNECT);
-      this.releaseIfIdle(roomId);
-    }
-  }
-
-  /** Another connection took a place this node held: its timer and socket here end. */
-  private moved(roomId: string, taken: Extract<BusMessage, { kind: 'taken' }>): void {
-    const place = this.places.get(taken.peerId);
-    if (!place || taken.seq <= place.seq) return;
-    const { node, epoch } = place.member.holder;
-    if (node === taken.holder.node && epoch === taken.holder.epoch) return;
-    this.places.forget(taken.peerId);
-    const connection = this.rooms.get(roomId)?.connections.get(taken.peerId);
-    // Adopted: this node was taken for stopped, yet the browser is here; it resumes elsewhere.
-    if (connection && taken.adopted) connection.end(CLOSE_CODES.RECONNECT);
-    else if (connection) connection.end(CLOSE_CODES.REPLACED, 'REPLACED');
-    this.releaseIfIdle(roomId);
-  }
-
-  /** Unsubscribes from a room once this node has no socket and holds no place there. */
-  private releaseIfIdle(roomId: string): void {
-    const room = this.rooms.get(roomId);
-    if (!room || room.connections.size > 0 || this.places.inRoom(roomId).length > 0) return;
-    this.rooms.delete(roomId);
-    room.subscribed.then((unsubscribe) => unsubscribe()).catch(() => {});
-  }
-
   /**
    * Ends connections that stopped sending (not even pings): a lid closed, a cable pulled. Then
    * this node's share of the cluster's upkeep (held-places.ts); adopted places are held here.
@@ -637,16 +500,14 @@ export class RoomHub implements FrameHandler {
     const now = Date.now();
     this.places.dropExpiredClosedPages(now);
     const deadline = now - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
-    for (const room of this.rooms.values()) {
-      for (const connection of room.connections.values()) {
-        if (connection.lastFrameAt < deadline) connection.socket.terminate();
-      }
+    for (const connection of this.rooms.connections()) {
+      if (connection.lastFrameAt < deadline) connection.socket.terminate();
     }
     void this.places.upkeep().then((adopted) => {
       for (const { roomId, member } of adopted) {
         const peerId = member.participant.peerId;
         this.holdPlace(roomId, peerId, this.options.reconnectGraceMs, 'timeout', member.holder);
-        this.listen(roomId).catch(() => {});
+        this.rooms.listen(roomId).catch(() => {});
       }
     });
   }
