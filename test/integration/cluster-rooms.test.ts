@@ -149,7 +149,7 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     const redis = new Redis(cluster.redis.url);
     try {
       // Every node's subscriber is cut; they come back (re-subscribed) a moment later.
-      await redis.client('KILL', 'TYPE', 'pubsub');
+      await redis.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
       ana.client.send({ type: 'chat', text: 'while cut' });
       // Answered after the chat frame was handled: the message went out while nobody listened.
       await ana.client.roundTrip();
