@@ -52,9 +52,9 @@ const noDomains = intoFolders(domainFolders, 'src/server/storage imports no doma
 /** Media backends and delivery transports: only compose.ts (and their own folders) import them. */
 const noAdapters = {
   regex:
-    '(^|/)((p2p|local-janus-or-p2p|janus-backend|local-janus|redis-room-placements)\\.js$|transports/)',
+    '(^|/)((p2p|local-janus-or-p2p|janus-backend|local-janus|redis-room-placements|redis-room-bus)\\.js$|transports/)',
   message:
-    'Concrete adapters (media backends, delivery transports) are picked in src/server/compose.ts only; take the interface.',
+    'Concrete adapters (media backends, delivery transports, the Redis room bus) are picked in src/server/compose.ts only; take the interface.',
 };
 /** The bus shares room-bus.ts with the RoomBus interface, so it is banned by name. */
 const noInProcessBus = {

@@ -33,6 +33,7 @@ import { P2pBackend } from './media/p2p.js';
 import { MeetingsService } from './meetings/meetings.js';
 import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
+import { RedisRoomBus } from './room/redis-room-bus.js';
 import { RoomHub } from './room/room-hub.js';
 import { Logos } from './settings/logo.js';
 import { RedisSettingsNotices } from './settings/redis-settings-notices.js';
@@ -180,6 +181,7 @@ export function createServices(
     log,
     async () => (await settings.get()).p2pRoomCap,
     redis,
+    metrics,
   );
   metrics.watch({
     rooms: () => rooms.stats(),
@@ -230,7 +232,10 @@ export function createServices(
   };
 }
 
-/** The room over the in-process bus, its chat store and the media backend the config asks for. */
+/**
+ * The room over its bus (Redis when several nodes share it, else this process), its chat store
+ * and the media backend the config asks for.
+ */
 function createRoomHub(
   db: Db,
   config: Config,
@@ -239,9 +244,21 @@ function createRoomHub(
   /** Read on every join, so an admin's change applies to the next participant. */
   p2pRoomCap: () => Promise<number>,
   redis: RedisLink | undefined,
+  metrics: NodeMetrics,
 ): RoomHub {
-  const bus: RoomBus = new InProcessRoomBus(log);
-  const sink: SignalSink = (roomId, to, from, payload) => bus.signal(roomId, to, from, payload);
+  const bus: RoomBus = redis
+    ? new RedisRoomBus(redis, log, {
+        nodeId: config.nodeId,
+        // Publish on one node to delivery on this one: what Redis adds to every event.
+        onDelivered: (latencyMs) => metrics.observeBusDelivery(latencyMs),
+      })
+    : new InProcessRoomBus(log);
+  // Never rejects: media backends send notices without waiting (`void sink(...)`), and a
+  // signal lost while Redis is down is negotiated again (RedisLink logs the outage once).
+  const sink: SignalSink = (roomId, to, from, payload) =>
+    bus.signal(roomId, to, from, payload).catch((error: unknown) => {
+      if (bus.available) log.warn({ err: error, roomId }, 'signal not relayed');
+    });
   const media = createMediaBackend(config, clock, sink, p2pRoomCap, log, redis);
   return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {
     heartbeatMs: config.room.heartbeatMs,

@@ -67,6 +67,10 @@ export const ERROR_CATALOG = {
     status: 503,
     message: 'This is briefly unavailable; please try again in a moment.',
   },
+  ROOM_UNAVAILABLE: {
+    status: 503,
+    message: 'The meeting room cannot be reached for a moment; please try again shortly.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   NODE_DRAINING: {
     status: 503,

@@ -22,6 +22,7 @@ export const SIGNALING_ERRORS = {
   MEETING_NOT_OPEN: 'This meeting is not open for joining now.',
   REPLACED: 'This participant connected again from elsewhere.',
   MEDIA_ERROR: 'The media server refused this request.',
+  ROOM_UNAVAILABLE: 'The meeting room cannot be reached for a moment; connect again shortly.',
 } as const;
 export type SignalingErrorCode = keyof typeof SIGNALING_ERRORS;
 
@@ -36,6 +37,10 @@ export const CLOSE_CODES = {
   TIMED_OUT: 4011,
   /** The server is shutting down (a deploy): reconnect at once, another node takes the place. */
   NODE_DRAINING: 4012,
+  /** The place is now answered for elsewhere (this node was taken for stopped): resume it. */
+  RECONNECT: 1012,
+  /** The room's shared state (Redis) cannot be reached: try again shortly. */
+  ROOM_UNAVAILABLE: 1013,
 } as const;
 
 const peerId = z.string().min(1).max(64);

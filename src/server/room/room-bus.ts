@@ -1,9 +1,9 @@
 /**
  * Where a room's shared state lives and how its events reach every connection: the roster,
- * the numbered event log (kept for replay after a reconnect) and the messages addressed to one
- * participant. The hub only talks to this interface, so nothing assumes one process: this
- * in-process implementation serves one node; a Redis one (INCR for `seq`, a capped stream for
- * the log, a hash for the roster, pub/sub for delivery) serves several without changing callers.
+ * the numbered event log (kept for replay after a reconnect), the messages addressed to one
+ * participant, and which node holds each participant's place. The hub only talks to this
+ * interface, so nothing assumes one process: this in-process implementation serves one node;
+ * `RedisRoomBus` (redis-room-bus.ts) serves several without changing callers.
  */
 import { callEach } from '../../shared/listeners.js';
 import type {
@@ -13,39 +13,77 @@ import type {
   ServerSignal,
 } from '../../shared/signaling.js';
 
+/**
+ * Which connection answers for a place: the node (one process run, so a restarted node is a new
+ * one) and a number that node gives each connection. Changes of a place made on behalf of a
+ * connection apply only while it still holds the place, so a node that lost the place (the
+ * participant resumed elsewhere) cannot mark it reconnecting or remove it.
+ */
+export interface PlaceHolder {
+  node: string;
+  epoch: number;
+}
+
 export interface RoomMember {
   participant: RoomParticipant;
   /** Stable per session (guest session or member), never sent to browsers. */
   identity: string;
   /** Hash of the secret that lets a dropped connection take this place back. */
   resumeTokenHash: string;
+  holder: PlaceHolder;
+}
+
+/** A message for one participant, kept while their socket is down. */
+export interface KeptSignal {
+  from: string;
+  payload: ServerSignal;
 }
 
 export type BusMessage =
   | { kind: 'event'; event: RoomEvent }
-  | { kind: 'signal'; to: string; from: string; payload: ServerSignal }
+  | ({ kind: 'signal'; to: string } & KeptSignal)
   /** The meeting was cancelled: every node ends its connections to the room. */
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  /**
+   * Another connection now holds this place (a resume, maybe on another node, or a survivor
+   * adopting the places of a node that stopped): older connections to it end. `seq` is the
+   * number of the `updated` event the take-over made.
+   */
+  | { kind: 'taken'; peerId: string; holder: PlaceHolder; seq: number; adopted: boolean };
 
 export interface RoomSnapshot {
   seq: number;
   members: RoomMember[];
 }
 
+export type LeaveReason = 'left' | 'timeout' | 'replaced';
+
 export interface RoomBus {
+  /** This process among the nodes sharing the bus: the `node` of the places it holds. */
+  readonly node: string;
+  /** False while the shared store cannot be reached (joins and changes would fail). */
+  readonly available: boolean;
   /** Adds the member unless the room already holds `cap` participants. */
   join(roomId: string, member: RoomMember, cap: number): Promise<RoomEvent | 'full'>;
-  /** Changes a participant's public state; undefined when they are no longer in the room. */
+  /**
+   * Changes a participant's public state; undefined when they are no longer in the room, or
+   * when `holder` is given and no longer holds the place.
+   */
   update(
     roomId: string,
     peerId: string,
     change: (participant: RoomParticipant) => RoomParticipant,
+    holder?: PlaceHolder,
   ): Promise<RoomEvent | undefined>;
+  /** Removes a participant (only while `holder`, when given, holds the place). */
   leave(
     roomId: string,
     peerId: string,
-    reason: 'left' | 'timeout' | 'replaced',
+    reason: LeaveReason,
+    holder?: PlaceHolder,
   ): Promise<RoomEvent | undefined>;
+  /** A resume: `holder` now holds the place, no longer reconnecting; announced as `taken`. */
+  takeOver(roomId: string, peerId: string, holder: PlaceHolder): Promise<RoomEvent | undefined>;
   chat(roomId: string, message: ChatMessage): Promise<RoomEvent>;
   /** A participant's page was reloaded: others renegotiate with it. */
   restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined>;
@@ -54,30 +92,56 @@ export interface RoomBus {
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
   eventsSince(roomId: string, seq: number): Promise<RoomEvent[] | null>;
   signal(roomId: string, to: string, from: string, payload: ServerSignal): Promise<void>;
+  /** Keeps a message for a participant whose socket is down, for `ttlMs`, for any node. */
+  keepSignal(roomId: string, peerId: string, signal: KeptSignal, ttlMs: number): Promise<void>;
+  /** The messages kept for a participant, oldest first; they are kept no longer. */
+  takeSignals(roomId: string, peerId: string): Promise<KeptSignal[]>;
   /** Tells every node holding connections to this room that it is closed. */
   close(roomId: string): Promise<void>;
-  subscribe(roomId: string, listener: (message: BusMessage) => void): () => void;
+  /** Resolves once messages of this room reach `listener`; the function stops them. */
+  subscribe(roomId: string, listener: (message: BusMessage) => void): Promise<() => void>;
+  /**
+   * Called periodically by each node for each room it holds places in, with those places:
+   * keeps the room's shared state from expiring, and puts back the places the store lost (a
+   * restarted Redis). Numbering goes on after the last event this node delivered, so pages
+   * never see numbers go back. Resolves with how many places were put back.
+   */
+  refresh(roomId: string, held: RoomMember[]): Promise<number>;
+  /**
+   * The places held by nodes that stopped (no heartbeat), each taken over by exactly one
+   * surviving node: now held by `holder()` and reconnecting, for this node to time out.
+   */
+  adoptOrphans(holder: () => PlaceHolder): Promise<Array<{ roomId: string; member: RoomMember }>>;
+  /** This node is shutting down: its heartbeat stops, so survivors adopt what it held. */
+  stop(): void;
 }
 
 /** Events kept per room for replay; a drop of up to 30 s misses far fewer. */
-const LOG_LENGTH = 1000;
+export const LOG_LENGTH = 1000;
+/** Messages kept per participant whose socket is down (an ICE restart sends a dozen). */
+export const KEPT_SIGNALS = 200;
 
 interface RoomState {
   seq: number;
   members: Map<string, RoomMember>;
   log: RoomEvent[];
+  kept: Map<string, { signals: KeptSignal[]; until: number }>;
   listeners: Set<(message: BusMessage) => void>;
 }
 
+/** One node: the state is this process's, so nothing can be lost or held elsewhere. */
 export class InProcessRoomBus implements RoomBus {
+  readonly node = 'this-process';
+  readonly available = true;
   private readonly rooms = new Map<string, RoomState>();
 
   constructor(private readonly log: { error(obj: object, msg: string): void }) {}
 
   async join(roomId: string, member: RoomMember, cap: number): Promise<RoomEvent | 'full'> {
     const room = this.room(roomId);
-    if (room.members.size >= cap) return 'full';
-    room.members.set(member.participant.peerId, member);
+    const peerId = member.participant.peerId;
+    if (!room.members.has(peerId) && room.members.size >= cap) return 'full';
+    room.members.set(peerId, { ...member });
     return this.append(room, { type: 'joined', participant: member.participant });
   }
 
@@ -85,10 +149,11 @@ export class InProcessRoomBus implements RoomBus {
     roomId: string,
     peerId: string,
     change: (participant: RoomParticipant) => RoomParticipant,
+    holder?: PlaceHolder,
   ): Promise<RoomEvent | undefined> {
     const room = this.rooms.get(roomId);
     const member = room?.members.get(peerId);
-    if (!room || !member) return undefined;
+    if (!room || !member || !holds(member, holder)) return undefined;
     member.participant = change(member.participant);
     return this.append(room, { type: 'updated', participant: member.participant });
   }
@@ -96,12 +161,31 @@ export class InProcessRoomBus implements RoomBus {
   async leave(
     roomId: string,
     peerId: string,
-    reason: 'left' | 'timeout' | 'replaced',
+    reason: LeaveReason,
+    holder?: PlaceHolder,
   ): Promise<RoomEvent | undefined> {
     const room = this.rooms.get(roomId);
-    if (!room?.members.delete(peerId)) return undefined;
+    const member = room?.members.get(peerId);
+    if (!room || !member || !holds(member, holder)) return undefined;
+    room.members.delete(peerId);
+    room.kept.delete(peerId);
     const event = this.append(room, { type: 'left', peerId, reason });
     this.forgetIfIdle(roomId, room);
+    return event;
+  }
+
+  async takeOver(
+    roomId: string,
+    peerId: string,
+    holder: PlaceHolder,
+  ): Promise<RoomEvent | undefined> {
+    const room = this.rooms.get(roomId);
+    const member = room?.members.get(peerId);
+    if (!room || !member) return undefined;
+    member.holder = holder;
+    member.participant = { ...member.participant, reconnecting: false };
+    const event = this.append(room, { type: 'updated', participant: member.participant });
+    this.publish(room, { kind: 'taken', peerId, holder, seq: event.seq, adopted: false });
     return event;
   }
 
@@ -117,11 +201,13 @@ export class InProcessRoomBus implements RoomBus {
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {
     const room = this.rooms.get(roomId);
-    return { seq: room?.seq ?? 0, members: room ? [...room.members.values()] : [] };
+    const members = room ? [...room.members.values()].map((m) => ({ ...m })) : [];
+    return { seq: room?.seq ?? 0, members };
   }
 
   async member(roomId: string, peerId: string): Promise<RoomMember | undefined> {
-    return this.rooms.get(roomId)?.members.get(peerId);
+    const member = this.rooms.get(roomId)?.members.get(peerId);
+    return member && { ...member };
   }
 
   async eventsSince(roomId: string, seq: number): Promise<RoomEvent[] | null> {
@@ -138,12 +224,28 @@ export class InProcessRoomBus implements RoomBus {
     if (room) this.publish(room, { kind: 'signal', to, from, payload });
   }
 
+  async keepSignal(roomId: string, peerId: string, signal: KeptSignal, ttlMs: number) {
+    const room = this.rooms.get(roomId);
+    if (!room?.members.has(peerId)) return;
+    const kept = room.kept.get(peerId);
+    const signals = kept && kept.until > Date.now() ? kept.signals : [];
+    if (signals.length < KEPT_SIGNALS) signals.push(signal);
+    room.kept.set(peerId, { signals, until: Date.now() + ttlMs });
+  }
+
+  async takeSignals(roomId: string, peerId: string): Promise<KeptSignal[]> {
+    const room = this.rooms.get(roomId);
+    const kept = room?.kept.get(peerId);
+    room?.kept.delete(peerId);
+    return kept && kept.until > Date.now() ? kept.signals : [];
+  }
+
   async close(roomId: string): Promise<void> {
     const room = this.rooms.get(roomId);
     if (room) this.publish(room, { kind: 'closed' });
   }
 
-  subscribe(roomId: string, listener: (message: BusMessage) => void): () => void {
+  async subscribe(roomId: string, listener: (message: BusMessage) => void) {
     const room = this.room(roomId);
     room.listeners.add(listener);
     return () => {
@@ -152,10 +254,22 @@ export class InProcessRoomBus implements RoomBus {
     };
   }
 
+  /** Nothing to put back: this process is the store. */
+  async refresh(): Promise<number> {
+    return 0;
+  }
+
+  /** No other node can stop while this one runs. */
+  async adoptOrphans(): Promise<Array<{ roomId: string; member: RoomMember }>> {
+    return [];
+  }
+
+  stop(): void {}
+
   private room(roomId: string): RoomState {
     let room = this.rooms.get(roomId);
     if (!room) {
-      room = { seq: 0, members: new Map(), log: [], listeners: new Set() };
+      room = { seq: 0, members: new Map(), log: [], kept: new Map(), listeners: new Set() };
       this.rooms.set(roomId, room);
     }
     return room;
@@ -185,4 +299,9 @@ export class InProcessRoomBus implements RoomBus {
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** Whether `member`'s place is held by `holder` (any holder when none is given). */
+export function holds(member: RoomMember, holder: PlaceHolder | undefined): boolean {
+  return !holder || (member.holder.node === holder.node && member.holder.epoch === holder.epoch);
+}
+
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -26,6 +26,8 @@ export class RoomConnection {
   /** Whether the hub has sent `welcome`; frames for it wait in `pending` until then. */
   private live = false;
   private pending: ServerFrame[] = [];
+  /** The room's event number as of `welcome`. */
+  private welcomeSeq = 0;
   lastFrameAt: number;
   /** The hub closed it on purpose (left, replaced): no reconnect grace. */
   ended = false;
@@ -57,17 +59,29 @@ export class RoomConnection {
     return this.live;
   }
 
-  /** A room event or relayed signal: sent now, or kept until `welcome` has gone out. */
+  /**
+   * A room event or relayed signal: sent now, or kept until `welcome` has gone out. An event
+   * the welcome already counted (delivery across nodes can come after it) is not sent again.
+   */
   deliver(frame: ServerFrame, text?: string): void {
-    if (this.live) this.send(frame, text);
-    else this.pending.push(frame);
+    if (!this.live) this.pending.push(frame);
+    else if (!('seq' in frame) || frame.seq > this.welcomeSeq) this.send(frame, text);
   }
 
-  /** After `welcome` (room state as of `seq`): sends what arrived meanwhile and is newer. */
+  /**
+   * After `welcome` (room state as of `seq`): sends what arrived meanwhile and is newer. A
+   * signal can arrive twice during a take-over (kept by the node that held the place, and
+   * delivered here): identical frames are sent once.
+   */
   goLive(seq: number, kept: ServerFrame[]): void {
     this.live = true;
+    this.welcomeSeq = seq;
+    const sent = new Set<string>();
     for (const frame of [...kept, ...this.pending]) {
-      if (!('seq' in frame) || frame.seq > seq) this.send(frame);
+      if ('seq' in frame && frame.seq <= seq) continue;
+      const text = JSON.stringify(frame);
+      if (!sent.has(text)) this.send(frame, text);
+      sent.add(text);
     }
     this.pending = [];
   }

@@ -2,7 +2,10 @@
  * The rooms as this node sees them: which local sockets belong to which participant, joining
  * (room cap), resuming after a dropped socket (same place, missed events replayed), the grace
  * time before a silent participant is removed for others, and relaying negotiation through the
- * media backend. Shared state goes through the RoomBus, so several nodes can serve one room.
+ * media backend. Shared state goes through the RoomBus, so several nodes can serve one room:
+ * a participant may resume on any node, and this node never assumes it is the only one
+ * (held-places.ts keeps the places it answers for, local-rooms.ts its sockets and what the
+ * bus delivers to them).
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -12,19 +15,20 @@ import {
   PAGE_CLOSE_GRACE_MS,
   type ClientFrame,
   type RoomParticipant,
-  type RoomEvent,
-  type ServerFrame,
   type SignalPayload,
   mediaRequestSchema,
   peerSignalSchema,
 } from '../../shared/signaling.js';
 import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
 import type { RoomEntry } from '../lobby/lobby.js';
 import { MediaRequestError, type MediaBackend, type MediaServers } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
+import { HeldPlaces } from './held-places.js';
+import { LocalRooms } from './local-rooms.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
-import type { BusMessage, RoomBus, RoomMember } from './room-bus.js';
+import type { PlaceHolder, RoomBus, RoomMember } from './room-bus.js';
 
 export interface RoomHubOptions {
   /** How often browsers ping; SILENT_PERIODS_BEFORE_CUT silent periods end a connection. */
@@ -35,13 +39,6 @@ export interface RoomHubOptions {
 
 type Log = { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
 
-interface LocalRoom {
-  connections: Map<string, RoomConnection>;
-  unsubscribe: () => void;
-}
-
-/** Negotiation messages kept for a participant while their socket is down. */
-const PENDING_SIGNALS = 200;
 /**
  * Heartbeat periods a connection may stay silent before the server cuts it. Five, not three: a
  * page starved of CPU (a busy laptop, a room of eight on a small machine) pings late, and each
@@ -56,20 +53,20 @@ const HELLO_TIMEOUT_MS = 10_000;
 /** Node timers hold at most 2^31-1 ms; a longer join window is re-checked on reconnect. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Where a hello put its connection. */
+interface Seat {
+  peerId: string;
+  resumeToken: string;
+  resumed: boolean;
+}
+
 export class RoomHub implements FrameHandler {
-  private readonly rooms = new Map<string, LocalRoom>();
+  private readonly rooms: LocalRooms;
   private readonly entries = new WeakMap<RoomConnection, RoomEntry>();
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Which place each joined connection holds (node and epoch). */
+  private readonly holders = new WeakMap<RoomConnection, PlaceHolder>();
   private readonly closeTimers = new WeakMap<RoomConnection, NodeJS.Timeout>();
-  private readonly pendingSignals = new Map<string, ServerFrame[]>();
-  /**
-   * Places given up after their page closed, kept (until `until`, ms) for a reload slower
-   * than the hold: it joins again with the same peer id, join time and secret.
-   */
-  private readonly closedPages = new Map<
-    string,
-    { roomId: string; member: RoomMember; until: number }
-  >();
+  private readonly places: HeldPlaces;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -80,8 +77,19 @@ export class RoomHub implements FrameHandler {
     private readonly log: Log,
     private readonly options: RoomHubOptions,
   ) {
+    this.places = new HeldPlaces(bus, media, log, options.reconnectGraceMs);
+    this.rooms = new LocalRooms(bus, this.places, log, {
+      keptSignalMs: options.reconnectGraceMs,
+      closedRoom: (connection) =>
+        void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'),
+    });
     this.sweeper = setInterval(() => this.sweep(), options.heartbeatMs);
     this.sweeper.unref();
+  }
+
+  /** False while the rooms' shared state (Redis) cannot be reached: nobody can enter. */
+  get available(): boolean {
+    return this.bus.available;
   }
 
   /** A socket whose request the lobby already authenticated for `entry`'s meeting. */
@@ -114,10 +122,30 @@ export class RoomHub implements FrameHandler {
     }
     const peerId = connection.peerId;
     if (!peerId || !connection.isLive) return connection.sendError('NOT_JOINED');
+    try {
+      await this.inRoom(connection, entry, peerId, frame);
+    } catch (error) {
+      // Redis is down: this frame is lost, the socket stays (the room goes on when it is back).
+      if (!this.bus.available) return connection.sendError('ROOM_UNAVAILABLE');
+      throw error;
+    }
+  }
+
+  private async inRoom(
+    connection: RoomConnection,
+    entry: RoomEntry,
+    peerId: string,
+    frame: Exclude<ClientFrame, { type: 'hello' | 'ping' }>,
+  ): Promise<void> {
     const roomId = entry.meetingId;
     switch (frame.type) {
       case 'media':
-        await this.bus.update(roomId, peerId, (p) => ({ ...p, media: frame.media }));
+        await this.bus.update(
+          roomId,
+          peerId,
+          (p) => ({ ...p, media: frame.media }),
+          this.holders.get(connection),
+        );
         return;
       case 'signal':
         if (frame.to === MEDIA_PEER_ID && this.media.name !== 'p2p') {
@@ -180,138 +208,135 @@ export class RoomHub implements FrameHandler {
     clearTimeout(this.closeTimers.get(connection));
     const peerId = connection.peerId;
     if (!entry || !peerId) return;
-    const room = this.rooms.get(entry.meetingId);
-    if (room?.connections.get(peerId) !== connection) return;
-    room.connections.delete(peerId);
-    this.releaseIfEmpty(entry.meetingId, room);
-    if (connection.ended) return;
-    void this.bus.update(entry.meetingId, peerId, (p) => ({ ...p, reconnecting: true }));
+    const roomId = entry.meetingId;
+    if (!this.rooms.unseat(connection, roomId, peerId)) return;
+    const holder = this.holders.get(connection);
+    const place = this.places.get(peerId);
+    // Ended on purpose, or the place moved on (resumed elsewhere): nothing to hold here.
+    if (connection.ended || !holder || !place || place.member.holder.epoch !== holder.epoch) {
+      return this.rooms.releaseIfIdle(roomId);
+    }
+    this.bus
+      .update(roomId, peerId, (p) => ({ ...p, reconnecting: true }), holder)
+      .catch((error: unknown) => this.log.warn({ err: error, roomId, peerId }, 'not marked'));
     if (connection.holdAfterCloseMs !== null) {
-      return this.holdPlace(entry.meetingId, peerId, connection.holdAfterCloseMs, 'left');
+      return this.holdPlace(roomId, peerId, connection.holdAfterCloseMs, 'left', holder);
     }
     const graceLeft = connection.lastFrameAt + this.options.reconnectGraceMs - Date.now();
-    this.holdPlace(entry.meetingId, peerId, Math.max(0, graceLeft), 'timeout');
+    this.holdPlace(roomId, peerId, Math.max(0, graceLeft), 'timeout', holder);
   }
 
   /**
    * `POST /api/rooms/:token/leave`: a closing page whose socket was down (reconnecting) says
    * so with a beacon, authenticated by its resume secret. False when there is no such place.
+   * The place may be held by another node; the removal applies only if it still is then.
    */
   async leaveByBeacon(roomId: string, peerId: string, resumeToken: string): Promise<boolean> {
-    const member = await this.bus.member(roomId, peerId);
+    const member = await this.bus.member(roomId, peerId).catch((error: unknown) => {
+      throw new AppError('ROOM_UNAVAILABLE', { cause: error });
+    });
     if (member?.resumeTokenHash !== hashToken(resumeToken)) return false;
-    const live = this.rooms.get(roomId)?.connections.get(peerId);
+    const live = this.rooms.connection(roomId, peerId);
     if (live) this.closingPage(live);
-    else this.holdPlace(roomId, peerId, PAGE_CLOSE_GRACE_MS, 'left');
+    else this.holdPlace(roomId, peerId, PAGE_CLOSE_GRACE_MS, 'left', member.holder);
     return true;
   }
 
   /** The meeting was cancelled: everyone in its room is told and disconnected, on every node. */
   async closeRoom(roomId: string): Promise<void> {
-    await this.bus.close(roomId);
+    try {
+      await this.bus.close(roomId);
+    } catch (error) {
+      // The cancellation stands; sockets end when their join window does, and none reconnects.
+      this.log.warn({ err: error, roomId }, 'room not closed on every node');
+    }
   }
 
   /**
    * Shutting down: every socket is told to reconnect at once (NODE_DRAINING; the balancer sends
    * it to another node, if there is one), and chat messages still queued are written before
-   * the database closes.
+   * the database closes. The places this node held are adopted by another node (when there is
+   * one): resumed there at once, or timed out there.
    */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     void this.media.close?.().catch(() => {});
-    for (const timer of this.graceTimers.values()) clearTimeout(timer);
-    for (const room of this.rooms.values()) {
-      for (const connection of room.connections.values()) {
-        connection.ended = true;
-        connection.socket.close(CLOSE_CODES.NODE_DRAINING, 'NODE_DRAINING');
-      }
+    this.places.stop();
+    this.bus.stop();
+    for (const connection of this.rooms.connections()) {
+      connection.ended = true;
+      connection.socket.close(CLOSE_CODES.NODE_DRAINING, 'NODE_DRAINING');
     }
     await this.chat.flush();
   }
 
   /** What /metrics shows of the rooms on this node; read at each scrape. */
   stats(): { rooms: number; participants: number; mediaServers: MediaServers | undefined } {
-    let participants = 0;
-    for (const room of this.rooms.values()) participants += room.connections.size;
-    return { rooms: this.rooms.size, participants, mediaServers: this.media.mediaServers?.() };
+    return { ...this.rooms.counts(), mediaServers: this.media.mediaServers?.() };
   }
 
+  /** Joins or resumes; when the room's shared state cannot be reached, says so and closes. */
   private async hello(
+    connection: RoomConnection,
+    entry: RoomEntry,
+    frame: Extract<ClientFrame, { type: 'hello' }>,
+  ): Promise<void> {
+    try {
+      await this.enter(connection, entry, frame);
+    } catch (error) {
+      this.log.warn({ err: error, roomId: entry.meetingId }, 'hello failed');
+      const roomId = entry.meetingId;
+      const peerId = connection.peerId;
+      const holder = this.holders.get(connection);
+      if (peerId && this.rooms.unseat(connection, roomId, peerId)) {
+        // A place taken before the failure is held as after a drop, for a reconnect to resume.
+        const place = this.places.get(peerId);
+        if (holder && place?.member.holder.epoch === holder.epoch) {
+          this.holdPlace(roomId, peerId, this.options.reconnectGraceMs, 'timeout', holder);
+        }
+      }
+      connection.peerId = null;
+      connection.end(CLOSE_CODES.ROOM_UNAVAILABLE, 'ROOM_UNAVAILABLE');
+      this.rooms.releaseIfIdle(roomId);
+    }
+  }
+
+  private async enter(
     connection: RoomConnection,
     entry: RoomEntry,
     frame: Extract<ClientFrame, { type: 'hello' }>,
   ): Promise<void> {
     const roomId = entry.meetingId;
     const resume = frame.resume;
+    // Subscribed first: every event after the snapshot below then reaches this connection.
+    await this.rooms.listen(roomId);
+    const holder = this.places.nextHolder();
+    this.holders.set(connection, holder);
     const previous = resume && (await this.bus.member(roomId, resume.peerId));
     const resumable =
       previous !== undefined &&
       resume !== undefined &&
       previous.identity === entry.identity &&
       previous.resumeTokenHash === hashToken(resume.resumeToken);
-
-    let peerId: string;
-    let resumeToken: string;
-    let missed: RoomEvent[] = [];
-    this.listen(roomId);
-    if (resumable) {
-      peerId = resume.peerId;
-      resumeToken = resume.resumeToken;
-      clearTimeout(this.graceTimers.get(peerId));
-      this.graceTimers.delete(peerId);
-      // The old socket may still look open (a half-dead connection): this one replaces it.
-      const stale = this.rooms.get(roomId)?.connections.get(peerId);
-      if (stale && stale !== connection) stale.end(CLOSE_CODES.REPLACED, 'REPLACED');
-      connection.peerId = peerId;
-      this.rooms.get(roomId)?.connections.set(peerId, connection);
-      await this.bus.update(roomId, peerId, (p) => ({ ...p, reconnecting: false }));
-      if (resume.reload) {
-        // A reloaded page: what the media backend held for the old page's connections is gone.
-        await this.media.left(roomId, peerId);
-        await this.bus.restarted(roomId, peerId);
-      }
-    } else {
-      // A reload that came after its closing page's hold: the same place again, as a new join.
-      const closed = resume?.reload ? this.takeClosedPage(roomId, resume, entry.identity) : null;
-      await this.replaceDroppedTwin(roomId, entry.identity);
-      peerId = closed?.participant.peerId ?? randomBytes(9).toString('base64url');
-      resumeToken = closed && resume ? resume.resumeToken : newToken();
-      connection.peerId = peerId;
-      this.rooms.get(roomId)?.connections.set(peerId, connection);
-      const participant: RoomParticipant = {
-        peerId,
-        displayName: entry.session.displayName,
-        avatarUrl: entry.session.avatarUrl,
-        kind: entry.session.kind,
-        joinedAt: closed?.participant.joinedAt ?? this.clock.now().toISOString(),
-        media: frame.media,
-        reconnecting: false,
-      };
-      const cap = await this.media.roomCap();
-      const joined = await this.bus.join(
-        roomId,
-        { participant, identity: entry.identity, resumeTokenHash: hashToken(resumeToken) },
-        cap,
-      );
-      if (joined === 'full') {
-        this.rooms.get(roomId)?.connections.delete(peerId);
-        connection.peerId = null;
-        connection.end(CLOSE_CODES.ROOM_FULL, 'ROOM_FULL');
-        this.releaseIfEmpty(roomId, this.rooms.get(roomId));
-        return;
-      }
-    }
+    const seat =
+      (resumable && (await this.resumePlace(connection, roomId, resume, previous, holder))) ||
+      (await this.joinPlace(connection, entry, frame, holder));
+    if (!seat) return;
+    const { peerId, resumeToken, resumed } = seat;
 
     const snapshot = await this.bus.snapshot(roomId);
-    // Read after the snapshot, so every event up to its seq is either replayed or in it.
-    if (resumable) missed = (await this.bus.eventsSince(roomId, resume.lastSeq)) ?? [];
+    // Read after the snapshot, so every event up to its seq is either replayed or in it. When
+    // the log no longer reaches back (or Redis lost it), the snapshot alone brings the page up.
+    const missed =
+      resumed && resume ? ((await this.bus.eventsSince(roomId, resume.lastSeq)) ?? []) : [];
     const chat = await this.chat.history(roomId);
+    const kept = await this.bus.takeSignals(roomId, peerId);
     connection.send({
       type: 'welcome',
       peerId,
       resumeToken,
       seq: snapshot.seq,
-      resumed: resumable,
+      resumed,
       participants: snapshot.members.map((m) => m.participant),
       chat,
       media: {
@@ -322,8 +347,87 @@ export class RoomHub implements FrameHandler {
       heartbeatMs: this.options.heartbeatMs,
     });
     for (const event of missed) if (event.seq <= snapshot.seq) connection.send(event);
-    connection.goLive(snapshot.seq, this.pendingSignals.get(peerId) ?? []);
-    this.pendingSignals.delete(peerId);
+    connection.goLive(
+      snapshot.seq,
+      kept.map(({ from, payload }) => ({ type: 'signal', from, payload })),
+    );
+  }
+
+  /** Takes a held place back, maybe from another node; null when it was gone meanwhile. */
+  private async resumePlace(
+    connection: RoomConnection,
+    roomId: string,
+    resume: NonNullable<Extract<ClientFrame, { type: 'hello' }>['resume']>,
+    previous: RoomMember,
+    holder: PlaceHolder,
+  ): Promise<Seat | null> {
+    const peerId = resume.peerId;
+    this.places.cancelHold(peerId);
+    // The old socket may still look open (a half-dead connection): this one replaces it.
+    // One on another node is told by the take-over (`taken`).
+    const stale = this.rooms.connection(roomId, peerId);
+    if (stale && stale !== connection) stale.end(CLOSE_CODES.REPLACED, 'REPLACED');
+    this.rooms.seat(connection, roomId, peerId);
+    this.places.set(peerId, { roomId, member: { ...previous, holder }, seq: Infinity });
+    const taken = await this.bus.takeOver(roomId, peerId, holder);
+    if (taken?.type !== 'updated') {
+      this.places.forget(peerId);
+      return null;
+    }
+    const member = { ...previous, participant: taken.participant, holder };
+    this.places.set(peerId, { roomId, member, seq: taken.seq });
+    if (resume.reload) {
+      // A reloaded page: what the media backend held for the old page's connections is gone.
+      await this.media.left(roomId, peerId);
+      await this.bus.restarted(roomId, peerId);
+    }
+    return { peerId, resumeToken: resume.resumeToken, resumed: true };
+  }
+
+  /** A new place in the room; null (and the connection closed) when the room is full. */
+  private async joinPlace(
+    connection: RoomConnection,
+    entry: RoomEntry,
+    frame: Extract<ClientFrame, { type: 'hello' }>,
+    holder: PlaceHolder,
+  ): Promise<Seat | null> {
+    const roomId = entry.meetingId;
+    const resume = frame.resume;
+    // A reload that came after its closing page's hold: the same place again, as a new join.
+    const closed = resume?.reload
+      ? this.places.takeClosedPage(roomId, resume, entry.identity)
+      : null;
+    await this.replaceDroppedTwin(roomId, entry.identity);
+    const peerId = closed?.participant.peerId ?? randomBytes(9).toString('base64url');
+    const resumeToken = closed && resume ? resume.resumeToken : newToken();
+    this.rooms.seat(connection, roomId, peerId);
+    const participant: RoomParticipant = {
+      peerId,
+      displayName: entry.session.displayName,
+      avatarUrl: entry.session.avatarUrl,
+      kind: entry.session.kind,
+      joinedAt: closed?.participant.joinedAt ?? this.clock.now().toISOString(),
+      media: frame.media,
+      reconnecting: false,
+    };
+    const member = {
+      participant,
+      identity: entry.identity,
+      resumeTokenHash: hashToken(resumeToken),
+      holder,
+    };
+    this.places.set(peerId, { roomId, member, seq: Infinity });
+    const joined = await this.bus.join(roomId, member, await this.media.roomCap());
+    if (joined === 'full') {
+      this.places.forget(peerId);
+      this.rooms.unseat(connection, roomId, peerId);
+      connection.peerId = null;
+      connection.end(CLOSE_CODES.ROOM_FULL, 'ROOM_FULL');
+      this.rooms.releaseIfIdle(roomId);
+      return null;
+    }
+    this.places.set(peerId, { roomId, member, seq: joined.seq });
+    return { peerId, resumeToken, resumed: false };
   }
 
   /** The page is going away: its place is held a moment for a reload, then the others see it leave. */
@@ -338,39 +442,11 @@ export class RoomHub implements FrameHandler {
     peerId: string,
     waitMs: number,
     reason: 'left' | 'timeout',
+    holder: PlaceHolder,
   ): void {
-    clearTimeout(this.graceTimers.get(peerId));
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(peerId);
-      this.pendingSignals.delete(peerId);
-      void (async () => {
-        const member = reason === 'left' ? await this.bus.member(roomId, peerId) : undefined;
-        if (member) {
-          const until = Date.now() + this.options.reconnectGraceMs;
-          this.closedPages.set(peerId, { roomId, member, until });
-        }
-        await this.remove(roomId, peerId, reason);
-      })();
-    }, waitMs);
-    timer.unref();
-    this.graceTimers.set(peerId, timer);
-  }
-
-  /** The place a page gave up on closing, if this is its reload (same session and secret). */
-  private takeClosedPage(
-    roomId: string,
-    resume: { peerId: string; resumeToken: string },
-    identity: string,
-  ): RoomMember | null {
-    const closed = this.closedPages.get(resume.peerId);
-    if (!closed) return null;
-    this.closedPages.delete(resume.peerId);
-    const same =
-      closed.roomId === roomId &&
-      closed.until > Date.now() &&
-      closed.member.identity === identity &&
-      closed.member.resumeTokenHash === hashToken(resume.resumeToken);
-    return same ? closed.member : null;
+    this.places.hold(roomId, peerId, waitMs, reason, holder, () =>
+      this.rooms.releaseIfIdle(roomId),
+    );
   }
 
   /** A fresh join by someone whose earlier connection dropped: the old tile goes at once. */
@@ -378,9 +454,7 @@ export class RoomHub implements FrameHandler {
     const { members } = await this.bus.snapshot(roomId);
     for (const member of members) {
       if (member.identity === identity && member.participant.reconnecting) {
-        clearTimeout(this.graceTimers.get(member.participant.peerId));
-        this.graceTimers.delete(member.participant.peerId);
-        await this.remove(roomId, member.participant.peerId, 'replaced');
+        await this.places.remove(roomId, member.participant.peerId, 'replaced');
       }
     }
   }
@@ -407,6 +481,7 @@ export class RoomHub implements FrameHandler {
     await this.bus.chat(roomId, message);
   }
 
+  /** Ends the connection and removes its place for everyone (never rejects). */
   private async endForGood(
     connection: RoomConnection,
     code: number,
@@ -414,65 +489,32 @@ export class RoomHub implements FrameHandler {
   ): Promise<void> {
     const entry = this.entries.get(connection);
     connection.end(code, error);
-    if (entry && connection.peerId) await this.remove(entry.meetingId, connection.peerId, 'left');
+    if (!entry || !connection.peerId) return;
+    await this.places.remove(
+      entry.meetingId,
+      connection.peerId,
+      'left',
+      this.holders.get(connection),
+    );
   }
 
-  private async remove(roomId: string, peerId: string, reason: 'left' | 'timeout' | 'replaced') {
-    const event = await this.bus.leave(roomId, peerId, reason);
-    if (event) await this.media.left(roomId, peerId);
-  }
-
-  /** Subscribes this node to a room's bus messages while it holds sockets there. */
-  private listen(roomId: string): void {
-    if (this.rooms.has(roomId)) return;
-    const connections = new Map<string, RoomConnection>();
-    const unsubscribe = this.bus.subscribe(roomId, (message) => this.deliver(connections, message));
-    this.rooms.set(roomId, { connections, unsubscribe });
-  }
-
-  private deliver(connections: Map<string, RoomConnection>, message: BusMessage): void {
-    if (message.kind === 'closed') {
-      for (const connection of [...connections.values()]) {
-        void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN');
-      }
-      return;
-    }
-    if (message.kind === 'event') {
-      // Serialized once for the whole room, not once per recipient.
-      const text = JSON.stringify(message.event);
-      for (const connection of connections.values()) connection.deliver(message.event, text);
-      return;
-    }
-    const frame: ServerFrame = { type: 'signal', from: message.from, payload: message.payload };
-    const target = connections.get(message.to);
-    if (target) target.deliver(frame);
-    else if (this.graceTimers.has(message.to)) this.keepSignal(message.to, frame);
-  }
-
-  private keepSignal(peerId: string, frame: ServerFrame): void {
-    const kept = this.pendingSignals.get(peerId) ?? [];
-    if (kept.length < PENDING_SIGNALS) kept.push(frame);
-    this.pendingSignals.set(peerId, kept);
-  }
-
-  private releaseIfEmpty(roomId: string, room: LocalRoom | undefined): void {
-    if (room && room.connections.size === 0) {
-      room.unsubscribe();
-      this.rooms.delete(roomId);
-    }
-  }
-
-  /** Ends connections that stopped sending (not even pings): a lid closed, a cable pulled. */
+  /**
+   * Ends connections that stopped sending (not even pings): a lid closed, a cable pulled. Then
+   * this node's share of the cluster's upkeep (held-places.ts); adopted places are held here.
+   */
   private sweep(): void {
     const now = Date.now();
-    for (const [peerId, closed] of this.closedPages) {
-      if (closed.until <= now) this.closedPages.delete(peerId);
-    }
+    this.places.dropExpiredClosedPages(now);
     const deadline = now - SILENT_PERIODS_BEFORE_CUT * this.options.heartbeatMs;
-    for (const room of this.rooms.values()) {
-      for (const connection of room.connections.values()) {
-        if (connection.lastFrameAt < deadline) connection.socket.terminate();
-      }
+    for (const connection of this.rooms.connections()) {
+      if (connection.lastFrameAt < deadline) connection.socket.terminate();
     }
+    void this.places.upkeep().then((adopted) => {
+      for (const { roomId, member } of adopted) {
+        const peerId = member.participant.peerId;
+        this.holdPlace(roomId, peerId, this.options.reconnectGraceMs, 'timeout', member.holder);
+        this.rooms.listen(roomId).catch(() => {});
+      }
+    });
   }
 }

@@ -7,6 +7,7 @@ import {
   joinReply,
   participantSessionSchema,
 } from '../../../shared/api.js';
+import { AppError } from '../../errors.js';
 import { sourceOf } from '../../lobby/password-attempts.js';
 import { GUEST_COOKIE } from '../auth.js';
 import type { RouteContext } from '../context.js';
@@ -48,10 +49,13 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
           404: errorBody,
           409: errorBody,
           429: errorBody,
+          503: errorBody,
         },
       },
     },
     async (request, reply) => {
+      // A guest who passed the lobby could not enter the room now: say so before the session.
+      if (!services.rooms.available) throw new AppError('ROOM_UNAVAILABLE');
       const joined = await lobby.join(
         request.params.token,
         request.body,
