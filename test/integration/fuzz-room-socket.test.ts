@@ -26,12 +26,16 @@ import { arbitraryFor } from '../support/zod-arbitrary.js';
 
 const floodScript = path.join(import.meta.dirname, '../support/socket-flood.mjs');
 const SEED = Number(process.env.FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
-const QUIET_MS = 3_000;
+/** As long as the flood, so both p99s come from as many samples. */
+const QUIET_MS = 6_000;
 const FUZZ_MS = 6_000;
 /** Chat messages per second from the well-behaved sender (within its own rate limit). */
 const CHAT_PER_SECOND = 40;
-/** Below this, a p99 is the timer's resolution and the event loop's jitter, not load. */
-const P99_FLOOR_MS = 2;
+/**
+ * Below this, a p99 is the timer's resolution and the event loop's jitter on a shared 2-core
+ * machine (one garbage collection is a few ms), not the flood: quiet runs here gave 2.7-5.5 ms.
+ */
+const P99_FLOOR_MS = 5;
 
 /**
  * Close codes a fuzzed connection may end with: ours, a normal close, ws's "too big" (1009),

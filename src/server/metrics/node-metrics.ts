@@ -140,7 +140,9 @@ export class NodeMetrics {
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };
   }
 
+  /** A gauge watched again (a second app over the same services, in tests) reads the newest. */
   private gauge(name: string, help: string, read: () => number): void {
+    this.registry.removeSingleMetric(name);
     new Gauge({
       name,
       help,
@@ -153,6 +155,7 @@ export class NodeMetrics {
 
   /** A source that fails (the database is down) reads NaN: the rest of the scrape goes on. */
   private asyncGauge(name: string, help: string, read: () => Promise<number>): void {
+    this.registry.removeSingleMetric(name);
     new Gauge({
       name,
       help,
