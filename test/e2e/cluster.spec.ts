@@ -266,15 +266,11 @@ test.describe('one Janus room across two nodes', () => {
   test.skip(!janusBinary(), 'janus is not installed (Debian: apt-get install janus)');
   // Both nodes use one Janus (JANUS_URLS); the placement they agree on through Redis puts the
   // meeting in one Janus room, whichever node each guest reaches.
-  let cluster: Cluster;
   let janus: StartedJanus;
   test.beforeAll(async () => {
-    test.setTimeout(120_000);
     janus = await startLocalJanus(fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-janus-')));
-    cluster = await startCluster(2, { env: { ...nodeEnv, ...janus.env } });
   });
   test.afterAll(async () => {
-    await cluster?.stop();
     await janus?.stop();
   });
 
@@ -283,14 +279,18 @@ test.describe('one Janus room across two nodes', () => {
     playwright,
   }) => {
     test.setTimeout(120_000);
+    // Each node's PUBLIC_URL is its own address, so each page talks to the node it was sent to.
+    const cluster = await startCluster(2, { env: { ...nodeEnv, ...janus.env } });
     const [nodeA, nodeB] = cluster.nodes;
     const api = await playwright.request.newContext({ baseURL: nodeA!.url });
-    const token = await quickMeeting(api, 'Janus across nodes');
     const ana = await guestPage(browser, nodeA!.url);
     const ben = await guestPage(browser, nodeB!.url);
     try {
+      const token = await quickMeeting(api, 'Janus across nodes');
       await joinAsGuest(ana, token, 'Ana', { timeout: 30_000 });
       await joinAsGuest(ben, token, 'Ben', { timeout: 30_000 });
+      expect(await participantsOn(nodeA!.url)).toBe(1);
+      expect(await participantsOn(nodeB!.url)).toBe(1);
       await expect(tileOf(ana, 'Ben')).toBeVisible({ timeout: 15_000 });
       await expect(tileOf(ben, 'Ana')).toBeVisible();
       // Through the SFU: one publishing and one subscribing connection each, not a mesh.
@@ -302,6 +302,63 @@ test.describe('one Janus room across two nodes', () => {
       await ana.context().close();
       await ben.context().close();
       await api.dispose();
+      await cluster.stop();
+    }
+  });
+
+  test('after a drain behind nginx, the moved guests connect to Janus again through the other node', async ({
+    browser,
+    playwright,
+  }) => {
+    test.setTimeout(150_000);
+    const balancerPort = await freePort();
+    const cluster = await startCluster(2, {
+      env: { ...nodeEnv, ...janus.env, TRUST_PROXY: 'true' },
+      publicUrl: () => `http://127.0.0.1:${balancerPort}`,
+    });
+    const balancer = await TestBalancer.start(
+      cluster.nodes.map((node) => node.options.port),
+      balancerPort,
+    );
+    const api = await playwright.request.newContext({ baseURL: balancer.url });
+    const ana = await guestPage(browser, balancer.url);
+    const ben = await guestPage(browser, balancer.url);
+    try {
+      const token = await quickMeeting(api, 'Janus drain');
+      await joinAsGuest(ana, token, 'Ana', { timeout: 30_000 });
+      await joinAsGuest(ben, token, 'Ben', { timeout: 30_000 });
+      await expectSfuDecodingFrom(ana, 1, 30_000);
+      await expectSfuDecodingFrom(ben, 1, 30_000);
+
+      // Drain the busier node: its guests resume on the other one, which tells their pages to
+      // connect to Janus again through it (the drained node's Janus sessions end with it).
+      const counts = await Promise.all(cluster.nodes.map((node) => participantsOn(node.url)));
+      const drainedIndex = counts[0]! >= counts[1]! ? 0 : 1;
+      const signalledAt = performance.now();
+      const exited = cluster.nodes[drainedIndex]!.kill('SIGTERM');
+      await expectParticipantsOn(cluster.nodes[1 - drainedIndex]!.url, 2, 15_000);
+      await expectSfuDecodingFrom(ana, 1, 30_000);
+      await expectSfuDecodingFrom(ben, 1, 30_000);
+      const gapMs = performance.now() - signalledAt;
+      expect(await exited).toBe(0);
+      expect(await connectionRoles(ana)).toEqual(['publish', 'subscribe']);
+      expect(await connectionRoles(ben)).toEqual(['publish', 'subscribe']);
+      await expect(ana.getByTestId('tile')).toHaveCount(2);
+      await expect(ben.getByTestId('tile')).toHaveCount(2);
+      test.info().annotations.push({
+        type: 'SIGTERM to both decoding again through Janus (ms)',
+        description: gapMs.toFixed(0),
+      });
+      console.log(
+        `cluster (janus): SIGTERM of a node with ${counts[drainedIndex]} guest(s): ` +
+          `both decoding again after ${gapMs.toFixed(0)} ms`,
+      );
+    } finally {
+      await ana.context().close();
+      await ben.context().close();
+      await api.dispose();
+      await balancer.stop();
+      await cluster.stop();
     }
   });
 });

@@ -58,6 +58,8 @@ interface Seat {
   peerId: string;
   resumeToken: string;
   resumed: boolean;
+  /** The page must start its media-server connections again, with this node. */
+  mediaReset?: boolean;
 }
 
 export class RoomHub implements FrameHandler {
@@ -322,7 +324,7 @@ export class RoomHub implements FrameHandler {
       (resumable && (await this.resumePlace(connection, roomId, resume, previous, holder))) ||
       (await this.joinPlace(connection, entry, frame, holder));
     if (!seat) return;
-    const { peerId, resumeToken, resumed } = seat;
+    const { peerId, resumeToken, resumed, mediaReset } = seat;
 
     const snapshot = await this.bus.snapshot(roomId);
     // Read after the snapshot, so every event up to its seq is either replayed or in it. When
@@ -331,6 +333,7 @@ export class RoomHub implements FrameHandler {
       resumed && resume ? ((await this.bus.eventsSince(roomId, resume.lastSeq)) ?? []) : [];
     const chat = await this.chat.history(roomId);
     const kept = await this.bus.takeSignals(roomId, peerId);
+    if (mediaReset) kept.push({ from: MEDIA_PEER_ID, payload: { kind: 'reset' } });
     connection.send({
       type: 'welcome',
       peerId,
@@ -381,7 +384,12 @@ export class RoomHub implements FrameHandler {
       await this.media.left(roomId, peerId);
       await this.bus.restarted(roomId, peerId);
     }
-    return { peerId, resumeToken: resume.resumeToken, resumed: true };
+    // A place another node held (it died or drained): that node's media-server connections for
+    // the page are gone or going, and this node's backend never had them. Through an SFU the
+    // page connects again via this node; in a mesh the browsers' own connections carry on.
+    const mediaReset =
+      !resume.reload && this.media.name !== 'p2p' && previous.holder.node !== holder.node;
+    return { peerId, resumeToken: resume.resumeToken, resumed: true, mediaReset };
   }
 
   /** A new place in the room; null (and the connection closed) when the room is full. */
