@@ -14,5 +14,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits for something another process or a timer does: 1 s (the default) is
+    // short on a 2-core machine running two test files and their servers side by side.
+    expect: { poll: { timeout: 5_000 } },
   },
 });

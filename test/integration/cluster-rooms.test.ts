@@ -180,7 +180,10 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     const carlaBearer = await guestBearer(b, token, 'Carla');
 
     await cluster.redis.stop();
-    await expect.poll(async () => (await passLobby(a, token, 'Dora')).status).toBe(503);
+    // The node notices at once on a quiet machine; a loaded one may take a few seconds.
+    await expect
+      .poll(async () => (await passLobby(a, token, 'Dora')).status, { timeout: 10_000 })
+      .toBe(503);
     const refused = await passLobby(b, token, 'Dora');
     expect(refused.status).toBe(503);
     expect(await refused.json()).toMatchObject({ code: 'ROOM_UNAVAILABLE' });
@@ -216,8 +219,19 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     const carlaAgain = await connectTo(b, token, carlaBearer);
     clients.push(carlaAgain);
     const welcome = await carlaAgain.hello();
+    // Each node puts back its own places: one whose node has not yet done so reaches the
+    // newcomer as a `joined` right after the welcome, still within the 10 s.
+    const seen = welcome.participants.map((p) => p.displayName);
+    if (!seen.includes('Ben')) {
+      const late = await carlaAgain.next(
+        'joined',
+        (j) => j.participant.displayName === 'Ben',
+        Math.max(0, 10_000 - (Date.now() - back)),
+      );
+      seen.push(late.participant.displayName);
+    }
     expect(Date.now() - back).toBeLessThan(10_000);
-    expect(welcome.participants.map((p) => p.displayName)).toEqual(['Ana', 'Ben', 'Carla']);
+    expect(seen.sort()).toEqual(['Ana', 'Ben', 'Carla']);
     ben.client.send({ type: 'chat', text: 'back' });
     expect((await ana.client.next('chat', (c) => c.message.text === 'back')).message.peerId).toBe(
       ben.welcome.peerId,
