@@ -263,12 +263,13 @@ export class RedisRoomBus implements RoomBus {
   }
 
   async refresh(roomId: string, held: RoomMember[]): Promise<number> {
-    const triples = held.flatMap((m) => [
+    const quadruples = held.flatMap((m) => [
       m.participant.peerId,
       JSON.stringify(stored(m)),
       holderText(m.holder),
+      JSON.stringify({ type: 'joined', participant: m.participant }),
     ]);
-    return this.run(REFRESH, roomId, triples);
+    return this.run(REFRESH, roomId, quadruples);
   }
 
   async adoptOrphans(holder: () => PlaceHolder) {

@@ -96,16 +96,20 @@ return append(ARGV[7])
 
 /**
  * Keeps a room alive and puts back places a restarted Redis lost (the room counts as lost when
- * its seq is gone: it never expires while a node refreshes it). From ARGV[6], triples: peerId,
- * member, holder. Returns how many places were put back.
+ * its seq is gone: it never expires while a node refreshes it). From ARGV[6], quadruples:
+ * peerId, member, holder, its `joined` event. A place put back is announced with that event:
+ * whoever joined since Redis came back (and so missed it in their welcome) learns of it, and
+ * pages that knew it already take it as an update.
+ * Returns how many places were put back.
  */
 export const REFRESH = `${prelude}
 local lost = recover()
 local restored = 0
 if lost or redis.call('EXISTS', KEYS[6]) == 1 then
-  for i = 6, #ARGV, 3 do
+  for i = 6, #ARGV, 4 do
     if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
       redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
+      append(ARGV[i + 3])
       restored = restored + 1
     end
   end
