@@ -22,6 +22,8 @@ export class RedisLink {
   readonly commands: Redis;
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
+  /** Each channel's SUBSCRIBE, which every listener of the channel waits for. */
+  private readonly subscriptions = new Map<string, Promise<unknown>>();
   private wasDown = false;
 
   private constructor(url: string, log: Log) {
@@ -81,22 +83,34 @@ export class RedisLink {
     await this.commands.publish(this.key(channel), message);
   }
 
-  /** Calls `listener` with each message on `channel` until the returned function is called. */
+  /**
+   * Calls `listener` with each message on `channel` until the returned function is called.
+   * The listener is in place at once (listeners of a channel are called in the order they
+   * subscribed); the promise resolves once Redis has the subscription.
+   */
   async subscribe(channel: string, listener: (message: string) => void): Promise<() => void> {
     const name = this.key(channel);
     let set = this.listeners.get(name);
     if (!set) {
       set = new Set();
       this.listeners.set(name, set);
-      await this.subscriber.subscribe(name);
+      this.subscriptions.set(name, this.subscriber.subscribe(name));
     }
     set.add(listener);
-    return () => {
+    const unsubscribe = () => {
       const current = this.listeners.get(name);
       if (!current?.delete(listener) || current.size > 0) return;
       this.listeners.delete(name);
+      this.subscriptions.delete(name);
       void this.subscriber.unsubscribe(name).catch(() => {});
     };
+    try {
+      await this.subscriptions.get(name);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
   async close(): Promise<void> {
