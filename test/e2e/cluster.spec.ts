@@ -306,10 +306,10 @@ test.describe('one Janus room across two nodes', () => {
     }
   });
 
-  // Known defect, kept visible (issue 17's note): passed 4 runs of 5 here, but in one CI run
-  // the moved guest's page and the staying one both froze after the drain (the staying page
-  // still showed the moved guest as reconnecting), so a place moved through Janus can stall.
-  // Without the reset (room-hub.ts, mediaReset) it fails every time.
+  // Known defect, kept visible (issue 17's note): it passed three runs here, but in a full CI
+  // run both pages froze after the drain (the staying page still showed the moved guest as
+  // reconnecting): a place moved through Janus can stall. Without the reset (room-hub.ts,
+  // mediaReset) it failed every time.
   test.fixme('after a drain behind nginx, the moved guests connect to Janus again through the other node', async ({
     browser,
     playwright,

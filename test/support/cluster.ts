@@ -14,6 +14,21 @@ import { createPostgresDatabase } from './harness.js';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const mainJs = path.join(repoRoot, 'dist/server/main.js');
 
+/**
+ * Every process started here, killed when the test process exits however it ends (a failed
+ * hook skips the cleanup; an interrupted run skips everything), so none is left running.
+ */
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of started) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+
 /** Why the scale-out tests cannot run here, or undefined when they can. */
 export function clusterMissing(): string | undefined {
   if (!process.env.TEST_DATABASE_URL) return 'TEST_DATABASE_URL (PostgreSQL) is not set';
@@ -95,10 +110,12 @@ export class TestRedis {
   }
 
   async startAgain(): Promise<void> {
-    this.child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
+    this.child = track(
+      spawn(
+        'redis-server',
+        ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      ),
     );
     await waitFor('redis-server', () => portOpen(this.port), 10_000);
   }
@@ -140,25 +157,27 @@ export class TestNode {
   }
 
   private static spawn(options: NodeOptions): ChildProcess {
-    return spawn(process.execPath, [mainJs], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        HOST: '127.0.0.1',
-        PORT: String(options.port),
-        PUBLIC_URL: options.publicUrl,
-        DATA_DIR: options.dataDir,
-        DATABASE_URL: options.databaseUrl,
-        REDIS_URL: options.redisUrl,
-        NODE_ID: `node-${options.port}`,
-        MEDIA: 'p2p',
-        LOG_LEVEL: 'info',
-        LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-        ...options.env,
-      },
-    });
+    return track(
+      spawn(process.execPath, [mainJs], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          HOST: '127.0.0.1',
+          PORT: String(options.port),
+          PUBLIC_URL: options.publicUrl,
+          DATA_DIR: options.dataDir,
+          DATABASE_URL: options.databaseUrl,
+          REDIS_URL: options.redisUrl,
+          NODE_ID: `node-${options.port}`,
+          MEDIA: 'p2p',
+          LOG_LEVEL: 'info',
+          LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+          ...options.env,
+        },
+      }),
+    );
   }
 
   private capture(): void {
@@ -253,7 +272,7 @@ export class TestBalancer {
       encoding: 'utf8',
     });
     if (check.status !== 0) throw new Error(`nginx refused its configuration:\n${check.stderr}`);
-    const child = spawn(binary, ['-p', dir, '-c', `${dir}/nginx.conf`], { stdio: 'ignore' });
+    const child = track(spawn(binary, ['-p', dir, '-c', `${dir}/nginx.conf`], { stdio: 'ignore' }));
     const listening = port;
     await waitFor('nginx', () => portOpen(listening), 10_000);
     return new TestBalancer(listening, dir, child);
