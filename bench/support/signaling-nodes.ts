@@ -69,8 +69,7 @@ function cpuSeconds(pids: (number | undefined)[]): number {
 
 /** One node count: start everything, join, climb the rates, leave, stop everything. */
 async function runCount(nodes: number, options: NodesOptions): Promise<Step[]> {
-  process.env.TEST_DATABASE_URL = options.adminDatabaseUrl;
-  const database = await createPostgresDatabase();
+  const database = await createPostgresDatabase(options.adminDatabaseUrl);
   const redis = nodes > 1 ? await TestRedis.start() : undefined;
   const servers: ServerProcess[] = [];
   const clients = ClientWorkers.start(options.workers);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import {
   clusterMissing,
   freePort,
@@ -71,6 +71,38 @@ async function participantsOn(url: string): Promise<number> {
   const text = await response.text();
   const line = text.split('\n').find((l) => l.startsWith('tertulia_room_participants'));
   return Number(line?.split(' ').at(-1) ?? 0);
+}
+
+/** The node holding the most guests (the first on a tie), and each node's count. */
+async function busierNode(cluster: Cluster): Promise<{ index: number; counts: number[] }> {
+  const counts = await Promise.all(cluster.nodes.map((node) => participantsOn(node.url)));
+  return { index: counts[0]! >= counts[1]! ? 0 : 1, counts };
+}
+
+/** Ana and Ben in a new quick meeting through `baseURL`; `close` ends their pages. */
+async function twoGuests(
+  browser: Browser,
+  playwright: PlaywrightWorkerArgs['playwright'],
+  baseURL: string,
+  meeting: string,
+): Promise<{ ana: Page; ben: Page; close: () => Promise<void> }> {
+  const api = await playwright.request.newContext({ baseURL });
+  const ana = await guestPage(browser, baseURL);
+  const ben = await guestPage(browser, baseURL);
+  const close = async () => {
+    await ana.context().close();
+    await ben.context().close();
+    await api.dispose();
+  };
+  try {
+    const token = await quickMeeting(api, meeting);
+    await joinAsGuest(ana, token, 'Ana', { timeout: 30_000 });
+    await joinAsGuest(ben, token, 'Ben', { timeout: 30_000 });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { ana, ben, close };
 }
 
 /** Waits until `node` holds the sockets of `count` participants. */
@@ -153,19 +185,13 @@ test.describe('guests behind nginx', () => {
     playwright,
   }) => {
     test.setTimeout(150_000);
-    const api = await playwright.request.newContext({ baseURL: balancer.url });
-    const token = await quickMeeting(api, 'Node loss');
-    const ana = await guestPage(browser, balancer.url);
-    const ben = await guestPage(browser, balancer.url);
+    const { ana, ben, close } = await twoGuests(browser, playwright, balancer.url, 'Node loss');
     try {
-      await joinAsGuest(ana, token, 'Ana', { timeout: 30_000 });
-      await joinAsGuest(ben, token, 'Ben', { timeout: 30_000 });
       await expectDecodingFrom(ana, 1);
       await expectDecodingFrom(ben, 1);
 
-      // Ben's node: the one whose metrics count a participant Ana's node does not, or either.
-      const counts = await Promise.all(cluster.nodes.map((node) => participantsOn(node.url)));
-      const victimIndex = counts[0]! >= counts[1]! ? 0 : 1;
+      // A node holding a guest (both, when round robin put them together).
+      const { index: victimIndex } = await busierNode(cluster);
       const victim = cluster.nodes[victimIndex]!;
       const killedAt = performance.now();
       await victim.kill('SIGKILL');
@@ -195,9 +221,7 @@ test.describe('guests behind nginx', () => {
       );
       await victim.restart();
     } finally {
-      await ana.context().close();
-      await ben.context().close();
-      await api.dispose();
+      await close();
     }
   });
 
@@ -206,18 +230,17 @@ test.describe('guests behind nginx', () => {
     playwright,
   }) => {
     test.setTimeout(150_000);
-    const api = await playwright.request.newContext({ baseURL: balancer.url });
-    const token = await quickMeeting(api, 'Rolling deploy');
-    const ana = await guestPage(browser, balancer.url);
-    const ben = await guestPage(browser, balancer.url);
+    const { ana, ben, close } = await twoGuests(
+      browser,
+      playwright,
+      balancer.url,
+      'Rolling deploy',
+    );
     try {
-      await joinAsGuest(ana, token, 'Ana', { timeout: 30_000 });
-      await joinAsGuest(ben, token, 'Ben', { timeout: 30_000 });
       await expectDecodingFrom(ana, 1);
       await expectDecodingFrom(ben, 1);
 
-      const counts = await Promise.all(cluster.nodes.map((node) => participantsOn(node.url)));
-      const drainedIndex = counts[0]! >= counts[1]! ? 0 : 1;
+      const { index: drainedIndex, counts } = await busierNode(cluster);
       const drained = cluster.nodes[drainedIndex]!;
       const moved = counts[drainedIndex]!;
       expect(moved).toBeGreaterThan(0);
@@ -255,9 +278,7 @@ test.describe('guests behind nginx', () => {
       await expect(ben.getByTestId('tile')).toHaveCount(2);
       await drained.restart();
     } finally {
-      await ana.context().close();
-      await ben.context().close();
-      await api.dispose();
+      await close();
     }
   });
 });
@@ -336,8 +357,7 @@ test.describe('one Janus room across two nodes', () => {
 
       // Drain the busier node: its guests resume on the other one, which tells their pages to
       // connect to Janus again through it (the drained node's Janus sessions end with it).
-      const counts = await Promise.all(cluster.nodes.map((node) => participantsOn(node.url)));
-      const drainedIndex = counts[0]! >= counts[1]! ? 0 : 1;
+      const { index: drainedIndex, counts } = await busierNode(cluster);
       const signalledAt = performance.now();
       const exited = cluster.nodes[drainedIndex]!.kill('SIGTERM');
       await expectParticipantsOn(cluster.nodes[1 - drainedIndex]!.url, 2, 15_000);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting } from '../../src/shared/api.js';
 import { MEDIA_PEER_ID } from '../../src/shared/signaling.js';
-import { freePort } from '../support/cluster.js';
+import { exitOf, freePort, waitFor } from '../support/cluster.js';
 import { createPostgresDatabase } from '../support/harness.js';
 import { audioOffer } from '../support/janus-offer.js';
 import {
@@ -38,22 +38,6 @@ const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
 /** A secret and where it came from, for the failure message. */
 type Known = Map<string, string>;
 
-function exitOf(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} not ready within ${timeoutMs} ms`);
-}
-
 /** A private redis-server that wants a password (the shared one on 6379 does not). */
 async function passwordRedis(password: string) {
   const port = await freePort();
@@ -66,7 +50,7 @@ async function passwordRedis(password: string) {
     { stdio: 'ignore' },
   );
   const net = await import('node:net');
-  await waitUntil(
+  await waitFor(
     'redis-server',
     () =>
       new Promise((resolve) => {
@@ -156,7 +140,7 @@ describe.skipIf(NOT_BUILT)('secrets in the logs', () => {
       server.kill('SIGKILL');
       await exitOf(server);
     });
-    await waitUntil(
+    await waitFor(
       'the server',
       async () => {
         if (server.exitCode !== null) throw new Error(`exited:\n${output}`);

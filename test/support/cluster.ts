@@ -62,7 +62,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+/** Polls `check` every 100 ms until it answers true; fails after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
@@ -82,7 +83,8 @@ async function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function exitOf(child: ChildProcess): Promise<number | null> {
+/** Resolves with the exit code once the process is gone (at once when it already is). */
+export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));

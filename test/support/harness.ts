@@ -157,11 +157,13 @@ export async function startTestApp(
   };
 }
 
-export async function createPostgresDatabase(): Promise<{
+/** A fresh database on the PostgreSQL server at `adminUrl` (TEST_DATABASE_URL by default). */
+export async function createPostgresDatabase(
+  adminUrl = process.env.TEST_DATABASE_URL as string,
+): Promise<{
   url: string;
   drop: () => Promise<void>;
 }> {
-  const adminUrl = process.env.TEST_DATABASE_URL as string;
   const name = `tertulia_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
