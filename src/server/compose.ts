@@ -35,6 +35,7 @@ import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RedisRoomBus } from './room/redis-room-bus.js';
 import { RoomHub } from './room/room-hub.js';
+import { RosterFile } from './room/roster-file.js';
 import { Logos } from './settings/logo.js';
 import { RedisSettingsNotices } from './settings/redis-settings-notices.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
@@ -252,7 +253,8 @@ function createRoomHub(
         // Publish on one node to delivery on this one: what Redis adds to every event.
         onDelivered: (latencyMs) => metrics.observeBusDelivery(latencyMs),
       })
-    : new InProcessRoomBus(log);
+    : // Alone: the rosters are kept in DATA_DIR, so a restart does not forget the rooms.
+      new InProcessRoomBus(log, new RosterFile(path.join(config.dataDir, 'rooms'), log));
   // Never rejects: media backends send notices without waiting (`void sink(...)`), and a
   // signal lost while Redis is down is negotiated again (RedisLink logs the outage once).
   const sink: SignalSink = (roomId, to, from, payload) =>
