@@ -51,7 +51,8 @@ test.describe('a lone server killed with -9 and started again', () => {
     browser,
     playwright,
   }) => {
-    test.setTimeout(60_000);
+    // About 25 s on a quiet machine; a loaded one (load 25+) took 55 s.
+    test.setTimeout(90_000);
     const api = await playwright.request.newContext({ baseURL: lone.node.url });
     const ana = await newParticipantPage(browser, lone.node.url);
     const ben = await newParticipantPage(browser, lone.node.url);
