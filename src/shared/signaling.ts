@@ -23,6 +23,9 @@ export const SIGNALING_ERRORS = {
   REPLACED: 'This participant connected again from elsewhere.',
   MEDIA_ERROR: 'The media server refused this request.',
   ROOM_UNAVAILABLE: 'The meeting room cannot be reached for a moment; connect again shortly.',
+  FORBIDDEN: 'Only a host of this meeting may do that.',
+  NOT_IN_ROOM: 'That participant is no longer in the meeting.',
+  THROTTLED: 'Too many hand raises or reactions at once; this one was dropped.',
 } as const;
 export type SignalingErrorCode = keyof typeof SIGNALING_ERRORS;
 
@@ -62,6 +65,10 @@ export const roomParticipantSchema = z.object({
   media: mediaStateSchema,
   /** True while the participant's signaling is dropped and may come back (the grace time). */
   reconnecting: z.boolean(),
+  /** A host of the meeting (organizer, admin, co-host); absent means not. */
+  host: z.boolean().optional(),
+  /** Server time the participant raised their hand; absent while it is down. Hosts list by it. */
+  handRaisedAt: z.string().optional(),
 });
 export type RoomParticipant = z.infer<typeof roomParticipantSchema>;
 
@@ -203,6 +210,30 @@ export const signalPayloadSchema = z.discriminatedUnion('kind', [
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 
+/**
+ * The reactions a participant may send, shown a moment over their tile. Names on the wire, not
+ * emoji: the page picks the picture, and a name cannot smuggle text into other pages.
+ */
+export const REACTIONS = ['thumbsUp', 'clap', 'laugh', 'heart', 'party', 'surprised'] as const;
+export const reactionSchema = z.enum(REACTIONS);
+export type Reaction = z.infer<typeof reactionSchema>;
+
+/**
+ * Hand raises and reactions a participant may send (a burst, then `perSecond`): more are
+ * dropped with `THROTTLED`, the connection stays.
+ */
+export const GESTURE_LIMIT = { perSecond: 2, burst: 6 } as const;
+
+/** Everyone's own gestures: raise or lower a hand, send a reaction. */
+const gestureFrames = [
+  /**
+   * Raise or lower a hand; `peerId` (another participant's) lets a host lower theirs. Anyone
+   * else naming another participant gets `FORBIDDEN`; one who left, `NOT_IN_ROOM`.
+   */
+  z.object({ type: z.literal('hand'), raised: z.boolean(), peerId: peerId.optional() }),
+  z.object({ type: z.literal('reaction'), reaction: reactionSchema }),
+] as const;
+
 // ---- browser -> server --------------------------------------------------------------------------
 
 export const clientFrameSchema = z.discriminatedUnion('type', [
@@ -238,6 +269,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
      */
     pageClosing: z.boolean().optional(),
   }),
+  ...gestureFrames,
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -293,6 +325,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     payload: z.union([mediaNoticeSchema, peerSignalSchema]),
   }),
   z.object({ type: z.literal('pong'), at: z.number().optional() }),
+  /** Someone's reaction, to show a moment over their tile; not numbered, never replayed. */
+  z.object({ type: z.literal('reaction'), peerId, reaction: reactionSchema }),
   z.object({
     type: z.literal('error'),
     code: z.enum(Object.keys(SIGNALING_ERRORS) as [SignalingErrorCode, ...SignalingErrorCode[]]),

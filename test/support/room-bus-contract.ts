@@ -67,6 +67,22 @@ export function roomBusContract(name: string, fixture: () => BusFixture) {
       listener.stop();
     });
 
+    it('shows a reaction to listeners unnumbered, outside the log, and keeps a raised hand in the roster', async () => {
+      const { open, room } = fixture();
+      const bus = await open(log());
+      const r = room();
+      const listener = await listen(bus, r);
+      await bus.join(r, testMember('a'), 6);
+      await bus.react(r, 'a', 'clap');
+      await bus.update(r, 'a', (p) => ({ ...p, handRaisedAt: '2030-03-01T10:01:00.000Z' }));
+      await listener.until(3);
+      expect(listener.seen[1]).toEqual({ kind: 'reaction', peerId: 'a', reaction: 'clap' });
+      expect(await bus.eventsSince(r, 0)).toHaveLength(2);
+      const { members } = await bus.snapshot(r);
+      expect(members[0]?.participant.handRaisedAt).toBe('2030-03-01T10:01:00.000Z');
+      listener.stop();
+    });
+
     it('refuses a join over the cap and counts only present members', async () => {
       const { open, room } = fixture();
       const bus = await open(log());

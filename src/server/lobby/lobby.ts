@@ -39,6 +39,11 @@ export interface RoomEntry {
   closesAt: Date;
   identity: string;
   session: ParticipantSession;
+  /**
+   * A host of this meeting: its organizer (for a quick conference, its creator), any admin, or
+   * a co-host the organizer named. Guest sessions never are, even a member's.
+   */
+  host: boolean;
 }
 
 /** What admins may change at run time (Settings) that the lobby uses. */
@@ -185,6 +190,7 @@ export class LobbyService {
       if (guest) {
         return {
           ...room,
+          host: false,
           identity: `guest:${tokenHash}`,
           session: {
             kind: 'guest',
@@ -202,6 +208,7 @@ export class LobbyService {
       }
       return {
         ...room,
+        host: isMeetingHost(meeting, member),
         identity: `member:${member.id}`,
         session: memberSession(member, meeting, window.closesAt),
       };
@@ -305,4 +312,15 @@ function memberSession(member: UserRow, meeting: MeetingRow, closesAt: Date): Pa
 function sameSecret(expected: string, given: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(expected), digest(given));
+}
+
+/**
+ * Whether a member hosts the meeting in its room: its organizer (a quick conference's creator is
+ * its organizer) or any admin. Minimal until co-hosts arrive with the host controls.
+ */
+export function isMeetingHost(
+  meeting: Pick<MeetingRow, 'organizer_id'>,
+  member: Pick<UserRow, 'id' | 'role'>,
+): boolean {
+  return member.role === 'admin' || meeting.organizer_id === member.id;
 }

@@ -109,6 +109,16 @@ export class LocalRooms {
       }
       case 'taken':
         return this.moved(roomId, message);
+      case 'reaction': {
+        const frame = {
+          type: 'reaction',
+          peerId: message.peerId,
+          reaction: message.reaction,
+        } as const;
+        const text = JSON.stringify(frame);
+        for (const connection of connections.values()) connection.deliver(frame, text);
+        return;
+      }
       case 'signal': {
         const { to, from, payload } = message;
         const target = connections.get(to);

@@ -10,9 +10,11 @@ import { z } from 'zod';
 import {
   mediaNoticeSchema,
   peerSignalSchema,
+  reactionSchema,
   roomEventSchema,
   roomParticipantSchema,
   type ChatMessage,
+  type Reaction,
   type RoomEvent,
   type RoomParticipant,
   type ServerSignal,
@@ -74,6 +76,7 @@ const busMessageSchema = z.discriminatedUnion('kind', [
     holder: holderSchema,
     adopted: z.boolean(),
   }),
+  z.object({ kind: z.literal('reaction'), peerId: z.string(), reaction: reactionSchema }),
 ]);
 
 export class RedisRoomBus implements RoomBus {
@@ -159,6 +162,12 @@ export class RedisRoomBus implements RoomBus {
     const event = { type: 'restarted', peerId } as const;
     const seq = await this.run(APPEND, roomId, [peerId, JSON.stringify(event)]);
     return seq > 0 ? { ...event, seq } : undefined;
+  }
+
+  /** Published only: a reaction is a moment's picture, not room state (the hub checked the sender). */
+  async react(roomId: string, peerId: string, reaction: Reaction): Promise<void> {
+    const message = { kind: 'reaction', peerId, reaction };
+    await this.link.publish(this.channel(roomId), JSON.stringify(message));
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {

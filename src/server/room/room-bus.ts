@@ -9,6 +9,7 @@ import { callEach } from '../../shared/listeners.js';
 import type { RosterFile } from './roster-file.js';
 import type {
   ChatMessage,
+  Reaction,
   RoomParticipant,
   RoomEvent,
   ServerSignal,
@@ -50,7 +51,9 @@ export type BusMessage =
    * adopting the places of a node that stopped): older connections to it end. `seq` is the
    * number of the `updated` event the take-over made.
    */
-  | { kind: 'taken'; peerId: string; holder: PlaceHolder; seq: number; adopted: boolean };
+  | { kind: 'taken'; peerId: string; holder: PlaceHolder; seq: number; adopted: boolean }
+  /** A participant's reaction: to every connection in the room now, never logged nor kept. */
+  | { kind: 'reaction'; peerId: string; reaction: Reaction };
 
 export interface RoomSnapshot {
   seq: number;
@@ -88,6 +91,8 @@ export interface RoomBus {
   chat(roomId: string, message: ChatMessage): Promise<RoomEvent>;
   /** A participant's page was reloaded: others renegotiate with it. */
   restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined>;
+  /** Shows `peerId`'s reaction to everyone in the room now (not numbered, not replayed). */
+  react(roomId: string, peerId: string, reaction: Reaction): Promise<void>;
   snapshot(roomId: string): Promise<RoomSnapshot>;
   member(roomId: string, peerId: string): Promise<RoomMember | undefined>;
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
@@ -221,6 +226,11 @@ export class InProcessRoomBus implements RoomBus {
     const room = this.rooms.get(roomId);
     if (!room?.members.has(peerId)) return undefined;
     return this.append(room, { type: 'restarted', peerId });
+  }
+
+  async react(roomId: string, peerId: string, reaction: Reaction): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (room?.members.has(peerId)) this.publish(room, { kind: 'reaction', peerId, reaction });
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {

@@ -25,6 +25,8 @@ import type { RoomEntry } from '../lobby/lobby.js';
 import { MediaRequestError, type MediaBackend, type MediaServers } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
 import type { ChatStore } from './chat-store.js';
+import { GesturesThrottle } from './gestures-throttle.js';
+import { changeHand } from './hands.js';
 import { HeldPlaces } from './held-places.js';
 import { LocalRooms } from './local-rooms.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
@@ -69,6 +71,7 @@ export class RoomHub implements FrameHandler {
   private readonly holders = new WeakMap<RoomConnection, PlaceHolder>();
   private readonly closeTimers = new WeakMap<RoomConnection, NodeJS.Timeout>();
   private readonly places: HeldPlaces;
+  private readonly gestures = new GesturesThrottle<RoomConnection>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -159,6 +162,9 @@ export class RoomHub implements FrameHandler {
         return this.relay(connection, roomId, peerId, frame.to, frame.payload);
       case 'chat':
         return this.sendChat(roomId, peerId, entry, frame.text);
+      case 'hand':
+      case 'reaction':
+        return this.gesture(connection, entry, peerId, frame);
       case 'leave':
         if (frame.pageClosing) return this.closingPage(connection);
         return this.endForGood(connection, CLOSE_CODES.LEFT);
@@ -202,6 +208,21 @@ export class RoomHub implements FrameHandler {
       if (!(error instanceof MediaRequestError)) throw error;
       connection.sendError('MEDIA_ERROR');
     }
+  }
+
+  /** A hand raised or lowered, or a reaction: capped per connection (a flood is dropped, not cut). */
+  private async gesture(
+    connection: RoomConnection,
+    entry: RoomEntry,
+    peerId: string,
+    frame: Extract<ClientFrame, { type: 'hand' | 'reaction' }>,
+  ): Promise<void> {
+    if (!this.gestures.take(connection)) return connection.sendError('THROTTLED');
+    const roomId = entry.meetingId;
+    if (frame.type === 'reaction') return this.bus.react(roomId, peerId, frame.reaction);
+    const sender = { peerId, host: entry.host, holder: this.holders.get(connection) };
+    const refused = await changeHand(this.bus, roomId, sender, frame, this.clock.now());
+    if (refused) connection.sendError(refused);
   }
 
   /** The socket is gone. Unless it ended on purpose, its place is held for the grace time. */
@@ -417,6 +438,7 @@ export class RoomHub implements FrameHandler {
       joinedAt: closed?.participant.joinedAt ?? this.clock.now().toISOString(),
       media: frame.media,
       reconnecting: false,
+      ...(entry.host ? { host: true } : {}),
     };
     const member = {
       participant,

@@ -9,6 +9,7 @@ import {
   serverFrameSchema,
   type ClientFrame,
   type MediaState,
+  type Reaction,
   type RoomEvent,
   type ServerFrame,
   type BrowserSignal,
@@ -27,6 +28,8 @@ export interface SignalingListener {
   event(event: RoomEvent): void;
   signal(from: string, payload: ServerSignal): void;
   error(code: SignalingErrorCode, message: string): void;
+  /** Someone's reaction (ours too), to show a moment over their tile. */
+  reaction?(peerId: string, reaction: Reaction): void;
 }
 
 /** Waits between reconnection attempts: quick at first (a blip), then every few seconds. */
@@ -138,6 +141,15 @@ export class SignalingClient {
     return this.send({ type: 'chat', text });
   }
 
+  /** Raises or lowers our hand, or (a host) lowers `peerId`'s. */
+  sendHand(raised: boolean, peerId?: string): boolean {
+    return this.send(peerId ? { type: 'hand', raised, peerId } : { type: 'hand', raised });
+  }
+
+  sendReaction(reaction: Reaction): boolean {
+    return this.send({ type: 'reaction', reaction });
+  }
+
   get connected(): boolean {
     return this.socket?.readyState === WebSocket.OPEN && this.place !== null;
   }
@@ -217,6 +229,8 @@ export class SignalingClient {
         return this.tell((listener) => listener.signal(frame.from, frame.payload));
       case 'pong':
         return;
+      case 'reaction':
+        return this.tell((listener) => listener.reaction?.(frame.peerId, frame.reaction));
       case 'error':
         return this.tell((listener) => listener.error(frame.code, frame.message));
       default:
