@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RoomIcon, type RoomIconName } from './RoomIcons.js';
 import styles from './room.module.css';
@@ -18,6 +19,8 @@ interface ControlsProps {
   onChat: () => void;
   onSettings: () => void;
   onLeave: () => void;
+  /** More buttons before Leave (hand, reactions). */
+  extra?: ReactNode;
 }
 
 export function Controls(props: ControlsProps) {
@@ -66,6 +69,7 @@ export function Controls(props: ControlsProps) {
         onClick={props.onSettings}
         testId="room-settings-toggle"
       />
+      {props.extra}
       <button
         type="button"
         className={`${styles.control} ${styles.leave}`}

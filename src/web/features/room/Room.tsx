@@ -4,6 +4,8 @@ import { loadMediaPreferences } from '../../lib/media-preferences.js';
 import { ChatPanel } from './ChatPanel.js';
 import { Controls } from './Controls.js';
 import { DeviceSettings } from './DeviceSettings.js';
+import { GestureControls } from './GestureControls.js';
+import { HandsQueue } from './HandsQueue.js';
 import { canShareScreen } from './local-media.js';
 import { mainOf, type RoomSession, type RoomState } from './room-session.js';
 import { Stage } from './Stage.js';
@@ -30,6 +32,7 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
 
   const mainId = mainOf(state);
   const main = participants.find((p) => p.peerId === mainId) ?? null;
+  const me = participants.find((p) => p.peerId === selfId);
   const cameraOf = (peerId: string) =>
     peerId === selfId ? local.camera : audioOnly ? null : (remote[peerId]?.camera ?? null);
   const screenOf = (peerId: string) =>
@@ -67,11 +70,18 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
                 self={isSelf}
                 main={participant.peerId === mainId}
                 onSelect={() => room.pin(participant.peerId)}
+                reaction={state.reactions[participant.peerId]?.reaction ?? null}
               />
             );
           })}
         </ul>
       </nav>
+      <HandsQueue
+        participants={participants}
+        selfId={selfId}
+        host={me?.host === true}
+        onLower={(peerId) => room.setHand(false, peerId === selfId ? undefined : peerId)}
+      />
       {state.status !== 'connected' && (
         <p className={styles.connection} role="status" data-testid="room-connection">
           {t(state.status === 'reconnecting' ? 'room.reconnecting' : 'room.connecting')}
@@ -126,6 +136,13 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
         onChat={() => setPanel(panel === 'chat' ? null : 'chat')}
         onSettings={() => setPanel(panel === 'settings' ? null : 'settings')}
         onLeave={() => room.leave()}
+        extra={
+          <GestureControls
+            handRaised={me?.handRaisedAt !== undefined}
+            onHand={(raised) => room.setHand(raised)}
+            onReact={(reaction) => room.react(reaction)}
+          />
+        }
       />
       {participants.map((participant) => {
         const audio = remote[participant.peerId]?.audio;

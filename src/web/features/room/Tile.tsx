@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import type { RoomParticipant } from '../../../shared/signaling.js';
+import type { Reaction, RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
+import { REACTION_PICTURES } from './gestures.js';
+import gestureStyles from './gestures.module.css';
 import { RoomIcon } from './RoomIcons.js';
 import { VideoView } from './VideoView.js';
 import styles from './room.module.css';
@@ -12,10 +14,14 @@ export interface TileProps {
   self: boolean;
   main: boolean;
   onSelect: () => void;
+  /** The reaction shown over the tile right now, if any. */
+  reaction?: Reaction | null;
+  /** Whether this participant is speaking now (a ring around the tile). */
+  speaking?: boolean;
 }
 
 /** A thumbnail: a button that makes this participant the main view, for this viewer only. */
-export function Tile({ participant, video, self, main, onSelect }: TileProps) {
+export function Tile({ participant, video, self, main, onSelect, reaction, speaking }: TileProps) {
   const { t } = useTranslation();
   const name = self
     ? t('room.youName', { name: participant.displayName })
@@ -25,7 +31,7 @@ export function Tile({ participant, video, self, main, onSelect }: TileProps) {
     <li className={styles.tileItem}>
       <button
         type="button"
-        className={`${styles.tile} ${main ? styles.tileMain : ''}`}
+        className={`${styles.tile} ${main ? styles.tileMain : ''} ${speaking ? gestureStyles.speaking : ''}`}
         onClick={onSelect}
         aria-pressed={main}
         aria-label={t('room.showMain', { name })}
@@ -37,6 +43,9 @@ export function Tile({ participant, video, self, main, onSelect }: TileProps) {
         data-video={showVideo ? 'on' : 'off'}
         data-muted={!participant.media.audio}
         data-main={main}
+        data-hand={participant.handRaisedAt !== undefined}
+        data-speaking={speaking === true}
+        data-reaction={reaction ?? ''}
       >
         {showVideo ? (
           <VideoView stream={video} className={styles.tileVideo} mirrored={self} />
@@ -45,7 +54,18 @@ export function Tile({ participant, video, self, main, onSelect }: TileProps) {
             <Avatar name={participant.displayName} url={participant.avatarUrl} size="medium" />
           </span>
         )}
+        {reaction && (
+          <span className={gestureStyles.reactionShown} aria-hidden="true">
+            {REACTION_PICTURES[reaction]}
+          </span>
+        )}
         <span className={styles.tileLabel}>
+          {participant.handRaisedAt !== undefined && (
+            <span className={gestureStyles.handMark} title={t('gestures.handRaised')}>
+              <span aria-hidden="true">✋</span>
+              <span className="visually-hidden">{t('gestures.handRaised')}</span>
+            </span>
+          )}
           {!participant.media.audio && (
             <span className={styles.mutedMark} title={t('room.muted')}>
               <RoomIcon name="micOff" />

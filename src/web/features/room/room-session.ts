@@ -6,6 +6,7 @@
 import type {
   ChatMessage,
   MediaState,
+  Reaction,
   RoomParticipant,
   RoomEvent,
   SignalingErrorCode,
@@ -46,7 +47,12 @@ export interface RoomState {
   mediaProblem: MediaProblem | null;
   /** Whether the last chat message could not be sent (offline); cleared by the next try. */
   chatFailed: boolean;
+  /** The reaction shown over each participant's tile right now (REACTION_SHOWN_MS). */
+  reactions: Record<string, { reaction: Reaction; id: number }>;
 }
+
+/** How long a reaction stays over its sender's tile. */
+export const REACTION_SHOWN_MS = 4000;
 
 export class RoomSession {
   private state: RoomState = {
@@ -61,7 +67,9 @@ export class RoomSession {
     latestSharerId: null,
     mediaProblem: null,
     chatFailed: false,
+    reactions: {},
   };
+  private reactionsShown = 0;
   private readonly listeners = new Set<() => void>();
   private readonly media: LocalMedia;
   private readonly signaling: SignalingClient;
@@ -85,6 +93,7 @@ export class RoomSession {
         event: (event) => this.onEvent(event),
         signal: (from, payload) => this.mediaConnection?.handle(from, payload),
         error: () => {},
+        reaction: (peerId, reaction) => this.onReaction(peerId, reaction),
       },
       loadPlace(token),
     );
@@ -174,6 +183,15 @@ export class RoomSession {
     const sent = this.signaling.sendChat(text);
     this.set({ chatFailed: !sent });
     return sent;
+  }
+
+  /** Raises or lowers our hand; a host may lower another's (`peerId`). */
+  setHand(raised: boolean, peerId?: string): void {
+    this.signaling.sendHand(raised, peerId);
+  }
+
+  react(reaction: Reaction): void {
+    this.signaling.sendReaction(reaction);
   }
 
   /** Shows this participant in the main area for this viewer only (null: back to automatic). */
@@ -275,6 +293,18 @@ export class RoomSession {
         return;
       }
     }
+  }
+
+  /** Shown over the sender's tile for REACTION_SHOWN_MS; a newer one replaces it. */
+  private onReaction(peerId: string, reaction: Reaction): void {
+    const id = ++this.reactionsShown;
+    this.set({ reactions: { ...this.state.reactions, [peerId]: { reaction, id } } });
+    setTimeout(() => {
+      if (this.state.reactions[peerId]?.id !== id) return;
+      const reactions = { ...this.state.reactions };
+      delete reactions[peerId];
+      this.set({ reactions });
+    }, REACTION_SHOWN_MS);
   }
 
   private onTrack(peerId: string, slot: Slot, stream: MediaStream): void {
