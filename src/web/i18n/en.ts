@@ -614,6 +614,8 @@ export const en = {
     CURRENT_PASSWORD_WRONG: 'Your current password is not right.',
   },
   gestures: {
+    followSpeaker: 'Follow the speaker',
+    speaking: 'Speaking',
     raiseHand: 'Raise hand',
     lowerHand: 'Lower hand',
     handRaised: 'Hand raised',

@@ -623,6 +623,8 @@ export const es: Texts<typeof en> = {
     CURRENT_PASSWORD_WRONG: 'Tu contraseña actual no es correcta.',
   },
   gestures: {
+    followSpeaker: 'Seguir a quien habla',
+    speaking: 'Hablando',
     raiseHand: 'Levantar la mano',
     lowerHand: 'Bajar la mano',
     handRaised: 'Mano levantada',

@@ -6,6 +6,7 @@ import { Controls } from './Controls.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { GestureControls } from './GestureControls.js';
 import { HandsQueue } from './HandsQueue.js';
+import { ViewControls } from './ViewControls.js';
 import { canShareScreen } from './local-media.js';
 import { mainOf, type RoomSession, type RoomState } from './room-session.js';
 import { Stage } from './Stage.js';
@@ -71,6 +72,7 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
                 main={participant.peerId === mainId}
                 onSelect={() => room.pin(participant.peerId)}
                 reaction={state.reactions[participant.peerId]?.reaction ?? null}
+                speaking={state.speaking.includes(participant.peerId)}
               />
             );
           })}
@@ -137,11 +139,17 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
         onSettings={() => setPanel(panel === 'settings' ? null : 'settings')}
         onLeave={() => room.leave()}
         extra={
-          <GestureControls
-            handRaised={me?.handRaisedAt !== undefined}
-            onHand={(raised) => room.setHand(raised)}
-            onReact={(reaction) => room.react(reaction)}
-          />
+          <>
+            <GestureControls
+              handRaised={me?.handRaisedAt !== undefined}
+              onHand={(raised) => room.setHand(raised)}
+              onReact={(reaction) => room.react(reaction)}
+            />
+            <ViewControls
+              followSpeaker={state.followSpeaker}
+              onFollowSpeaker={(on) => room.setFollowSpeaker(on)}
+            />
+          </>
         }
       />
       {participants.map((participant) => {

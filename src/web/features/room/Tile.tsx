@@ -73,6 +73,7 @@ export function Tile({ participant, video, self, main, onSelect, reaction, speak
             </span>
           )}
           <span className={styles.tileName}>{name}</span>
+          {speaking && <span className="visually-hidden">{t('gestures.speaking')}</span>}
           {participant.kind === 'member' && (
             <span className={styles.memberBadge} data-testid="member-badge">
               {t('room.member')}

@@ -45,4 +45,18 @@ describe('chooseMain', () => {
     const sharing = { peerId: 'ben', screen: true };
     expect(main([ana, sharing, eva], 'ana', 'eva', 'ben')).toBe('eva');
   });
+
+  it('follows the speaker when on, under a click and a screen share, never oneself', () => {
+    const input = { participants: [ana, ben, eva], selfId: 'ana', pinnedId: null };
+    expect(chooseMain({ ...input, latestSharerId: null, speakerId: 'ben' })).toBe('ben');
+    expect(chooseMain({ ...input, latestSharerId: null, speakerId: 'ana' })).toBe('eva');
+    expect(chooseMain({ ...input, latestSharerId: null, speakerId: 'gone' })).toBe('eva');
+    expect(chooseMain({ ...input, pinnedId: 'eva', latestSharerId: null, speakerId: 'ben' })).toBe(
+      'eva',
+    );
+    const sharing = [ana, ben, { peerId: 'eva', screen: true }];
+    expect(
+      chooseMain({ ...input, participants: sharing, latestSharerId: 'eva', speakerId: 'ben' }),
+    ).toBe('eva');
+  });
 });

@@ -22,6 +22,8 @@ import { watchPageExit } from './page-exit.js';
 import { PeerMesh } from './peer-mesh.js';
 import { forgetPlace, loadPlace, savePlace } from './saved-place.js';
 import { SfuConnection } from './sfu-connection.js';
+import { followSpeaker, type SpeakerChoice } from './speaker-hold.js';
+import { SpeakingMonitor } from './speaking-monitor.js';
 import { SignalingClient, roomSocketUrl, type SignalingStatus } from './signaling-client.js';
 
 export type RoomStatus = SignalingStatus | 'left';
@@ -49,6 +51,12 @@ export interface RoomState {
   chatFailed: boolean;
   /** The reaction shown over each participant's tile right now (REACTION_SHOWN_MS). */
   reactions: Record<string, { reaction: Reaction; id: number }>;
+  /** Who speaks now (ourselves included), loudest first. */
+  speaking: string[];
+  /** "Follow the speaker": the main area shows whoever speaks, unless a click pinned someone. */
+  followSpeaker: boolean;
+  /** Whom "follow the speaker" shows (kept through silences, held against flicker). */
+  speaker: SpeakerChoice;
 }
 
 /** How long a reaction stays over its sender's tile. */
@@ -68,6 +76,9 @@ export class RoomSession {
     mediaProblem: null,
     chatFailed: false,
     reactions: {},
+    speaking: [],
+    followSpeaker: false,
+    speaker: { speakerId: null, since: 0 },
   };
   private reactionsShown = 0;
   private readonly listeners = new Set<() => void>();
@@ -78,6 +89,7 @@ export class RoomSession {
   private mediaReady: Promise<void> = Promise.resolve();
   private ended = false;
   private stopWatchingExit: () => void = () => {};
+  private readonly speakingMonitor: SpeakingMonitor;
 
   constructor(
     private readonly token: string,
@@ -97,6 +109,17 @@ export class RoomSession {
       },
       loadPlace(token),
     );
+    this.speakingMonitor = new SpeakingMonitor(
+      {
+        connections: () => this.peerConnections(),
+        remoteAudio: () =>
+          Object.fromEntries(
+            Object.entries(this.state.remote).map(([id, m]) => [id, m.audio?.getAudioTracks()[0]]),
+          ),
+        selfId: () => this.state.selfId,
+      },
+      (speaking) => this.onSpeaking(speaking),
+    );
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -108,6 +131,7 @@ export class RoomSession {
 
   start(): void {
     this.signaling.start();
+    this.speakingMonitor.start();
     this.stopWatchingExit = watchPageExit((reloading) => this.onPageExit(reloading));
     this.mediaReady = this.media.open(this.token).then(() => {
       if (this.ended) return this.media.stopAll();
@@ -192,6 +216,11 @@ export class RoomSession {
 
   react(reaction: Reaction): void {
     this.signaling.sendReaction(reaction);
+  }
+
+  /** "Follow the speaker" on or off; a click (pin) still wins while it is on. */
+  setFollowSpeaker(on: boolean): void {
+    this.set({ followSpeaker: on, ...(on ? { pinnedId: null } : {}) });
   }
 
   /** Shows this participant in the main area for this viewer only (null: back to automatic). */
@@ -307,6 +336,14 @@ export class RoomSession {
     }, REACTION_SHOWN_MS);
   }
 
+  private onSpeaking(speaking: string[]): void {
+    const others = speaking.filter((id) => id !== this.state.selfId);
+    const speaker = followSpeaker(this.state.speaker, others, Date.now());
+    const same = speaking.join() === this.state.speaking.join();
+    if (same && speaker === this.state.speaker) return;
+    this.set({ speaking: same ? this.state.speaking : speaking, speaker });
+  }
+
   private onTrack(peerId: string, slot: Slot, stream: MediaStream): void {
     const current = this.state.remote[peerId] ?? {};
     this.set({ remote: { ...this.state.remote, [peerId]: { ...current, [slot]: stream } } });
@@ -323,6 +360,7 @@ export class RoomSession {
   private shutDown(status: RoomStatus, because: SignalingErrorCode | 'upgrade' | null): void {
     this.ended = true;
     this.stopWatchingExit();
+    this.speakingMonitor.stop();
     this.mediaConnection?.close();
     this.mediaConnection = null;
     this.media.stopAll();
@@ -374,6 +412,7 @@ export function mainOf(state: RoomState): string | null {
     selfId: state.selfId,
     pinnedId: state.pinnedId,
     latestSharerId: state.latestSharerId,
+    speakerId: state.followSpeaker ? state.speaker.speakerId : null,
   });
 }
 
