@@ -63,3 +63,43 @@ test('raise hand: the host sees hands in order, lowers one, and everyone sees a 
   for (const page of [host, ana, ben]) await page.context().close();
   await api.dispose();
 });
+
+test('grid view: every camera the same size, paged past what fits', async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  const api = await playwright.request.newContext({ baseURL });
+  const token = await quickMeeting(api, 'Grid');
+  // Narrow enough for two tiles a page (one column, two rows).
+  const viewer = await newParticipantPage(browser, baseURL!, { width: 300, height: 480 });
+  const ana = await newParticipantPage(browser, baseURL!);
+  const ben = await newParticipantPage(browser, baseURL!);
+  await joinAsGuest(viewer, token, 'Viewer', { muted: true });
+  await joinAsGuest(ana, token, 'Ana', { muted: true });
+  await joinAsGuest(ben, token, 'Ben', { muted: true });
+  await expect(viewer.getByTestId('tile')).toHaveCount(3);
+
+  await viewer.getByRole('button', { name: 'Grid view' }).press('Enter');
+  const grid = viewer.getByTestId('grid-tiles').getByTestId('tile');
+  await expect(grid).toHaveCount(2);
+  await expect(viewer.getByTestId('main-video')).toHaveCount(0);
+  await expect(viewer.getByTestId('grid-page')).toHaveText('Page 1 of 2');
+  const [first, second] = [await grid.nth(0).boundingBox(), await grid.nth(1).boundingBox()];
+  expect(first && second && Math.abs(first.width - second.width)).toBeLessThan(1);
+  expect(first && second && Math.abs(first.height - second.height)).toBeLessThan(1);
+  expect(first!.width).toBeGreaterThan(200);
+
+  await viewer.getByRole('button', { name: 'Next page' }).click();
+  await expect(viewer.getByTestId('grid-page')).toHaveText('Page 2 of 2');
+  await expect(grid).toHaveCount(1);
+  await expect(grid.nth(0)).toHaveAttribute('data-name', 'Ben');
+
+  // Back to the main video: the grid toggle is a pressed button.
+  await viewer.getByRole('button', { name: 'Grid view' }).click();
+  await expect(viewer.getByTestId('main-video')).toHaveAttribute('data-name', 'Ben');
+
+  for (const page of [viewer, ana, ben]) await page.context().close();
+  await api.dispose();
+});

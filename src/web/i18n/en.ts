@@ -614,6 +614,10 @@ export const en = {
     CURRENT_PASSWORD_WRONG: 'Your current password is not right.',
   },
   gestures: {
+    grid: 'Grid view',
+    page: 'Page {{page}} of {{pages}}',
+    previousPage: 'Previous page',
+    nextPage: 'Next page',
     followSpeaker: 'Follow the speaker',
     speaking: 'Speaking',
     raiseHand: 'Raise hand',

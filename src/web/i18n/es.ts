@@ -623,6 +623,10 @@ export const es: Texts<typeof en> = {
     CURRENT_PASSWORD_WRONG: 'Tu contraseña actual no es correcta.',
   },
   gestures: {
+    grid: 'Vista de cuadrícula',
+    page: 'Página {{page}} de {{pages}}',
+    previousPage: 'Página anterior',
+    nextPage: 'Página siguiente',
     followSpeaker: 'Seguir a quien habla',
     speaking: 'Hablando',
     raiseHand: 'Levantar la mano',

@@ -4,7 +4,9 @@ import { loadMediaPreferences } from '../../lib/media-preferences.js';
 import { ChatPanel } from './ChatPanel.js';
 import { Controls } from './Controls.js';
 import { DeviceSettings } from './DeviceSettings.js';
+import type { RoomParticipant } from '../../../shared/signaling.js';
 import { GestureControls } from './GestureControls.js';
+import { GridView } from './GridView.js';
 import { HandsQueue } from './HandsQueue.js';
 import { ViewControls } from './ViewControls.js';
 import { canShareScreen } from './local-media.js';
@@ -38,46 +40,56 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
     peerId === selfId ? local.camera : audioOnly ? null : (remote[peerId]?.camera ?? null);
   const screenOf = (peerId: string) =>
     peerId === selfId ? local.screen : audioOnly ? null : (remote[peerId]?.screen ?? null);
+  const renderTile = (participant: RoomParticipant) => {
+    const isSelf = participant.peerId === selfId;
+    const shown = isSelf
+      ? {
+          ...participant,
+          media: { ...participant.media, audio: local.mic, video: local.camera !== null },
+        }
+      : participant;
+    return (
+      <Tile
+        key={participant.peerId}
+        participant={shown}
+        video={cameraOf(participant.peerId)}
+        self={isSelf}
+        main={!state.grid && participant.peerId === mainId}
+        onSelect={() => {
+          room.pin(participant.peerId);
+          if (state.grid) room.setGrid(false);
+        }}
+        reaction={state.reactions[participant.peerId]?.reaction ?? null}
+        speaking={state.speaking.includes(participant.peerId)}
+      />
+    );
+  };
 
   return (
     <div className={styles.room} data-testid="room" data-status={state.status}>
       <h1 className="visually-hidden">{t('room.title', { name: meetingName })}</h1>
-      {main && (
-        <Stage
-          participant={main}
-          camera={cameraOf(main.peerId)}
-          screen={screenOf(main.peerId)}
-          self={main.peerId === selfId}
-        />
+      {state.grid ? (
+        <GridView participants={participants} tile={renderTile} />
+      ) : (
+        <>
+          {main && (
+            <Stage
+              participant={main}
+              camera={cameraOf(main.peerId)}
+              screen={screenOf(main.peerId)}
+              self={main.peerId === selfId}
+            />
+          )}
+          <nav
+            className={styles.thumbnails}
+            aria-label={t('room.participants', { count: participants.length })}
+          >
+            <ul className={styles.tileRow} data-testid="thumbnails">
+              {participants.map(renderTile)}
+            </ul>
+          </nav>
+        </>
       )}
-      <nav
-        className={styles.thumbnails}
-        aria-label={t('room.participants', { count: participants.length })}
-      >
-        <ul className={styles.tileRow} data-testid="thumbnails">
-          {participants.map((participant) => {
-            const isSelf = participant.peerId === selfId;
-            const shown = isSelf
-              ? {
-                  ...participant,
-                  media: { ...participant.media, audio: local.mic, video: local.camera !== null },
-                }
-              : participant;
-            return (
-              <Tile
-                key={participant.peerId}
-                participant={shown}
-                video={cameraOf(participant.peerId)}
-                self={isSelf}
-                main={participant.peerId === mainId}
-                onSelect={() => room.pin(participant.peerId)}
-                reaction={state.reactions[participant.peerId]?.reaction ?? null}
-                speaking={state.speaking.includes(participant.peerId)}
-              />
-            );
-          })}
-        </ul>
-      </nav>
       <HandsQueue
         participants={participants}
         selfId={selfId}
@@ -148,6 +160,8 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
             <ViewControls
               followSpeaker={state.followSpeaker}
               onFollowSpeaker={(on) => room.setFollowSpeaker(on)}
+              grid={state.grid}
+              onGrid={(on) => room.setGrid(on)}
             />
           </>
         }

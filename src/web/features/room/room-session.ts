@@ -57,6 +57,8 @@ export interface RoomState {
   followSpeaker: boolean;
   /** Whom "follow the speaker" shows (kept through silences, held against flicker). */
   speaker: SpeakerChoice;
+  /** The grid view: every camera the same size (all in the low layer), paged. */
+  grid: boolean;
 }
 
 /** How long a reaction stays over its sender's tile. */
@@ -79,6 +81,7 @@ export class RoomSession {
     speaking: [],
     followSpeaker: false,
     speaker: { speakerId: null, since: 0 },
+    grid: false,
   };
   private reactionsShown = 0;
   private readonly listeners = new Set<() => void>();
@@ -221,6 +224,10 @@ export class RoomSession {
   /** "Follow the speaker" on or off; a click (pin) still wins while it is on. */
   setFollowSpeaker(on: boolean): void {
     this.set({ followSpeaker: on, ...(on ? { pinnedId: null } : {}) });
+  }
+
+  setGrid(on: boolean): void {
+    this.set({ grid: on });
   }
 
   /** Shows this participant in the main area for this viewer only (null: back to automatic). */
@@ -416,8 +423,12 @@ export function mainOf(state: RoomState): string | null {
   });
 }
 
-/** Whose camera the main area shows: the main participant's, unless that is us or a screen. */
+/**
+ * Whose camera the main area shows: the main participant's, unless that is us or a screen.
+ * Nobody's in the grid view: every camera comes as a thumbnail does (the low simulcast layer).
+ */
 function largeCameraOf(state: RoomState): string | null {
+  if (state.grid) return null;
   const mainId = mainOf(state);
   const main = state.participants.find((p) => p.peerId === mainId);
   if (!main || mainId === state.selfId || main.media.screen) return null;
