@@ -91,6 +91,34 @@ describe.skipIf(missing !== undefined)(`a room across two nodes (${missing ?? 'r
     expect(lateOnB.participant.kind).toBe('guest');
   });
 
+  it('keeps raised hands in order and shows reactions across nodes', async () => {
+    const { token } = await clusterMeeting(a);
+    const ana = await guest(a, token, 'Ana');
+    const ben = await guest(b, token, 'Ben');
+    ben.client.send({ type: 'hand', raised: true });
+    await ana.client.next('updated', (e) => e.participant.handRaisedAt !== undefined);
+    ana.client.send({ type: 'hand', raised: true });
+    await ben.client.next(
+      'updated',
+      (e) =>
+        e.participant.peerId === ana.welcome.peerId && e.participant.handRaisedAt !== undefined,
+    );
+    for (const node of [a, b]) {
+      const late = await guest(node, token, `Late on ${node.options.port}`);
+      const hands = late.welcome.participants
+        .filter((p) => p.handRaisedAt !== undefined)
+        .sort((x, y) => (x.handRaisedAt ?? '').localeCompare(y.handRaisedAt ?? ''));
+      expect(hands.map((p) => p.displayName)).toEqual(['Ben', 'Ana']);
+    }
+
+    ana.client.send({ type: 'reaction', reaction: 'heart' });
+    expect(await ben.client.next('reaction')).toEqual({
+      type: 'reaction',
+      peerId: ana.welcome.peerId,
+      reaction: 'heart',
+    });
+  });
+
   it('lets a dropped guest resume on the other node: kept signals, no timeout, old socket replaced', async () => {
     const { token } = await clusterMeeting(a);
     const ben = await guest(b, token, 'Ben');
