@@ -52,6 +52,9 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
           503: errorBody,
         },
       },
+      // Per source address, in Redis with REDIS_URL (app.ts). Fail closed while Redis is down:
+      // the room cannot be entered then anyway (ROOM_UNAVAILABLE below).
+      config: { rateLimit: { max: config.joinRateLimitPerMinute, timeWindow: 60_000 } },
     },
     async (request, reply) => {
       // A guest who passed the lobby could not enter the room now: say so before the session.
