@@ -38,6 +38,7 @@ const envSchema = z.object({
     .max(24 * 365)
     .default(24 * 14),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  JOIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -164,6 +165,11 @@ export type Config = Readonly<{
   logLevel: string;
   sessionTtlMs: number;
   loginRateLimitPerMinute: number;
+  /**
+   * Lobby passes (POST /api/join) per minute and source address: each makes a guest session,
+   * a credential of its own (its own room reconnect allowance), so they must not be free.
+   */
+  joinRateLimitPerMinute: number;
   /** Believe X-Forwarded-For: only behind a proxy that sets it, or clients could forge it. */
   trustProxy: boolean;
   production: boolean;
@@ -274,6 +280,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    joinRateLimitPerMinute: e.JOIN_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     production: e.NODE_ENV === 'production',
     meetingPasswordLength: e.MEETING_PASSWORD_LENGTH,

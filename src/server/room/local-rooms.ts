@@ -6,6 +6,7 @@
  * a place moved or left ends a socket here that no longer holds it.
  */
 import { CLOSE_CODES, type RoomEvent } from '../../shared/signaling.js';
+import type { ChatHistories } from './chat-history.js';
 import type { HeldPlaces } from './held-places.js';
 import type { BusMessage, RoomBus } from './room-bus.js';
 import type { RoomConnection } from './room-connection.js';
@@ -28,6 +29,8 @@ export class LocalRooms {
   constructor(
     private readonly bus: RoomBus,
     private readonly places: HeldPlaces,
+    /** Kept while this node listens to a room, from the chat events it delivers. */
+    private readonly chatHistories: ChatHistories,
     private readonly log: Log,
     private readonly options: {
       /** How long a signal is kept for a dropped participant (the grace time). */
@@ -53,6 +56,15 @@ export class LocalRooms {
     if (room?.connections.get(peerId) !== connection) return false;
     room.connections.delete(peerId);
     return true;
+  }
+
+  /**
+   * Whether every event of the room up to `seq` has been delivered here (in a snapshot's
+   * number, so a history kept from the events it counted is complete).
+   */
+  deliveredUpTo(roomId: string, seq: number): boolean {
+    const room = this.rooms.get(roomId);
+    return room !== undefined && room.waiting === null && room.seenSeq >= seq;
   }
 
   /** Rooms with sockets or places on this node, and the sockets seated in them (for /metrics). */
@@ -96,6 +108,7 @@ export class LocalRooms {
     const { connections } = room;
     switch (message.kind) {
       case 'closed':
+        this.chatHistories.forget(roomId);
         for (const connection of [...connections.values()]) this.options.closedRoom(connection);
         return;
       case 'event': {
@@ -125,6 +138,7 @@ export class LocalRooms {
     if (event.seq <= room.seenSeq) return;
     room.seenSeq = event.seq;
     this.follow(roomId, event);
+    if (event.type === 'chat') this.chatHistories.added(roomId, event.message);
     // Serialized once for the whole room, not once per recipient.
     const text = JSON.stringify(event);
     for (const connection of room.connections.values()) connection.deliver(event, text);
@@ -141,6 +155,7 @@ export class LocalRooms {
     room.waiting = null;
     if (!missed) {
       this.log.warn({ roomId, after: room.seenSeq }, 'room events missed; pages resume');
+      this.chatHistories.forget(roomId);
       for (const connection of room.connections.values()) {
         connection.socket.close(CLOSE_CODES.RECONNECT, 'events missed');
       }
@@ -187,6 +202,7 @@ export class LocalRooms {
     const room = this.rooms.get(roomId);
     if (!room || room.connections.size > 0 || this.places.inRoom(roomId).length > 0) return;
     this.rooms.delete(roomId);
+    this.chatHistories.forget(roomId);
     room.subscribed.then((unsubscribe) => unsubscribe()).catch(() => {});
   }
 }

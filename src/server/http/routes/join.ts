@@ -52,6 +52,16 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
           503: errorBody,
         },
       },
+      // Per source address, in Redis with REDIS_URL (app.ts). Not applied while Redis is down
+      // (skipOnError): no pass is let through then anyway, the handler answers
+      // ROOM_UNAVAILABLE, which tells the page the room, not the lobby, is the trouble.
+      config: {
+        rateLimit: {
+          max: config.joinRateLimitPerMinute,
+          timeWindow: 60_000,
+          skipOnError: true,
+        },
+      },
     },
     async (request, reply) => {
       // A guest who passed the lobby could not enter the room now: say so before the session.

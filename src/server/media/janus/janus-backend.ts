@@ -30,6 +30,7 @@ import {
   type SignalSink,
 } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
+import { isCandidateLine } from './candidates.js';
 import type { JanusInstance, JanusLog } from './janus-instance.js';
 import { JanusPlaces, type JanusPlace, type JanusSettings, type OwnJanus } from './janus-places.js';
 import { Publisher } from './publisher.js';
@@ -146,6 +147,9 @@ export class JanusBackend implements MediaBackend {
         );
       }
       case 'candidate': {
+        if (request.candidate && !isCandidateLine(request.candidate.candidate)) {
+          throw new MediaRequestError('The ICE candidate is not a candidate line.');
+        }
         const participant = (await this.rooms.get(roomId))?.participants.get(from);
         const target =
           request.connection === 'publish' ? participant?.publisher : participant?.subscriber;
