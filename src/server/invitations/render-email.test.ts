@@ -41,7 +41,8 @@ function render(content: InvitationContent) {
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
 
-function icsOf(ics: string) {
+function icsOf(ics: string | undefined) {
+  if (ics === undefined) throw new Error('the invitation carries no ICS');
   const calendar = new ICAL.Component(ICAL.parse(ics));
   return {
     method: calendar.getFirstPropertyValue('method'),
