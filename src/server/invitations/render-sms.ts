@@ -44,7 +44,7 @@ const TEXTS: Record<Language, SmsText> = {
     update: (f) => `Cambio: "${f.name}" pasa al ${f.when}. Entra: ${f.link}`,
     cancel: (f) => `Cancelada: "${f.name}" del ${f.when}, por ${f.organizer}.`,
     password: 'Contraseña',
-    rsvp: 'Vendras? Responde',
+    rsvp: '¿Vienes? Responde',
   },
 };
 
