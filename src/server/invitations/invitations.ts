@@ -10,7 +10,7 @@ import type { Db } from '../storage/database.js';
 import type { MeetingsTable, OutboxTable, RsvpTokensTable } from '../storage/schema.js';
 import { joinUrl } from '../join-link.js';
 import { newId } from '../tokens.js';
-import { issueRsvpToken, RSVP_TOKEN_SLOT, rsvpUrl } from '../replies/rsvp-links.js';
+import { issueRsvpToken, RSVP_TOKEN_SLOT, rsvpUrl } from './rsvp-links.js';
 import type { UserRow } from '../accounts/members.js';
 import type { InvitationContent, InvitationKind } from './content.js';
 import type { EmailMessage, OutboundMessage } from './messages.js';

@@ -7,7 +7,7 @@ import type { Meeting, MeetingInvitee } from '../../shared/api.js';
 import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
-import { recipientKeyOf } from '../replies/recipient-key.js';
+import { recipientKeyOf } from '../invitations/recipient-key.js';
 
 export type MeetingListRow = Selectable<MeetingsTable> & { organizer_name: string };
 

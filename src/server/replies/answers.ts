@@ -13,9 +13,9 @@ import type { Db } from '../storage/database.js';
 import type { InviteeAnswersTable, MeetingsTable, UsersTable } from '../storage/schema.js';
 import { calendarLinks } from '../../shared/calendar-links.js';
 import { meetingIcs } from '../calendar/meeting-ics.js';
-import { recipientKeyOf } from './recipient-key.js';
+import { recipientKeyOf } from '../invitations/recipient-key.js';
 import { renderAnswerNotice } from './render-answer-notice.js';
-import { findRsvpToken } from './rsvp-links.js';
+import { findRsvpToken } from '../invitations/rsvp-links.js';
 
 type MeetingRow = Selectable<MeetingsTable>;
 
