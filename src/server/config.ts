@@ -88,6 +88,17 @@ const envSchema = z.object({
     .max(24 * 14)
     .default(24),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  // Calendar replies by mail (iMIP): an SMTP listener for REPLY_ADDRESS, off unless a port is set.
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  REPLY_ADDRESS: z.email().toLowerCase().optional(),
+  INBOUND_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4 * 1024)
+    .max(50 * 1024 * 1024)
+    .default(256 * 1024),
+  INBOUND_SMTP_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   // Renewed every third of it while a node sends; a dead node's messages wait this long.
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(30),
   ICE_SERVERS: z
@@ -225,6 +236,18 @@ export type Config = Readonly<{
     /** How long a claimed outbox row stays with its node without renewal (outbox.ts). */
     leaseMs: number;
   };
+  /** Calendar replies (iMIP REPLY) by SMTP to REPLY_ADDRESS; undefined when not listening. */
+  inbound:
+    | {
+        port: number;
+        host: string;
+        replyAddress: string;
+        /** Larger messages are refused (SIZE in EHLO, 552 after DATA). */
+        maxBytes: number;
+        /** Per client address; more are refused with 421 until the minute has passed. */
+        messagesPerMinute: number;
+      }
+    | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -309,7 +332,30 @@ export function loadConfig(
       retryBaseMs: e.DELIVERY_RETRY_BASE_MS,
       leaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
     },
+    inbound: inboundOf(e),
   });
+}
+
+/** The listener needs both a port and the address it receives for; one without the other is an error. */
+function inboundOf(e: z.infer<typeof envSchema>): Config['inbound'] {
+  if (e.INBOUND_SMTP_PORT === undefined) {
+    if (e.REPLY_ADDRESS !== undefined) {
+      throw new ConfigError(
+        'REPLY_ADDRESS is set but INBOUND_SMTP_PORT is not: replies would go nowhere',
+      );
+    }
+    return undefined;
+  }
+  if (e.REPLY_ADDRESS === undefined) {
+    throw new ConfigError('INBOUND_SMTP_PORT needs REPLY_ADDRESS, the address calendars reply to');
+  }
+  return {
+    port: e.INBOUND_SMTP_PORT,
+    host: e.INBOUND_SMTP_HOST,
+    replyAddress: e.REPLY_ADDRESS,
+    maxBytes: e.INBOUND_SMTP_MAX_BYTES,
+    messagesPerMinute: e.INBOUND_SMTP_MESSAGES_PER_MINUTE,
+  };
 }
 
 /**

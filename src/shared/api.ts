@@ -53,11 +53,21 @@ export const memberSchema = z.object({
 });
 export type Member = z.infer<typeof memberSchema>;
 
+/** The logged-in member as they see themselves (GET /api/me): with their own settings. */
+export const meSchema = memberSchema.extend({
+  /** Email me when an invitee of my meetings answers. */
+  notifyOnAnswers: z.boolean(),
+  /** Private address of my calendar feed (secret; rotate it to stop the old one). */
+  calendarFeedUrl: z.string(),
+});
+export type Me = z.infer<typeof meSchema>;
+
 export const updateMeBody = z
   .object({
     displayName: displayNameSchema.optional(),
     avatarId: z.string().max(64).nullable().optional(),
     language: languageSchema.optional(),
+    notifyOnAnswers: z.boolean().optional(),
   })
   .strict();
 
@@ -123,6 +133,10 @@ export const avatarSchema = z.object({ id: z.string(), url: z.string() });
 export const inviteeKindSchema = z.enum(['email', 'phone', 'member']);
 export type InviteeKind = z.infer<typeof inviteeKindSchema>;
 
+/** An invitee's answer to "will you come?"; null until they answer. */
+export const inviteeResponseSchema = z.enum(['yes', 'no', 'maybe']);
+export type InviteeResponse = z.infer<typeof inviteeResponseSchema>;
+
 export const inviteeSchema = z.object({
   kind: inviteeKindSchema,
   /** Normalized: lower-cased email, E.164 number, or member user name. */
@@ -131,6 +145,12 @@ export const inviteeSchema = z.object({
   displayName: z.string().nullable(),
 });
 export type Invitee = z.infer<typeof inviteeSchema>;
+
+/** An invitee of a meeting, with their answer (personal link or calendar reply) or null. */
+export const meetingInviteeSchema = inviteeSchema.extend({
+  response: inviteeResponseSchema.nullable(),
+});
+export type MeetingInvitee = z.infer<typeof meetingInviteeSchema>;
 
 export const inviteeIssueSchema = z.object({
   index: z.number().int(),
@@ -235,7 +255,7 @@ export const meetingSchema = z.object({
   organizer: z.object({ id: z.string(), displayName: z.string() }),
   /** True when the viewer organizes this meeting (and so may edit or cancel it). */
   isOrganizer: z.boolean(),
-  participants: z.array(inviteeSchema),
+  participants: z.array(meetingInviteeSchema),
   createdAt: z.string(),
   /** Guests must type a password in the lobby (lock icon in lists). */
   passwordProtected: z.boolean(),
@@ -343,6 +363,34 @@ export const joinReply = participantSessionSchema.extend({
 });
 export type JoinReply = z.infer<typeof joinReply>;
 
+// ---- replies (public, by personal link) --------------------------------------------------------
+
+export const rsvpParams = z.object({ token: z.string().min(16).max(128) });
+
+export const rsvpBody = z.object({ response: inviteeResponseSchema }).strict();
+
+/** What a personal answer page shows: the meeting, who the link is for, and their answer. */
+export const rsvpPageSchema = z.object({
+  meeting: z.object({
+    name: z.string(),
+    status: meetingStatusSchema,
+    startsAt: z.string(),
+    durationMinutes: z.number(),
+    timeZone: z.string(),
+    organizer: z.object({ displayName: z.string() }),
+    joinUrl: z.string(),
+  }),
+  /** The invitee as they were invited: email, phone number or member name. */
+  invitee: z.string(),
+  response: inviteeResponseSchema.nullable(),
+  /** "Add to calendar"; null once the meeting is cancelled. */
+  calendar: z
+    .object({ icsUrl: z.string(), googleUrl: z.string(), outlookUrl: z.string() })
+    .nullable(),
+  organization: z.object({ name: z.string(), logoUrl: z.string().nullable() }),
+});
+export type RsvpPage = z.infer<typeof rsvpPageSchema>;
+
 // ---- invitations ------------------------------------------------------------------------------
 
 export const deliveryStatusSchema = z.enum(['queued', 'sent', 'failed', 'kept']);
@@ -352,8 +400,8 @@ export const deliverySchema = z.object({
   id: z.string(),
   participant: z.object({ kind: inviteeKindSchema, address: z.string() }),
   channel: z.enum(['email', 'sms']),
-  /** What the message announced. */
-  kind: z.enum(['invite', 'update', 'cancel']),
+  /** What the message announced; `answer` tells the organizer that an invitee answered. */
+  kind: z.enum(['invite', 'update', 'cancel', 'answer']),
   /** queued (waiting or retrying), sent, failed (with lastError), kept (no transport set up). */
   status: deliveryStatusSchema,
   attempts: z.number(),

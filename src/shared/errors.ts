@@ -44,6 +44,14 @@ export const ERROR_CATALOG = {
   ADMIN_ONLY: { status: 403, message: 'Only an administrator can do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   MEETING_NOT_FOUND: { status: 404, message: 'This meeting does not exist.' },
+  RSVP_NOT_FOUND: {
+    status: 404,
+    message: 'This answer link is not valid: it may be incomplete, or you are no longer invited.',
+  },
+  CALENDAR_FEED_NOT_FOUND: {
+    status: 404,
+    message: 'This calendar address is not valid (it may have been replaced by a new one).',
+  },
   MEMBER_NOT_FOUND: { status: 404, message: 'This member does not exist.' },
   ROOM_PLACE_NOT_FOUND: {
     status: 404,

@@ -69,6 +69,8 @@ const GUEST_TOKEN = 'fixture-guest-token-of-the-lobby-003';
 const GUEST_AVATAR = '00000000-0000-4000-8000-00000000b002';
 const CHAT_IDS = ['0fixture1', '0fixture2'];
 const AUDIT_ID = '0fixtureaudit1';
+const GUEST_RSVP_TOKEN = 'FixtureRsvpToken008aaa';
+const ANA_FEED_TOKEN = 'FixtureCalendarFeedTokenOfAna008aaaaaaaaaaa';
 
 async function adminOf({ services }: UpgradedDatabase) {
   return services.members.get(ADMIN.id);
@@ -423,6 +425,48 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
       const row = claimed.find((r) => r.id === CLAIMED_OUTBOX_ID);
       expect(row?.claim_token).toBeTruthy();
       expect(row?.claim_token).not.toBe('claim-of-a-stopped-worker');
+    },
+  },
+
+  '008-replies-and-feeds': {
+    async insert(db) {
+      // The guest of the first meeting answered Yes by their link; Ana has a calendar feed.
+      await db
+        .insertInto('rsvp_tokens')
+        .values({
+          token_hash: hashToken(GUEST_RSVP_TOKEN),
+          meeting_id: MEETING.id,
+          recipient_key: 'email:guest@example.com',
+          created_at: CREATED,
+        })
+        .execute();
+      await db
+        .insertInto('invitee_answers')
+        .values({
+          meeting_id: MEETING.id,
+          recipient_key: 'email:guest@example.com',
+          response: 'yes',
+          via: 'link',
+          answered_at: CREATED,
+        })
+        .execute();
+      await db
+        .updateTable('users')
+        .set({ calendar_feed_token: ANA_FEED_TOKEN, notify_on_answers: 1 })
+        .where('id', '=', ANA.id)
+        .execute();
+    },
+    async check({ services }) {
+      expect(await services.answers.page(GUEST_RSVP_TOKEN)).toMatchObject({
+        invitee: 'guest@example.com',
+        response: 'yes',
+        meeting: { name: 'Reunión de presupuesto' },
+      });
+      const ana = await services.members.get(ANA.id);
+      expect(await services.calendar.feedUrl(ana)).toBe(
+        `http://tertulia.test/calendar/${ANA_FEED_TOKEN}.ics`,
+      );
+      expect(await services.calendar.feed(ANA_FEED_TOKEN)).toContain(`UID:${MEETING.id}@`);
     },
   },
 };

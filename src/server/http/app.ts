@@ -40,6 +40,8 @@ import { memberRoutes } from './routes/members.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { roomRoutes } from './routes/room.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { rsvpRoutes } from './routes/rsvp.js';
 import { sessionRoutes } from './routes/session.js';
 import { registerWeb } from './web.js';
 
@@ -149,6 +151,8 @@ export async function buildApp({
   await app.register(joinRoutes, context);
   await app.register(avatarRoutes, context);
   await app.register(roomRoutes, context);
+  await app.register(rsvpRoutes, context);
+  await app.register(calendarRoutes, context);
   await app.register(adminSettingsRoutes, context);
   await app.register(auditRoutes, context);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -7,12 +7,13 @@ import { callEach } from '../../shared/listeners.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/database.js';
-import type { MeetingsTable, OutboxTable } from '../storage/schema.js';
+import type { MeetingsTable, OutboxTable, RsvpTokensTable } from '../storage/schema.js';
 import { joinUrl } from '../join-link.js';
 import { newId } from '../tokens.js';
+import { issueRsvpToken, RSVP_TOKEN_SLOT, rsvpUrl } from './rsvp-links.js';
 import type { UserRow } from '../accounts/members.js';
 import type { InvitationContent, InvitationKind } from './content.js';
-import type { OutboundMessage } from './messages.js';
+import type { EmailMessage, OutboundMessage } from './messages.js';
 import type { OutboxRow, OutboxStore } from './outbox.js';
 import { planDeliveries, type MeetingState, type Recipient } from './plan.js';
 import { renderEmail } from './render-email.js';
@@ -42,6 +43,8 @@ export interface InvitationsOptions {
    * change; called inside the change's transaction, which it must read through.
    */
   organization: (tx: Db) => Promise<InvitationContent['organization']>;
+  /** REPLY_ADDRESS when the inbound SMTP listener runs: invitations ask calendars to reply there. */
+  replyAddress?: string | undefined;
 }
 
 export class InvitationsService {
@@ -103,10 +106,12 @@ export class InvitationsService {
       .map((r) => r.to);
     const organization = await this.options.organization(tx);
     const render = this.renderer(after.meeting, organizer, attendeeEmails, organization);
+    const tokens: RsvpTokensTable[] = [];
     const rows = planned.map(({ recipient, kind }) =>
-      this.buildRow(after.meeting, recipient, kind, render),
+      this.buildRow(after.meeting, recipient, kind, render, tokens),
     );
     await tx.insertInto('outbox').values(rows).execute();
+    if (tokens.length > 0) await tx.insertInto('rsvp_tokens').values(tokens).execute();
     return rows.length;
   }
 
@@ -132,6 +137,7 @@ export class InvitationsService {
     const target = recipient ?? rowRecipient(previous);
     const attendees = recipients.filter((r) => r.channel === 'email').map((r) => r.to);
     const organization = await this.options.organization(tx);
+    const tokens: RsvpTokensTable[] = [];
     await tx
       .insertInto('outbox')
       .values(
@@ -140,8 +146,54 @@ export class InvitationsService {
           target,
           kind,
           this.renderer(version.meeting, organizer, attendees, organization),
+          tokens,
         ),
       )
+      .execute();
+    if (tokens.length > 0) await tx.insertInto('rsvp_tokens').values(tokens).execute();
+  }
+
+  /**
+   * Queues an email to a member about one of their meetings that is no invitation (someone
+   * answered), in the caller's transaction: shown in the Outbox, never among the meeting's
+   * deliveries (kind `answer`).
+   */
+  async recordNotice(
+    tx: Db,
+    meeting: Pick<MeetingRow, 'id' | 'sequence'>,
+    member: Pick<UserRow, 'id' | 'username' | 'email'>,
+    message: Omit<EmailMessage, 'to' | 'messageId'>,
+  ): Promise<void> {
+    const id = newId();
+    const now = this.clock.now().toISOString();
+    const payload: EmailMessage = {
+      ...message,
+      to: member.email,
+      messageId: `<${id}@${this.domain}>`,
+    };
+    await tx
+      .insertInto('outbox')
+      .values({
+        id,
+        meeting_id: meeting.id,
+        recipient_key: `member:${member.id}`,
+        participant_kind: 'member',
+        participant_address: member.username,
+        channel: 'email',
+        kind: 'answer',
+        sequence: meeting.sequence,
+        payload: JSON.stringify(payload),
+        status: this.options.channels.email ? 'queued' : 'kept',
+        attempts: 0,
+        next_attempt_at: now,
+        give_up_at: this.retryDeadline().toISOString(),
+        locked_until: null,
+        claim_token: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+      })
       .execute();
   }
 
@@ -199,6 +251,9 @@ export class InvitationsService {
           organization,
           attendeeEmails,
           domain: this.domain,
+          // Every copy gets its own token in place of the slot (buildRow).
+          rsvpUrl: kind === 'cancel' ? null : rsvpUrl(this.options.publicUrl, RSVP_TOKEN_SLOT),
+          replyAddress: this.options.replyAddress ?? null,
         };
         template = channel === 'email' ? renderEmail(content, '', '') : renderSms(content, '');
         templates.set(key, template);
@@ -212,16 +267,24 @@ export class InvitationsService {
     recipient: Recipient,
     kind: InvitationKind,
     render: (kind: InvitationKind, channel: 'email' | 'sms') => OutboundMessage,
+    /** Receives the hash of the personal answer link this message carries, if any. */
+    rsvpTokens: RsvpTokensTable[],
   ): OutboxTable {
     const id = newId();
-    const template = render(kind, recipient.channel);
+    const now = this.clock.now();
+    const template = this.personalize(
+      render(kind, recipient.channel),
+      meeting,
+      recipient,
+      now,
+      rsvpTokens,
+    );
     // One Message-ID per row: retries of the row reuse it, so a mail sent twice after an
     // ambiguous failure is recognisably the same message.
     const message: OutboundMessage =
       template.channel === 'email'
         ? { ...template, to: recipient.to, messageId: `<${id}@${this.domain}>` }
         : { ...template, to: recipient.to };
-    const now = this.clock.now();
     const enabled = this.options.channels[recipient.channel];
     return {
       id,
@@ -244,6 +307,28 @@ export class InvitationsService {
       updated_at: now.toISOString(),
       sent_at: null,
     };
+  }
+
+  /** Puts a new personal answer link of this recipient where the template has the slot. */
+  private personalize(
+    template: OutboundMessage,
+    meeting: MeetingRow,
+    recipient: Recipient,
+    now: Date,
+    rsvpTokens: RsvpTokensTable[],
+  ): OutboundMessage {
+    const slot = rsvpUrl(this.options.publicUrl, RSVP_TOKEN_SLOT);
+    if (!template.text.includes(slot)) return template;
+    const { token, row } = issueRsvpToken(meeting.id, recipient.key, now);
+    rsvpTokens.push(row);
+    const link = rsvpUrl(this.options.publicUrl, token);
+    return template.channel === 'email'
+      ? {
+          ...template,
+          text: template.text.replaceAll(slot, link),
+          html: template.html.replaceAll(slot, link),
+        }
+      : { ...template, text: template.text.replaceAll(slot, link) };
   }
 
   private retryDeadline(): Date {

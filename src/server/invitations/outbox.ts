@@ -179,6 +179,8 @@ export class OutboxStore {
       .selectFrom('outbox')
       .selectAll()
       .where('meeting_id', '=', meetingId)
+      // Notices to the organizer are about the meeting, not invitations of it.
+      .where('kind', '!=', 'answer')
       .orderBy('created_at', 'desc')
       .orderBy('sequence', 'desc')
       .execute();

@@ -41,7 +41,8 @@ function render(content: InvitationContent) {
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
 
-function icsOf(ics: string) {
+function icsOf(ics: string | undefined) {
+  if (ics === undefined) throw new Error('the invitation carries no ICS');
   const calendar = new ICAL.Component(ICAL.parse(ics));
   return {
     method: calendar.getFirstPropertyValue('method'),
@@ -235,6 +236,20 @@ describe('renderEmail', () => {
     expect(es.text).toContain('Enviado por Acme en nombre de Ana Gómez.');
     expect(es.html).not.toContain('<img');
     expect(es.html).toContain('font-weight:bold;color:#111827;">Acme</td>');
+  });
+
+  it("offers the invitee's answer link in both parts, but not in a cancellation", () => {
+    const rsvpUrl = 'https://meet.example.com/r/q7Yk2LmN0pRsTuVwXyZa1B';
+    const invite = render(invitation({}, { rsvpUrl }));
+    expect(invite.text).toContain(
+      `Will you come? Let the organizer know (Yes, No or Maybe):\n${rsvpUrl}\n`,
+    );
+    expect(hrefs(invite.html)).toContain(rsvpUrl);
+    const spanish = render(invitation({}, { rsvpUrl, language: 'es' }));
+    expect(spanish.text).toContain('¿Vendrás? Díselo a quien organiza (Sí, No o Quizás):');
+    const cancel = render(invitation({}, { rsvpUrl, kind: 'cancel' }));
+    expect(cancel.text).not.toContain(rsvpUrl);
+    expect(cancel.html).not.toContain(rsvpUrl);
   });
 
   it('refuses a logo URL that is not http(s)', () => {

@@ -35,7 +35,12 @@ export function toOutboxDetail(row: OutboxRow): OutboxDetail {
     ...toOutboxItem(row),
     email:
       message.channel === 'email'
-        ? { subject: message.subject, text: message.text, html: message.html, ics: message.ics }
+        ? {
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            ics: message.ics ?? '',
+          }
         : null,
     sms: message.channel === 'sms' ? { text: message.text } : null,
   };

@@ -3,10 +3,11 @@
  * `Meeting` (organizer name and participants loaded in one query for a whole list).
  */
 import type { Selectable } from 'kysely';
-import type { Meeting, Invitee } from '../../shared/api.js';
+import type { Meeting, MeetingInvitee } from '../../shared/api.js';
 import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
+import { recipientKeyOf } from '../invitations/recipient-key.js';
 
 export type MeetingListRow = Selectable<MeetingsTable> & { organizer_name: string };
 
@@ -49,15 +50,32 @@ export async function presentMeetings(
       : await db
           .selectFrom('meeting_participants as p')
           .leftJoin('users as u', 'u.id', 'p.user_id')
-          .select(['p.meeting_id', 'p.kind', 'p.address', 'u.display_name'])
+          .select(['p.meeting_id', 'p.kind', 'p.address', 'p.user_id', 'u.display_name'])
           .where('p.meeting_id', 'in', ids)
           .orderBy('p.meeting_id')
           .orderBy('p.position')
           .execute();
-  const byMeeting = new Map<string, Invitee[]>();
+  const answerRows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('invitee_answers')
+          .select(['meeting_id', 'recipient_key', 'response'])
+          .where('meeting_id', 'in', ids)
+          .execute();
+  const answers = new Map(
+    answerRows.map((a) => [`${a.meeting_id} ${a.recipient_key}`, a.response]),
+  );
+  const byMeeting = new Map<string, MeetingInvitee[]>();
   for (const p of participantRows) {
     const list = byMeeting.get(p.meeting_id) ?? [];
-    list.push({ kind: p.kind, address: p.address, displayName: p.display_name ?? null });
+    const key = recipientKeyOf({ kind: p.kind, address: p.address, userId: p.user_id });
+    list.push({
+      kind: p.kind,
+      address: p.address,
+      displayName: p.display_name ?? null,
+      response: answers.get(`${p.meeting_id} ${key}`) ?? null,
+    });
     byMeeting.set(p.meeting_id, list);
   }
   return rows.map((r) => ({

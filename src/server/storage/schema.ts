@@ -15,6 +15,10 @@ export interface UsersTable {
   language: 'en' | 'es';
   disabled: number;
   created_at: string;
+  /** Secret of the member's calendar feed URL; made on first use, replaced when rotated. */
+  calendar_feed_token: string | null;
+  /** 1: email the member when an invitee of their meetings answers. */
+  notify_on_answers: number;
 }
 
 export interface SessionsTable {
@@ -92,7 +96,8 @@ export interface OutboxTable {
   /** As the organizer sees the participant: email, E.164 number or user name. */
   participant_address: string;
   channel: 'email' | 'sms';
-  kind: 'invite' | 'update' | 'cancel';
+  /** `answer`: tells an organizer that an invitee answered (never among the deliveries). */
+  kind: 'invite' | 'update' | 'cancel' | 'answer';
   sequence: number;
   /** The rendered OutboundMessage, JSON. */
   payload: string;
@@ -109,6 +114,26 @@ export interface OutboxTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+}
+
+export type InviteeResponse = 'yes' | 'no' | 'maybe';
+
+/** An invitee's answer to a meeting, keyed like outbox rows (`recipient_key`). */
+export interface InviteeAnswersTable {
+  meeting_id: string;
+  recipient_key: string;
+  response: InviteeResponse;
+  /** Where it came from: the personal link's page, or a calendar's iMIP REPLY by mail. */
+  via: 'link' | 'calendar';
+  answered_at: string;
+}
+
+/** A personal answer link's secret (SHA-256, hex) and the invitee it speaks for. */
+export interface RsvpTokensTable {
+  token_hash: string;
+  meeting_id: string;
+  recipient_key: string;
+  created_at: string;
 }
 
 export interface ChatMessagesTable {
@@ -158,6 +183,8 @@ export interface AuditLogTable {
 }
 
 export interface Database {
+  invitee_answers: InviteeAnswersTable;
+  rsvp_tokens: RsvpTokensTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
   chat_messages: ChatMessagesTable;

@@ -48,6 +48,9 @@ const AuditLogPage = lazy(() =>
 const LobbyPage = lazy(() =>
   import('../features/lobby/LobbyPage.js').then((m) => ({ default: m.LobbyPage })),
 );
+const RsvpPage = lazy(() =>
+  import('../features/rsvp/RsvpPage.js').then((m) => ({ default: m.RsvpPage })),
+);
 const loadRoomPage = () => import('../features/room/RoomPage.js');
 const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })));
 
@@ -78,6 +81,7 @@ export function App() {
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/m/:token" element={<LobbyThenRoom />} />
                 <Route path="/m/:token/room" element={<RoomPage />} />
+                <Route path="/r/:token" element={<RsvpPage />} />
               </Route>
               <Route
                 element={

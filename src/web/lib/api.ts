@@ -11,8 +11,11 @@ import type {
   JoinReply,
   Language,
   Meeting,
+  Me,
   Member,
   MemberImportReport,
+  InviteeResponse,
+  RsvpPage,
   NewMember,
   OutboxDetail,
   OutboxItem,
@@ -47,6 +50,7 @@ export interface ProfileChanges {
   displayName?: string;
   avatarId?: string | null;
   language?: Language;
+  notifyOnAnswers?: boolean;
 }
 
 export interface AuditFilter {
@@ -64,8 +68,13 @@ export const api = {
   logIn: (email: string, password: string) =>
     request<Member>('/api/session', json('POST', { email, password })),
   logOut: () => request<void>('/api/session', { method: 'DELETE' }),
-  me: (signal?: AbortSignal) => request<Member>('/api/me', { signal }),
-  updateMe: (changes: ProfileChanges) => request<Member>('/api/me', json('PATCH', changes)),
+  me: (signal?: AbortSignal) => request<Me>('/api/me', { signal }),
+  updateMe: (changes: ProfileChanges) => request<Me>('/api/me', json('PATCH', changes)),
+  rotateCalendarFeed: () => request<Me>('/api/me/calendar-feed', { method: 'POST' }),
+  rsvp: (token: string, signal?: AbortSignal) =>
+    request<RsvpPage>(`/api/rsvp/${id(token)}`, { signal }),
+  answer: (token: string, response: InviteeResponse) =>
+    request<RsvpPage>(`/api/rsvp/${id(token)}`, { method: 'PUT', body: { response } }),
 
   uploadAvatar: (file: Blob) => {
     const form = new FormData();

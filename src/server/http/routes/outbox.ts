@@ -142,6 +142,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     },
     async (request, reply) => {
       const message = await emailOf(request.params.id);
+      if (!message.ics || !message.icsMethod) throw new AppError('NOT_FOUND');
       return reply
         .type(`text/calendar; charset=utf-8; method=${message.icsMethod}`)
         .header('Content-Disposition', 'attachment; filename="invite.ics"')

@@ -94,11 +94,14 @@ export function OutboxMessagePage() {
             <h2 id="text-heading">{t('outbox.textVersion')}</h2>
             <pre className={styles.pre}>{message.email.text}</pre>
           </section>
-          <p>
-            <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
-              {t('outbox.downloadIcs')}
-            </a>
-          </p>
+          {/* Notices to an organizer (someone answered) carry no calendar object. */}
+          {message.email.ics ? (
+            <p>
+              <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
+                {t('outbox.downloadIcs')}
+              </a>
+            </p>
+          ) : null}
         </>
       ) : null}
       {message.sms ? (

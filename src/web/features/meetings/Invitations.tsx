@@ -24,6 +24,9 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
   const names = new Map(
     meeting.participants.map((p) => [`${p.kind}:${p.address}`, p.displayName] as const),
   );
+  const answers = new Map(
+    meeting.participants.map((p) => [`${p.kind}:${p.address}`, p.response] as const),
+  );
 
   async function onResend(delivery: Delivery) {
     setFailure('');
@@ -50,6 +53,7 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
           <tr>
             <th scope="col">{t('invitations.participant')}</th>
             <th scope="col">{t('invitations.state')}</th>
+            <th scope="col">{t('answers.column')}</th>
             <th scope="col">{t('invitations.channel')}</th>
             <th scope="col">{t('invitations.message')}</th>
             <th scope="col">{t('invitations.changedAt')}</th>
@@ -63,6 +67,7 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
             const { kind, address } = delivery.participant;
             const name = names.get(`${kind}:${address}`);
             const busy = resending.includes(delivery.id);
+            const answer = answers.get(`${kind}:${address}`) ?? null;
             return (
               <tr
                 key={delivery.id}
@@ -84,6 +89,9 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
                   <DeliveryBadge state={deliveryState(delivery)}>
                     {deliveryStatusText(t, delivery)}
                   </DeliveryBadge>
+                </td>
+                <td data-testid="invitee-answer" data-response={answer ?? 'none'}>
+                  {t(answer ? `answers.${answer}` : 'answers.none')}
                 </td>
                 <td>{channelText(t, delivery)}</td>
                 <td>{deliveryKindText(t, delivery)}</td>

@@ -6,6 +6,20 @@ import { CopyButton } from '../../ui/CopyButton.js';
 import { LockIcon } from '../../ui/LockIcon.js';
 import styles from './meetings.module.css';
 
+/** How many invitees said yes, no and maybe (the organizer's view). */
+function AnswerCounts({ participants }: { participants: Meeting['participants'] }) {
+  const { t } = useTranslation();
+  const count = (response: string | null) =>
+    participants.filter((p) => p.response === response).length;
+  const counts = { yes: count('yes'), no: count('no'), maybe: count('maybe'), none: count(null) };
+  return (
+    <p className={styles.rowMeta} data-testid="answer-counts">
+      <span aria-hidden="true">{t('answers.summary', counts)}</span>
+      <span className="visually-hidden">{t('answers.summaryLabel', counts)}</span>
+    </p>
+  );
+}
+
 /** One meeting in the list: name (link to its page), when, who, and its join link to copy. */
 export function MeetingRow({ meeting }: { meeting: Meeting }) {
   const { t, i18n } = useTranslation();
@@ -44,6 +58,9 @@ export function MeetingRow({ meeting }: { meeting: Meeting }) {
               ? t('meetings.andMore', { names, count: more })
               : names}
         </p>
+        {meeting.isOrganizer && meeting.participants.length > 0 ? (
+          <AnswerCounts participants={meeting.participants} />
+        ) : null}
       </div>
       {cancelled ? null : (
         <div className={styles.rowActions}>
