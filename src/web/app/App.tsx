@@ -1,6 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { LoginPage } from '../features/account/LoginPage.js';
 import { SessionProvider } from '../session/SessionProvider.js';
 import { Loading } from '../ui/Loading.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -10,6 +9,9 @@ import { PublicShell, Shell } from './Shell.js';
 
 // Screens are split off, so a first load brings only what its route needs: above all, a guest
 // opening a join link never downloads the member app.
+const LoginPage = lazy(() =>
+  import('../features/account/LoginPage.js').then((m) => ({ default: m.LoginPage })),
+);
 const MeetingsPage = lazy(() =>
   import('../features/meetings/MeetingsPage.js').then((m) => ({ default: m.MeetingsPage })),
 );
@@ -52,19 +54,20 @@ const loadRoomPage = () => import('../features/room/RoomPage.js');
 const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })));
 
 /**
- * The lobby leads to the room: its code is fetched as soon as the lobby shows, while the camera
- * starts and the guest types their name, so Join does not wait for it: a guest whose name came
- * in the link can click within half a second
- * (docs/decisions/004-join-keeps-the-page-thread-free.md).
+ * The lobby leads to the room: its code is fetched, and WebRTC warmed up, while the guest types
+ * their name or checks the camera, so Join does not wait for them
+ * (docs/decisions/004-join-keeps-the-page-thread-free.md). Not before Join is enabled, though:
+ * on a phone's network, the room's 110 KB would hold up the lobby's own code.
  */
+function prefetchRoom() {
+  void loadRoomPage().catch(() => {});
+  void import('../features/room/webrtc-warmup.js')
+    .then(({ warmUpWebRtc }) => warmUpWebRtc())
+    .catch(() => {});
+}
+
 function LobbyThenRoom() {
-  useEffect(() => {
-    void loadRoomPage().catch(() => {});
-    void import('../features/room/webrtc-warmup.js')
-      .then(({ warmUpWebRtc }) => warmUpWebRtc())
-      .catch(() => {});
-  }, []);
-  return <LobbyPage />;
+  return <LobbyPage onJoinReady={prefetchRoom} />;
 }
 
 export function App() {

@@ -1,12 +1,13 @@
 /**
  * i18next set up with our two languages. The choice is remembered in localStorage; the first
  * visit follows the browser's languages. A member's saved language is applied by the session.
+ * Only the language in use is downloaded (each is a chunk of about 8 KB gzip); the other is
+ * fetched when someone switches to it.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../shared/api.js';
-import { en } from './en.js';
-import { es } from './es.js';
+import type { en } from './en.js';
 
 export const LANGUAGES = ['en', 'es'] as const satisfies readonly Language[];
 const STORAGE_KEY = 'tertulia.language';
@@ -36,6 +37,13 @@ export function currentLanguage(): Language {
   return isLanguage(i18next.language) ? i18next.language : 'en';
 }
 
+/** The language's texts, as a chunk of their own. */
+function loadTexts(language: Language): Promise<typeof en> {
+  return language === 'es'
+    ? import('./es.js').then((m) => m.es)
+    : import('./en.js').then((m) => m.en);
+}
+
 /** Switches the interface language and remembers it in this browser. */
 export async function setLanguage(language: Language): Promise<void> {
   try {
@@ -43,21 +51,31 @@ export async function setLanguage(language: Language): Promise<void> {
   } catch {
     // Not remembered across visits; the switch itself still works.
   }
+  if (!i18next.hasResourceBundle(language, 'translation')) {
+    i18next.addResourceBundle(language, 'translation', await loadTexts(language));
+  }
   await i18next.changeLanguage(language);
 }
 
-export function initI18n(): typeof i18next {
-  void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, es: { translation: es } },
-    lng: storedLanguage() ?? browserLanguage(),
-    fallbackLng: 'en',
+/** The language to start in; its texts should be fetched as early as possible. */
+export function initialLanguage(): Language {
+  return storedLanguage() ?? browserLanguage();
+}
+
+/** Sets i18next up once `language`'s texts are in (es.ts has every key of en.ts: no fallback). */
+export async function initI18n(language: Language): Promise<typeof i18next> {
+  const texts = await loadTexts(language);
+  await i18next.use(initReactI18next).init({
+    resources: { [language]: { translation: texts } },
+    lng: language,
+    fallbackLng: false,
     supportedLngs: LANGUAGES,
     // React escapes text already; escaping here would show "&amp;" in names.
     interpolation: { escapeValue: false },
     initAsync: false,
   });
-  const syncDocument = (language: string) => {
-    document.documentElement.lang = language;
+  const syncDocument = (active: string) => {
+    document.documentElement.lang = active;
   };
   syncDocument(currentLanguage());
   i18next.on('languageChanged', syncDocument);

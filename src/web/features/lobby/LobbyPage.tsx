@@ -12,6 +12,7 @@ import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { GuestLobby } from './GuestLobby.js';
 import { MemberJoin } from './MemberJoin.js';
+import { useAfterJoinReady } from './use-after-join-ready.js';
 import { useJoinTiming } from './use-join-timing.js';
 import styles from './lobby.module.css';
 
@@ -26,11 +27,16 @@ async function loadInfo(token: string, signal?: AbortSignal): Promise<LoadedInfo
   return { info, offsetMs: clockOffsetMs(info.serverTime, Date.now()) };
 }
 
+interface LobbyPageProps {
+  /** Called once, when Join can be used (the app then fetches the room's code). */
+  onJoinReady?: () => void;
+}
+
 /**
  * `/m/:token`: the lobby of a join link. Guests give a name, maybe a picture, and check their
  * camera and microphone; a logged-in member goes straight in.
  */
-export function LobbyPage() {
+export function LobbyPage({ onJoinReady }: LobbyPageProps) {
   const { t } = useTranslation();
   const token = useParams().token ?? '';
   const { loaded, replace } = useLoad(token, (signal) => loadInfo(token, signal));
@@ -66,13 +72,22 @@ export function LobbyPage() {
       </section>
     );
   }
-  return <Lobby token={token} data={data} refresh={refresh} />;
+  return <Lobby token={token} data={data} refresh={refresh} onJoinReady={onJoinReady} />;
 }
 
-function Lobby({ token, data, refresh }: { token: string; data: LoadedInfo; refresh: () => void }) {
+interface LobbyProps extends LobbyPageProps {
+  token: string;
+  data: LoadedInfo;
+  refresh: () => void;
+}
+
+function Lobby({ token, data, refresh, onJoinReady }: LobbyProps) {
   const timing = useJoinTiming(data.info, data.offsetMs);
-  if (data.info.viewer) {
-    return <MemberJoin token={token} info={data.info} viewer={data.info.viewer} timing={timing} />;
+  // A member joins at once, so the room's code is wanted at once; a guest's when Join works.
+  const viewer = data.info.viewer;
+  useAfterJoinReady(viewer !== null || timing.state === 'open', onJoinReady);
+  if (viewer) {
+    return <MemberJoin token={token} info={data.info} viewer={viewer} timing={timing} />;
   }
   return <GuestLobby token={token} info={data.info} timing={timing} onStale={refresh} />;
 }
