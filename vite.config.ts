@@ -7,7 +7,12 @@ import { precompress } from './scripts/vite-precompress.js';
 export default defineConfig({
   root: 'src/web',
   plugins: [react(), precompress()],
-  build: { outDir: '../../dist/web', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: '../../dist/web',
+    emptyOutDir: true,
+    sourcemap: true,
+    modulePreload: { polyfill: false },
+  },
   server: {
     port: 5173,
     proxy: {

@@ -7,11 +7,14 @@ import './ui/global.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-// The texts of one language come as their own chunk: the first render waits for them.
-void initI18n(initialLanguage()).then(() =>
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  ),
-);
+// The texts come as a chunk of their own: the first render waits for them. Should they not
+// come, the app still renders (keys in place of texts) rather than stay blank.
+void initI18n(initialLanguage())
+  .catch((error: unknown) => console.error('Texts could not be loaded', error))
+  .finally(() =>
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
+  );

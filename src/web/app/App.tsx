@@ -1,5 +1,6 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { loadAllTexts } from '../i18n/index.js';
 import { SessionProvider } from '../session/SessionProvider.js';
 import { Loading } from '../ui/Loading.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -9,49 +10,70 @@ import { PublicShell, Shell } from './Shell.js';
 
 // Screens are split off, so a first load brings only what its route needs: above all, a guest
 // opening a join link never downloads the member app.
+
+/**
+ * A screen beyond the first ones (login, lobby): its code and the texts the first screens do
+ * without (src/web/i18n/en-rest.ts), both before it renders.
+ */
+function screen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(async () => {
+    const [module] = await Promise.all([load(), loadAllTexts()]);
+    return { default: pick(module) };
+  });
+}
+
 const LoginPage = lazy(() =>
   import('../features/account/LoginPage.js').then((m) => ({ default: m.LoginPage })),
 );
-const MeetingsPage = lazy(() =>
-  import('../features/meetings/MeetingsPage.js').then((m) => ({ default: m.MeetingsPage })),
+const MeetingsPage = screen(
+  () => import('../features/meetings/MeetingsPage.js'),
+  (m) => m.MeetingsPage,
 );
-const NewMeetingPage = lazy(() =>
-  import('../features/meetings/NewMeetingPage.js').then((m) => ({ default: m.NewMeetingPage })),
+const NewMeetingPage = screen(
+  () => import('../features/meetings/NewMeetingPage.js'),
+  (m) => m.NewMeetingPage,
 );
-const MeetingPage = lazy(() =>
-  import('../features/meetings/MeetingPage.js').then((m) => ({ default: m.MeetingPage })),
+const MeetingPage = screen(
+  () => import('../features/meetings/MeetingPage.js'),
+  (m) => m.MeetingPage,
 );
-const EditMeetingPage = lazy(() =>
-  import('../features/meetings/EditMeetingPage.js').then((m) => ({ default: m.EditMeetingPage })),
+const EditMeetingPage = screen(
+  () => import('../features/meetings/EditMeetingPage.js'),
+  (m) => m.EditMeetingPage,
 );
-const ProfilePage = lazy(() =>
-  import('../features/account/ProfilePage.js').then((m) => ({ default: m.ProfilePage })),
+const ProfilePage = screen(
+  () => import('../features/account/ProfilePage.js'),
+  (m) => m.ProfilePage,
 );
-const MembersPage = lazy(() =>
-  import('../features/admin/MembersPage.js').then((m) => ({ default: m.MembersPage })),
+const MembersPage = screen(
+  () => import('../features/admin/MembersPage.js'),
+  (m) => m.MembersPage,
 );
-const AllMeetingsPage = lazy(() =>
-  import('../features/admin/AllMeetingsPage.js').then((m) => ({ default: m.AllMeetingsPage })),
+const AllMeetingsPage = screen(
+  () => import('../features/admin/AllMeetingsPage.js'),
+  (m) => m.AllMeetingsPage,
 );
-const OutboxPage = lazy(() =>
-  import('../features/admin/OutboxPage.js').then((m) => ({ default: m.OutboxPage })),
+const OutboxPage = screen(
+  () => import('../features/admin/OutboxPage.js'),
+  (m) => m.OutboxPage,
 );
-const OutboxMessagePage = lazy(() =>
-  import('../features/admin/OutboxMessagePage.js').then((m) => ({
-    default: m.OutboxMessagePage,
-  })),
+const OutboxMessagePage = screen(
+  () => import('../features/admin/OutboxMessagePage.js'),
+  (m) => m.OutboxMessagePage,
 );
-const SettingsPage = lazy(() =>
-  import('../features/admin/SettingsPage.js').then((m) => ({ default: m.SettingsPage })),
+const SettingsPage = screen(
+  () => import('../features/admin/SettingsPage.js'),
+  (m) => m.SettingsPage,
 );
-const AuditLogPage = lazy(() =>
-  import('../features/admin/AuditLogPage.js').then((m) => ({ default: m.AuditLogPage })),
+const AuditLogPage = screen(
+  () => import('../features/admin/AuditLogPage.js'),
+  (m) => m.AuditLogPage,
 );
 const LobbyPage = lazy(() =>
   import('../features/lobby/LobbyPage.js').then((m) => ({ default: m.LobbyPage })),
 );
 const loadRoomPage = () => import('../features/room/RoomPage.js');
-const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })));
+const RoomPage = screen(loadRoomPage, (m) => m.RoomPage);
 
 /**
  * The lobby leads to the room: its code is fetched, and WebRTC warmed up, while the guest types
@@ -61,6 +83,7 @@ const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })
  */
 function prefetchRoom() {
   void loadRoomPage().catch(() => {});
+  void loadAllTexts().catch(() => {});
   void import('../features/room/webrtc-warmup.js')
     .then(({ warmUpWebRtc }) => warmUpWebRtc())
     .catch(() => {});

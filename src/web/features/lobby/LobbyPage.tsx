@@ -1,9 +1,9 @@
-import { useCallback } from 'react';
-import { useTranslation } from 'react-i18next';
+import { lazy, Suspense, useCallback } from 'react';
+import { useTranslation } from '../../i18n/index.js';
 import { useParams } from 'react-router';
 import type { JoinInfo } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
-import { api } from '../../lib/api.js';
+import { joinApi } from '../../lib/join-api.js';
 import { isApiError } from '../../lib/api-error.js';
 import { clockOffsetMs } from '../../lib/join-timing.js';
 import { Alert } from '../../ui/Alert.js';
@@ -11,10 +11,12 @@ import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { GuestLobby } from './GuestLobby.js';
-import { MemberJoin } from './MemberJoin.js';
 import { useAfterJoinReady } from './use-after-join-ready.js';
 import { useJoinTiming } from './use-join-timing.js';
 import styles from './lobby.module.css';
+
+/** A member opening the link goes straight in: their screen is a chunk guests never fetch. */
+const MemberJoin = lazy(() => import('./MemberJoin.js').then((m) => ({ default: m.MemberJoin })));
 
 interface LoadedInfo {
   info: JoinInfo;
@@ -23,7 +25,7 @@ interface LoadedInfo {
 }
 
 async function loadInfo(token: string, signal?: AbortSignal): Promise<LoadedInfo> {
-  const info = await api.joinInfo(token, signal);
+  const info = await joinApi.joinInfo(token, signal);
   return { info, offsetMs: clockOffsetMs(info.serverTime, Date.now()) };
 }
 
@@ -87,7 +89,11 @@ function Lobby({ token, data, refresh, onJoinReady }: LobbyProps) {
   const viewer = data.info.viewer;
   useAfterJoinReady(viewer !== null || timing.state === 'open', onJoinReady);
   if (viewer) {
-    return <MemberJoin token={token} info={data.info} viewer={viewer} timing={timing} />;
+    return (
+      <Suspense fallback={<Loading />}>
+        <MemberJoin token={token} info={data.info} viewer={viewer} timing={timing} />
+      </Suspense>
+    );
   }
   return <GuestLobby token={token} info={data.info} timing={timing} onStale={refresh} />;
 }
