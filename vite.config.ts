@@ -11,7 +11,13 @@ export default defineConfig({
     outDir: '../../dist/web',
     emptyOutDir: true,
     sourcemap: true,
-    modulePreload: { polyfill: false },
+    // The server reads it to preload the lobby's chunks on a join link's page (lobby-page.ts).
+    manifest: true,
+    // No modulepreload polyfill nor preload lists for dynamic imports (0.6 KB of gzip in the
+    // first chunk): a lazy screen's own imports are fetched once it has loaded. The join link's
+    // page preloads the lobby's chunks itself (src/server/http/lobby-page.ts); CSS of lazy
+    // chunks is still loaded with them.
+    modulePreload: false,
   },
   server: {
     port: 5173,

@@ -3,6 +3,7 @@ import type { Language, Member } from '../../shared/api.js';
 import { sessionApi } from '../lib/session-api.js';
 import { isApiError } from '../lib/api-error.js';
 import { onUnauthenticated } from '../lib/http.js';
+import { takeBootSession } from '../lib/lobby-boot.js';
 import { currentLanguage, setLanguage } from '../i18n/index.js';
 import { SessionContext, type Session, type SessionState } from './session-context.js';
 
@@ -31,6 +32,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
+    // A join link's page says who is logged in: no need to ask on the first load.
+    const boot = attempt === 0 ? takeBootSession() : null;
+    if (boot) {
+      if (boot.member) setMember(boot.member);
+      else setState({ status: 'anonymous' });
+      return;
+    }
     const controller = new AbortController();
     sessionApi.me(controller.signal).then(setMember, (error: unknown) => {
       if (controller.signal.aborted) return;

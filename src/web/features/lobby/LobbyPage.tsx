@@ -4,6 +4,7 @@ import { useParams } from 'react-router';
 import type { JoinInfo } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { joinApi } from '../../lib/join-api.js';
+import { takeBootInfo } from '../../lib/lobby-boot.js';
 import { isApiError } from '../../lib/api-error.js';
 import { clockOffsetMs } from '../../lib/join-timing.js';
 import { Alert } from '../../ui/Alert.js';
@@ -25,6 +26,9 @@ interface LoadedInfo {
 }
 
 async function loadInfo(token: string, signal?: AbortSignal): Promise<LoadedInfo> {
+  const boot = takeBootInfo(token);
+  if (boot)
+    return { info: boot.info, offsetMs: clockOffsetMs(boot.info.serverTime, boot.receivedAt) };
   const info = await joinApi.joinInfo(token, signal);
   return { info, offsetMs: clockOffsetMs(info.serverTime, Date.now()) };
 }
