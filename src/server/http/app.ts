@@ -34,7 +34,7 @@ import { auditRoutes } from './routes/audit.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
-import { joinRoutes } from './routes/join.js';
+import { joinRoutes, lobbyBootLoader } from './routes/join.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { memberRoutes } from './routes/members.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -156,6 +156,6 @@ export async function buildApp({
   await app.register(adminSettingsRoutes, context);
   await app.register(auditRoutes, context);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await registerWeb(app, webDir ?? defaultWebDir);
+  await registerWeb(app, webDir ?? defaultWebDir, lobbyBootLoader(services, context.guards));
   return app;
 }

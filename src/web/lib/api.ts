@@ -7,9 +7,6 @@ import type {
   CreateMeetingBody,
   Delivery,
   DeliveryStatus,
-  JoinInfo,
-  JoinReply,
-  Language,
   Meeting,
   Me,
   Member,
@@ -21,36 +18,26 @@ import type {
   OutboxItem,
   InviteeIssue,
   Invitee,
-  ParticipantSession,
   Role,
   UpdateMeetingBody,
   UpdateSettingsBody,
 } from '../../shared/api.js';
-import { request } from './http.js';
+import { json, request } from './http.js';
+import { joinApi } from './join-api.js';
+import { sessionApi } from './session-api.js';
+
+export type { JoinRequest } from './join-api.js';
+export type { ProfileChanges } from './session-api.js';
 
 export type MeetingScope = 'upcoming' | 'past';
 
 export type ParticipantCheck =
   { ok: true; participant: Invitee } | { ok: false; issue: InviteeIssue };
 
-/** What the lobby sends; a logged-in member sends nothing and joins under their account. */
-export interface JoinRequest {
-  displayName?: string;
-  avatarId?: string | null;
-  password?: string;
-}
-
 /** Everything is optional; `passwordProtected` is for admins only (403 ADMIN_ONLY otherwise). */
 export interface QuickMeetingRequest {
   name?: string;
   passwordProtected?: boolean;
-}
-
-export interface ProfileChanges {
-  displayName?: string;
-  avatarId?: string | null;
-  language?: Language;
-  notifyOnAnswers?: boolean;
 }
 
 export interface AuditFilter {
@@ -61,15 +48,15 @@ export interface AuditFilter {
   since?: string | undefined;
 }
 
-const json = (method: 'POST' | 'PATCH', body: unknown) => ({ method, body }) as const;
 const id = encodeURIComponent;
 
+/**
+ * Every endpoint. The session's and the lobby's calls live apart (session-api.ts, join-api.ts),
+ * so a guest's first screen does not download the member app's.
+ */
 export const api = {
-  logIn: (email: string, password: string) =>
-    request<Member>('/api/session', json('POST', { email, password })),
-  logOut: () => request<void>('/api/session', { method: 'DELETE' }),
-  me: (signal?: AbortSignal) => request<Me>('/api/me', { signal }),
-  updateMe: (changes: ProfileChanges) => request<Me>('/api/me', json('PATCH', changes)),
+  ...sessionApi,
+  ...joinApi,
   rotateCalendarFeed: () => request<Me>('/api/me/calendar-feed', { method: 'POST' }),
   rsvp: (token: string, signal?: AbortSignal) =>
     request<RsvpPage>(`/api/rsvp/${id(token)}`, { signal }),
@@ -80,17 +67,6 @@ export const api = {
     const form = new FormData();
     form.append('file', file);
     return request<{ id: string; url: string }>('/api/avatars', { method: 'POST', body: form });
-  },
-
-  /** A guest's picture, allowed by the join link instead of a login. */
-  uploadGuestAvatar: (token: string, file: Blob, fileName: string) => {
-    const form = new FormData();
-    form.append('file', file, fileName);
-    return request<{ id: string; url: string }>('/api/avatars', {
-      method: 'POST',
-      body: form,
-      headers: { 'x-join-token': token },
-    });
   },
 
   checkParticipants: async (participants: string[], signal?: AbortSignal) => {
@@ -132,15 +108,6 @@ export const api = {
     );
     return reply.deliveries;
   },
-
-  joinInfo: (token: string, signal?: AbortSignal) =>
-    request<JoinInfo>(`/api/join/${id(token)}`, { signal }),
-  /** Enters the meeting; the server sets the guest cookie the room then uses. */
-  join: (token: string, body: JoinRequest, signal?: AbortSignal) =>
-    request<JoinReply>(`/api/join/${id(token)}`, { ...json('POST', body), signal }),
-  /** Who the current guest (cookie) or member is in this meeting; 401 when neither. */
-  joinSession: (token: string, signal?: AbortSignal) =>
-    request<ParticipantSession>(`/api/join/${id(token)}/me`, { signal }),
 
   /**
    * Admins: every meeting of the organization (403 ADMIN_ONLY otherwise); `query` matches the

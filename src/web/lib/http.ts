@@ -25,6 +25,9 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** Options for a JSON body sent with `method`. */
+export const json = (method: 'POST' | 'PATCH', body: unknown) => ({ method, body }) as const;
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, signal } = options;
   const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };

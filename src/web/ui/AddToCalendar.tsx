@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 import type { CalendarLinks } from '../../shared/calendar-links.js';
 import styles from './AddToCalendar.module.css';
 

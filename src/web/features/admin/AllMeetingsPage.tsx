@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useSearchParams } from 'react-router';
 import type { AdminMeetingsFilter, Meeting } from '../../../shared/api.js';
 import { api } from '../../lib/api.js';
@@ -144,7 +144,7 @@ function useDebouncedSearch(committed: string, commit: (text: string) => void) {
 }
 
 function MeetingsTable({ meetings }: { meetings: Meeting[] }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   return (
     <DataTable caption={t('adminMeetings.tableLabel')}>
       <thead>
@@ -171,9 +171,7 @@ function MeetingsTable({ meetings }: { meetings: Meeting[] }) {
             </th>
             <td>{meeting.organizer.displayName}</td>
             <td className={styles.when}>
-              <time dateTime={meeting.startsAt}>
-                {formatMeetingWhen(meeting, i18n.language, t)}
-              </time>
+              <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, language, t)}</time>
             </td>
             <td>{meeting.participants.length}</td>
             <td>

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useSearchParams } from 'react-router';
 import { channelText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -18,7 +18,7 @@ import styles from './admin.module.css';
 
 /** Admins: every message the server prepared, filtered by delivery state; the filter is in the URL. */
 export function OutboxPage() {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   useDocumentTitle(t('outbox.title'));
   const [params, setParams] = useSearchParams();
   const status = parseDeliveryStatus(params.get('status'));
@@ -140,9 +140,7 @@ export function OutboxPage() {
                 data-to={item.to}
               >
                 <td className={styles.created}>
-                  <time dateTime={item.createdAt}>
-                    {formatDateTime(item.createdAt, i18n.language)}
-                  </time>
+                  <time dateTime={item.createdAt}>{formatDateTime(item.createdAt, language)}</time>
                 </td>
                 <td>{channelText(t, item)}</td>
                 <th scope="row">{item.to}</th>

@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { AdminSettings, SettingName } from '../../../shared/api.js';
 import { SETTINGS_LIMITS } from '../../../shared/settings-limits.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -52,7 +52,7 @@ function SettingsForm({
   admin: AdminSettings;
   onSaved: (admin: AdminSettings) => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const form = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState<SettingsValues>(() => formValues(admin));
   const [problems, setProblems] = useState<Problems>({});
@@ -108,7 +108,7 @@ function SettingsForm({
 
   const regionName = (code: string) => {
     try {
-      return new Intl.DisplayNames([i18n.language], { type: 'region' }).of(code) ?? code;
+      return new Intl.DisplayNames([language], { type: 'region' }).of(code) ?? code;
     } catch {
       return code;
     }

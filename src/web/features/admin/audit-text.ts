@@ -2,7 +2,7 @@
  * How audit entries read in the Audit log page: action names, targets and details in the
  * viewer's language. Details come from the server as loose JSON, so each is read defensively.
  */
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../i18n/translate.js';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { AuditAction } from '../../../shared/audit-actions.js';
 

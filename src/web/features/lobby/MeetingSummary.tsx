@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { JoinInfo, JoinState } from '../../../shared/api.js';
 import { relativeParts, type JoinTiming } from '../../lib/join-timing.js';
 import { calendarLinks, type CalendarLinks } from '../../../shared/calendar-links.js';
@@ -12,8 +12,8 @@ import styles from './lobby.module.css';
  * only the window opening or closing is announced.
  */
 export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinTiming }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language;
+  const { t, language } = useTranslation();
+  const locale = language;
   const start = new Date(info.startsAt);
   const end = new Date(start.getTime() + info.durationMinutes * 60_000);
   const when = new Intl.DateTimeFormat(locale, {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Delivery, Meeting } from '../../../shared/api.js';
 import { channelText, deliveryKindText, deliveryStatusText } from '../../i18n/delivery-text.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -17,7 +17,7 @@ import { LoadFailure } from '../../ui/LoadFailure.js';
 
 /** For the organizer: whether each participant's invitation went out, and sending it again. */
 export function Invitations({ meeting }: { meeting: Meeting }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const { deliveries, error, changes, resending, resend, retry } = useDeliveries(meeting.id);
   const [failure, setFailure] = useState('');
 
@@ -97,7 +97,7 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
                 <td>{deliveryKindText(t, delivery)}</td>
                 <td>
                   <time dateTime={delivery.updatedAt}>
-                    {formatDateTime(delivery.updatedAt, i18n.language)}
+                    {formatDateTime(delivery.updatedAt, language)}
                   </time>
                 </td>
                 <td>

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { CreateMeetingBody, Meeting, Invitee } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { isApiError } from '../../lib/api-error.js';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link } from 'react-router';
 import type { Meeting } from '../../../shared/api.js';
 import { formatMeetingWhen, participantsSummary } from '../../lib/meeting-format.js';
@@ -22,7 +22,7 @@ function AnswerCounts({ participants }: { participants: Meeting['participants'] 
 
 /** One meeting in the list: name (link to its page), when, who, and its join link to copy. */
 export function MeetingRow({ meeting }: { meeting: Meeting }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const cancelled = meeting.status === 'cancelled';
   const { names, more } = participantsSummary(meeting.participants);
   return (
@@ -45,7 +45,7 @@ export function MeetingRow({ meeting }: { meeting: Meeting }) {
           ) : null}
         </h3>
         <p className={styles.rowWhen}>
-          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, i18n.language, t)}</time>
+          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, language, t)}</time>
         </p>
         <p className={styles.rowMeta}>
           {meeting.isOrganizer

@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, type MeetingScope } from '../../lib/api.js';
 import { Button } from '../../ui/Button.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useParams } from 'react-router';
 import type { InviteeResponse, RsvpPage as RsvpFacts } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -95,12 +95,12 @@ export function RsvpPage() {
 }
 
 function Facts({ page }: { page: RsvpFacts }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const { meeting } = page;
   const start = new Date(meeting.startsAt);
   const end = new Date(start.getTime() + meeting.durationMinutes * 60_000);
   // In the meeting's zone, named: the invitee may be elsewhere, and the invitation said it so.
-  const when = new Intl.DateTimeFormat(i18n.language, {
+  const when = new Intl.DateTimeFormat(language, {
     weekday: 'long',
     month: 'long',
     day: 'numeric',
