@@ -11,9 +11,9 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html: string;
-  /** The iCalendar object (RFC 5545) with its METHOD (REQUEST or CANCEL). */
-  ics: string;
-  icsMethod: 'REQUEST' | 'CANCEL';
+  /** The iCalendar object (RFC 5545) with its METHOD (REQUEST or CANCEL); null for reminders. */
+  ics: string | null;
+  icsMethod: 'REQUEST' | 'CANCEL' | null;
 }
 
 export interface SmsMessage {

@@ -280,6 +280,8 @@ export const en = {
     status_sent: 'Sent',
     status_failed: 'Failed',
     status_kept: 'Kept',
+    status_skipped: 'Skipped',
+    skipped: 'Not sent: the meeting had begun when it was due to go out (the server was down)',
     retrying: 'Retrying: {{reason}}',
     failedBecause: 'Failed: {{reason}}',
     unknownReason: 'no reason given',
@@ -288,6 +290,7 @@ export const en = {
     kind_invite: 'Invitation',
     kind_update: 'Update',
     kind_cancel: 'Cancellation',
+    kind_reminder: 'Reminder',
     channel_email: 'Email',
     channel_sms: 'SMS',
   },
@@ -309,6 +312,7 @@ export const en = {
     changed: '{{address}}: {{status}}',
   },
   outbox: {
+    dueAt: 'Due {{time}}',
     title: 'Outbox',
     intro:
       'Every message this server has prepared, newest first. When no email or SMS service is configured, messages are kept here so you can read them.',
@@ -464,6 +468,12 @@ export const en = {
     joinOpensMinutesBefore: 'Lobby opens, minutes before the start',
     joinClosesMinutesAfter: 'Lobby closes, minutes after the end',
     minutesHelp: '{{min}} to {{max}} minutes. Default: {{value}}.',
+    remindersTitle: 'Reminders for new meetings',
+    emailReminderMinutes: 'Email reminder, minutes before the start',
+    smsReminderMinutes: 'SMS reminder, minutes before the start',
+    reminderHelp:
+      '{{min}} to {{max}} minutes; empty sends none. Organizers may change it per meeting. Configured default: {{value}}.',
+    noReminder: 'none',
     roomsTitle: 'Rooms',
     p2pRoomCap: 'People per room',
     p2pRoomCapHelp: 'Most people in one video room, {{min}} to {{max}}. Default: {{value}}.',

@@ -287,6 +287,9 @@ export const es: Texts<typeof en> = {
     status_sent: 'Enviado',
     status_failed: 'Falló',
     status_kept: 'Guardado',
+    status_skipped: 'Omitido',
+    skipped:
+      'No enviado: la reunión ya había empezado cuando tocaba enviarlo (el servidor estaba parado)',
     retrying: 'Reintentando: {{reason}}',
     failedBecause: 'Falló: {{reason}}',
     unknownReason: 'sin motivo indicado',
@@ -295,6 +298,7 @@ export const es: Texts<typeof en> = {
     kind_invite: 'Invitación',
     kind_update: 'Cambio',
     kind_cancel: 'Cancelación',
+    kind_reminder: 'Recordatorio',
     channel_email: 'Correo',
     channel_sms: 'SMS',
   },
@@ -316,6 +320,7 @@ export const es: Texts<typeof en> = {
     changed: '{{address}}: {{status}}',
   },
   outbox: {
+    dueAt: 'Sale el {{time}}',
     title: 'Bandeja de salida',
     intro:
       'Todos los mensajes que ha preparado este servidor, los más recientes primero. Si no hay servicio de correo o SMS configurado, los mensajes se guardan aquí para que puedas leerlos.',
@@ -471,6 +476,12 @@ export const es: Texts<typeof en> = {
     joinOpensMinutesBefore: 'La sala de espera abre, minutos antes del inicio',
     joinClosesMinutesAfter: 'La sala de espera cierra, minutos después del final',
     minutesHelp: 'De {{min}} a {{max}} minutos. Por defecto: {{value}}.',
+    remindersTitle: 'Recordatorios de las reuniones nuevas',
+    emailReminderMinutes: 'Recordatorio por correo, minutos antes del inicio',
+    smsReminderMinutes: 'Recordatorio por SMS, minutos antes del inicio',
+    reminderHelp:
+      'De {{min}} a {{max}} minutos; vacío no envía ninguno. Quien organiza puede cambiarlo en cada reunión. Valor configurado: {{value}}.',
+    noReminder: 'ninguno',
     roomsTitle: 'Salas',
     p2pRoomCap: 'Personas por sala',
     p2pRoomCapHelp:

@@ -94,11 +94,13 @@ export function OutboxMessagePage() {
             <h2 id="text-heading">{t('outbox.textVersion')}</h2>
             <pre className={styles.pre}>{message.email.text}</pre>
           </section>
-          <p>
-            <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
-              {t('outbox.downloadIcs')}
-            </a>
-          </p>
+          {message.email.ics !== null ? (
+            <p>
+              <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
+                {t('outbox.downloadIcs')}
+              </a>
+            </p>
+          ) : null}
         </>
       ) : null}
       {message.sms ? (
