@@ -146,6 +146,7 @@ export function OutboxPage() {
                 key={item.id}
                 data-testid="outbox-row"
                 data-channel={item.channel}
+                data-kind={item.kind}
                 data-status={item.status}
                 data-to={item.to}
               >
