@@ -568,6 +568,8 @@ export const en = {
     field_startsAt: 'start',
     field_durationMinutes: 'duration',
     field_timeZone: 'time zone',
+    field_emailReminderMinutes: 'email reminder',
+    field_smsReminderMinutes: 'SMS reminder',
     scheduled: 'Scheduled meeting',
     quick: 'Quick conference',
     protected: 'password protected',

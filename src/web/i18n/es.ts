@@ -577,6 +577,8 @@ export const es: Texts<typeof en> = {
     field_startsAt: 'inicio',
     field_durationMinutes: 'duración',
     field_timeZone: 'zona horaria',
+    field_emailReminderMinutes: 'recordatorio por correo',
+    field_smsReminderMinutes: 'recordatorio por SMS',
     scheduled: 'Reunión programada',
     quick: 'Reunión rápida',
     protected: 'con contraseña',
