@@ -198,7 +198,8 @@ class OutboxReader {
   constructor(file: string) {
     this.db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
     this.db.pragma('busy_timeout = 5000');
-    const ofMeetings = 'meeting_id IN (SELECT value FROM json_each(?))';
+    // Invitations only: these meetings' reminders are not due for days (phase 3 has its own).
+    const ofMeetings = "meeting_id IN (SELECT value FROM json_each(?)) AND kind != 'reminder'";
     this.counts = this.db.prepare(
       `SELECT status, count(*) AS n FROM outbox WHERE ${ofMeetings} GROUP BY status`,
     );
