@@ -177,7 +177,8 @@ export function createServices(
   const worker = new DeliveryWorker(outbox, transports, clock, log, {
     retryBaseMs: config.delivery.retryBaseMs,
     retryMaxMs: 10 * 60_000,
-    pollMs: 1_000,
+    // An idle worker wakes when its next row is due (worker.ts); this only bounds the sleep.
+    pollMs: 5_000,
     concurrency: 16,
     onOutcome: (channel, outcome) => metrics.countDelivery(channel, outcome),
   });
@@ -223,6 +224,8 @@ export function createServices(
           passwordLength: s.meetingPasswordLength,
           // Checked when set (config.ts, settings.ts), so always one of libphonenumber's regions.
           defaultPhoneRegion: s.defaultPhoneRegion as CountryCode,
+          emailReminderMinutes: s.emailReminderMinutes,
+          smsReminderMinutes: s.smsReminderMinutes,
         };
       },
     }),

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { IceServerConfig } from '../shared/signaling.js';
+import { SETTINGS_LIMITS } from '../shared/settings-limits.js';
 import { parseIceServers } from './media/ice-servers.js';
 import { findExecutable } from './media/janus/find-executable.js';
 import { isValidCountry, isValidTimeZone } from './meetings/zones.js';
@@ -58,6 +59,9 @@ const envSchema = z.object({
   MEETING_PASSWORD_LENGTH: z.coerce.number().int().min(6).max(12).default(8),
   P2P_ROOM_CAP: z.coerce.number().int().min(2).max(50).default(6),
   ORGANIZATION_NAME: z.string().trim().min(1).max(80).default('Tertulia'),
+  // Minutes before a scheduled start, or `none`; admins may change them in Settings.
+  EMAIL_REMINDER_MINUTES: reminderMinutes(1440),
+  SMS_REMINDER_MINUTES: reminderMinutes(15),
   AUDIT_RETENTION_DAYS: z.coerce
     .number()
     .int()
@@ -192,6 +196,8 @@ export type Config = Readonly<{
   p2pRoomCap: number;
   /** Shown in invitations and the lobby unless an admin sets another in Settings. */
   organizationName: string;
+  /** Default reminder lead times of new meetings, in minutes; null sends none. */
+  reminders: { emailMinutes: number | null; smsMinutes: number | null };
   /** Audit log entries older than this are deleted by the hourly purge. */
   auditRetentionMs: number;
   room: {
@@ -313,6 +319,7 @@ export function loadConfig(
     },
     p2pRoomCap: e.P2P_ROOM_CAP,
     organizationName: e.ORGANIZATION_NAME,
+    reminders: { emailMinutes: e.EMAIL_REMINDER_MINUTES, smsMinutes: e.SMS_REMINDER_MINUTES },
     auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     room: {
       iceServers: e.ICE_SERVERS,
@@ -378,4 +385,12 @@ function mediaOf(
   if (e.MEDIA === 'auto' && !binary) return { backend: 'p2p' };
   // MEDIA=janus without the binary: the spawn fails and start-up says how to install it.
   return { ...janus, local: { binary: binary ?? 'janus', fallbackToP2p: e.MEDIA === 'auto' } };
+}
+
+/** A reminder lead time: whole minutes within the Settings page's bounds, or `none`. */
+function reminderMinutes(fallback: number) {
+  const { min, max } = SETTINGS_LIMITS.emailReminderMinutes;
+  return z
+    .union([z.literal('none').transform(() => null), z.coerce.number().int().min(min).max(max)])
+    .default(fallback);
 }

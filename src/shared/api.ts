@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from './audit-actions.js';
 import { PARTICIPANT_ERROR_CODES } from './errors.js';
+import { SETTINGS_LIMITS } from './settings-limits.js';
 
 export const MEETING_NAME_MAX = 200;
 export const PARTICIPANTS_MAX = 200;
@@ -195,6 +196,23 @@ const passwordFields = {
   password: meetingPasswordSchema.optional(),
 };
 
+/**
+ * Minutes before the start that each invitee gets a reminder, by email (email and member
+ * invitees) and by SMS (phone invitees); null sends none. Left out on creation: the Settings'
+ * defaults; left out on update: unchanged. The bounds (1 minute to a week) are checked here.
+ */
+const reminderMinutesSchema = z
+  .number()
+  .int()
+  .min(SETTINGS_LIMITS.emailReminderMinutes.min)
+  .max(SETTINGS_LIMITS.emailReminderMinutes.max)
+  .nullable()
+  .optional();
+const reminderFields = {
+  emailReminderMinutes: reminderMinutesSchema,
+  smsReminderMinutes: reminderMinutesSchema,
+};
+
 export const createMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX),
@@ -208,6 +226,7 @@ export const createMeetingBody = z
       .default(DURATION_DEFAULT_MINUTES),
     timeZone: z.string().min(1).max(64),
     ...passwordFields,
+    ...reminderFields,
   })
   .strict();
 export type CreateMeetingBody = z.input<typeof createMeetingBody>;
@@ -225,6 +244,7 @@ export const updateMeetingBody = z
       .optional(),
     timeZone: z.string().min(1).max(64).optional(),
     ...passwordFields,
+    ...reminderFields,
   })
   .strict();
 export type UpdateMeetingBody = z.input<typeof updateMeetingBody>;
@@ -261,6 +281,10 @@ export const meetingSchema = z.object({
   passwordProtected: z.boolean(),
   /** The password itself, for the organizer and admins only; null otherwise or when none. */
   password: z.string().nullable(),
+  /** Minutes before the start each invitee is reminded by email; null: no reminder. */
+  emailReminderMinutes: z.number().int().nullable(),
+  /** Minutes before the start each phone invitee is reminded by SMS; null: no reminder. */
+  smsReminderMinutes: z.number().int().nullable(),
 });
 export type Meeting = z.infer<typeof meetingSchema>;
 
@@ -393,17 +417,26 @@ export type RsvpPage = z.infer<typeof rsvpPageSchema>;
 
 // ---- invitations ------------------------------------------------------------------------------
 
-export const deliveryStatusSchema = z.enum(['queued', 'sent', 'failed', 'kept']);
+export const deliveryStatusSchema = z.enum(['queued', 'sent', 'failed', 'kept', 'skipped']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
 export const deliverySchema = z.object({
   id: z.string(),
   participant: z.object({ kind: inviteeKindSchema, address: z.string() }),
   channel: z.enum(['email', 'sms']),
-  /** What the message announced; `answer` tells the organizer that an invitee answered. */
-  kind: z.enum(['invite', 'update', 'cancel', 'answer']),
-  /** queued (waiting or retrying), sent, failed (with lastError), kept (no transport set up). */
+  /**
+   * What the message announced, a reminder before the start, or `answer` (tells the organizer
+   * that an invitee answered).
+   */
+  kind: z.enum(['invite', 'update', 'cancel', 'reminder', 'answer']),
+  /**
+   * queued (waiting, retrying, or a reminder not due yet), sent, failed (with lastError), kept
+   * (no transport set up), skipped (a reminder still unsent when the meeting began: the server
+   * was down at its time, and a late reminder is worse than none).
+   */
   status: deliveryStatusSchema,
+  /** Reminders: when it is due (ISO instant); null for invitations, which go at once. */
+  notBefore: z.string().nullable(),
   attempts: z.number(),
   lastError: z.string().nullable(),
   to: z.string(),
@@ -440,7 +473,13 @@ export type OutboxRetryAllReply = z.infer<typeof outboxRetryAllReply>;
 
 export const outboxDetailSchema = outboxItemSchema.extend({
   email: z
-    .object({ subject: z.string(), text: z.string(), html: z.string(), ics: z.string() })
+    .object({
+      subject: z.string(),
+      text: z.string(),
+      html: z.string(),
+      /** The calendar part; null for reminders, which change nothing in a calendar. */
+      ics: z.string().nullable(),
+    })
     .nullable(),
   sms: z.object({ text: z.string() }).nullable(),
 });
@@ -466,6 +505,10 @@ export const settingsSchema = z.object({
   organizationName: z.string(),
   /** Public path of the logo (PNG), or null when none is uploaded. */
   organizationLogoUrl: z.string().nullable(),
+  /** New meetings remind invitees by email this many minutes before the start; null: none. */
+  emailReminderMinutes: z.number().int().nullable(),
+  /** ...and phone invitees by SMS; null: none. */
+  smsReminderMinutes: z.number().int().nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -476,6 +519,8 @@ export const SETTING_NAMES = [
   'p2pRoomCap',
   'defaultPhoneRegion',
   'organizationName',
+  'emailReminderMinutes',
+  'smsReminderMinutes',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -489,7 +534,8 @@ export const adminSettingsReply = z.object({
 export type AdminSettings = z.infer<typeof adminSettingsReply>;
 
 /**
- * PATCH /api/admin/settings: a new value per field, or null to go back to the default. Types are
+ * PATCH /api/admin/settings: a new value per field, or null to go back to the default (but
+ * see the reminder fields). Types are
  * checked here (400 VALIDATION); ranges and the region by the service (400 SETTING_OUT_OF_RANGE
  * with details.issues [{field, message, min, max}], 400 UNKNOWN_REGION).
  */
@@ -501,6 +547,9 @@ export const updateSettingsBody = z
     p2pRoomCap: z.number().int().nullable().optional(),
     defaultPhoneRegion: z.string().trim().toUpperCase().max(8).nullable().optional(),
     organizationName: z.string().trim().max(400).nullable().optional(),
+    // Here null is a value ("no reminders"), as in meetings; `default` follows the configuration.
+    emailReminderMinutes: z.union([z.number().int(), z.null(), z.literal('default')]).optional(),
+    smsReminderMinutes: z.union([z.number().int(), z.null(), z.literal('default')]).optional(),
   })
   .strict();
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

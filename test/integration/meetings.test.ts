@@ -97,6 +97,8 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
         createdAt: START,
         passwordProtected: false,
         password: null,
+        emailReminderMinutes: 1440,
+        smsReminderMinutes: 15,
       });
       expect(meeting.joinUrl).toMatch(/^http:\/\/tertulia\.test\/m\/[A-Za-z0-9_-]{22,}$/);
     });

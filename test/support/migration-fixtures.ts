@@ -51,6 +51,7 @@ const ANA_AVATAR = '00000000-0000-4000-8000-00000000b001';
 /** Not a real WebP: the store keeps bytes as they are, which is what is checked. */
 const PICTURE_BYTES = Buffer.from('RIFF\x1a\x00\x00\x00WEBPVP8 fixture bytes', 'latin1');
 const CLAIMED_OUTBOX_ID = '00000000-0000-4000-8000-00000000d004';
+const REMINDER_OUTBOX_ID = '00000000-0000-4000-8000-00000000d005';
 const MEETING = {
   id: '00000000-0000-4000-8000-00000000c001',
   joinToken: 'FixtureJoinToken001aaa',
@@ -425,6 +426,72 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
       const row = claimed.find((r) => r.id === CLAIMED_OUTBOX_ID);
       expect(row?.claim_token).toBeTruthy();
       expect(row?.claim_token).not.toBe('claim-of-a-stopped-worker');
+    },
+  },
+
+  '007-reminders': {
+    async insert(db) {
+      // An admin turned email reminders off; Ana's meeting reminds by email an hour ahead.
+      await db.updateTable('settings').set({ email_reminder_minutes: 0 }).execute();
+      await db
+        .updateTable('meetings')
+        .set({ email_reminder_minutes: 60 })
+        .where('id', '=', MEETING.id)
+        .execute();
+      await db
+        .insertInto('outbox')
+        .values({
+          id: REMINDER_OUTBOX_ID,
+          meeting_id: MEETING.id,
+          kind: 'reminder',
+          sequence: 1,
+          attempts: 0,
+          next_attempt_at: '2030-03-02T08:00:00.000Z',
+          give_up_at: '2030-03-02T09:00:00.000Z',
+          not_before: '2030-03-02T08:00:00.000Z',
+          not_after: '2030-03-02T09:00:00.000Z',
+          locked_until: null,
+          claim_token: null,
+          last_error: null,
+          created_at: CREATED,
+          updated_at: CREATED,
+          sent_at: null,
+          recipient_key: 'email:guest@example.com',
+          participant_kind: 'email',
+          participant_address: 'guest@example.com',
+          channel: 'email',
+          payload: JSON.stringify({
+            channel: 'email',
+            to: 'guest@example.com',
+            messageId: '<reminder@tertulia.test>',
+            subject: 'Reminder: Reunión de presupuesto',
+            text: 'Soon',
+            html: '<p>Soon</p>',
+            ics: null,
+            icsMethod: null,
+          }),
+          status: 'queued',
+        })
+        .execute();
+    },
+    async check({ services }) {
+      const settings = await services.settings.get();
+      expect(settings.emailReminderMinutes).toBeNull();
+      const ana = await services.members.get(ANA.id);
+      const meeting = await services.meetings.get(ana, MEETING.id);
+      expect(meeting.emailReminderMinutes).toBe(60);
+      expect(meeting.smsReminderMinutes).toBeNull();
+      const reminder = await services.outbox.get(REMINDER_OUTBOX_ID);
+      expect(reminder && toOutboxDetail(reminder)).toMatchObject({
+        kind: 'reminder',
+        status: 'queued',
+        notBefore: '2030-03-02T08:00:00.000Z',
+        email: { subject: 'Reminder: Reunión de presupuesto', ics: null },
+      });
+      // Not due yet: the upgraded server holds it back until its time.
+      expect(await services.outbox.nextDueAt('email')).toBeDefined();
+      const claimed = await services.outbox.claimDue('email', 50);
+      expect(claimed.map((r) => r.id)).not.toContain(REMINDER_OUTBOX_ID);
     },
   },
 

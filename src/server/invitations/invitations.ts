@@ -2,7 +2,7 @@
  * Invitations: turns each meeting change into rendered outbox rows, written in the caller's
  * transaction so the change and its messages commit together, and answers what was delivered.
  */
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { callEach } from '../../shared/listeners.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -15,9 +15,11 @@ import type { UserRow } from '../accounts/members.js';
 import type { InvitationContent, InvitationKind } from './content.js';
 import type { EmailMessage, OutboundMessage } from './messages.js';
 import type { OutboxRow, OutboxStore } from './outbox.js';
+import { newOutboxRow } from './outbox-rows.js';
 import { planDeliveries, type MeetingState, type Recipient } from './plan.js';
 import { renderEmail } from './render-email.js';
 import { renderSms } from './render-sms.js';
+import { ReminderScheduler } from './reminders.js';
 
 type MeetingRow = Selectable<MeetingsTable>;
 
@@ -50,6 +52,7 @@ export interface InvitationsOptions {
 export class InvitationsService {
   private readonly domain: string;
   private readonly listeners = new Set<() => void>();
+  private readonly reminders: ReminderScheduler;
 
   constructor(
     private readonly db: Db,
@@ -59,6 +62,11 @@ export class InvitationsService {
     private readonly options: InvitationsOptions,
   ) {
     this.domain = new URL(options.publicUrl).hostname;
+    this.reminders = new ReminderScheduler(clock, {
+      publicUrl: options.publicUrl,
+      domain: this.domain,
+      channels: options.channels,
+    });
   }
 
   /** Called by the delivery worker: new rows are waiting. */
@@ -79,7 +87,11 @@ export class InvitationsService {
     );
   }
 
-  /** Writes the outbox rows for one change, inside the caller's transaction. */
+  /**
+   * Writes the outbox rows for one change, inside the caller's transaction: the invitations,
+   * updates or cancellations it calls for, and the meeting's reminders planned afresh.
+   * Answers how many invitations were queued.
+   */
   async recordChange(
     tx: Db,
     organizer: UserRow,
@@ -100,19 +112,21 @@ export class InvitationsService {
     });
     const afterState = toState(after);
     const planned = planDeliveries(before ? toState(before) : null, afterState);
-    if (planned.length === 0) return 0;
-    const attendeeEmails = afterState.recipients
-      .filter((r) => r.channel === 'email')
-      .map((r) => r.to);
     const organization = await this.options.organization(tx);
-    const render = this.renderer(after.meeting, organizer, attendeeEmails, organization);
     const tokens: RsvpTokensTable[] = [];
-    const rows = planned.map(({ recipient, kind }) =>
-      this.buildRow(after.meeting, recipient, kind, render, tokens),
-    );
-    await tx.insertInto('outbox').values(rows).execute();
-    if (tokens.length > 0) await tx.insertInto('rsvp_tokens').values(tokens).execute();
-    return rows.length;
+    if (planned.length > 0) {
+      const attendeeEmails = afterState.recipients
+        .filter((r) => r.channel === 'email')
+        .map((r) => r.to);
+      const render = this.renderer(after.meeting, organizer, attendeeEmails, organization);
+      const rows = planned.map(({ recipient, kind }) =>
+        this.buildRow(after.meeting, recipient, kind, render, tokens),
+      );
+      await tx.insertInto('outbox').values(rows).execute();
+      if (tokens.length > 0) await tx.insertInto('rsvp_tokens').values(tokens).execute();
+    }
+    await this.reminders.replan(tx, organizer, after.meeting, afterState.recipients, organization);
+    return planned.length;
   }
 
   /** Queues the current invitation (or cancellation) again for one recipient of a meeting. */
@@ -269,8 +283,7 @@ export class InvitationsService {
     render: (kind: InvitationKind, channel: 'email' | 'sms') => OutboundMessage,
     /** Receives the hash of the personal answer link this message carries, if any. */
     rsvpTokens: RsvpTokensTable[],
-  ): OutboxTable {
-    const id = newId();
+  ): Insertable<OutboxTable> {
     const now = this.clock.now();
     const template = this.personalize(
       render(kind, recipient.channel),
@@ -279,34 +292,16 @@ export class InvitationsService {
       now,
       rsvpTokens,
     );
-    // One Message-ID per row: retries of the row reuse it, so a mail sent twice after an
-    // ambiguous failure is recognisably the same message.
-    const message: OutboundMessage =
-      template.channel === 'email'
-        ? { ...template, to: recipient.to, messageId: `<${id}@${this.domain}>` }
-        : { ...template, to: recipient.to };
-    const enabled = this.options.channels[recipient.channel];
-    return {
-      id,
-      meeting_id: meeting.id,
-      recipient_key: recipient.key,
-      participant_kind: recipient.participantKind,
-      participant_address: recipient.participantAddress,
-      channel: recipient.channel,
+    return newOutboxRow({
+      meeting,
+      recipient,
       kind,
-      sequence: meeting.sequence,
-      payload: JSON.stringify(message),
-      status: enabled ? 'queued' : 'kept',
-      attempts: 0,
-      next_attempt_at: now.toISOString(),
-      give_up_at: new Date(now.getTime() + this.options.retryWindowMs).toISOString(),
-      locked_until: null,
-      claim_token: null,
-      last_error: null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      sent_at: null,
-    };
+      template,
+      domain: this.domain,
+      now,
+      enabled: this.options.channels[recipient.channel],
+      giveUpAt: new Date(now.getTime() + this.options.retryWindowMs),
+    });
   }
 
   /** Puts a new personal answer link of this recipient where the template has the slot. */

@@ -12,11 +12,11 @@ export interface EmailMessage {
   text: string;
   html: string;
   /**
-   * The iCalendar object (RFC 5545) with its METHOD (REQUEST or CANCEL); absent on notices to
-   * an organizer (someone answered), which change no calendar.
+   * The iCalendar object (RFC 5545) with its METHOD (REQUEST or CANCEL); null on reminders and
+   * on notices to an organizer (someone answered), which change no calendar.
    */
-  ics?: string;
-  icsMethod?: 'REQUEST' | 'CANCEL';
+  ics: string | null;
+  icsMethod: 'REQUEST' | 'CANCEL' | null;
 }
 
 export interface SmsMessage {

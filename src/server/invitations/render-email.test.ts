@@ -123,7 +123,7 @@ describe('renderEmail', () => {
     expect(message.html).toContain('<html lang="es">');
     expect(message.html).toContain('>Unirse a la reunión</a>');
     expect(message.html).toContain('>Contraseña<');
-    expect(icsOf(message.ics).event.getFirstPropertyValue('description')).toContain(
+    expect(icsOf(message.ics ?? '').event.getFirstPropertyValue('description')).toContain(
       'Contraseña: 04812345',
     );
   });
@@ -139,7 +139,7 @@ describe('renderEmail', () => {
 
   it('says an update changed the meeting and carries a REQUEST with the new sequence', () => {
     const message = render(invitation({ sequence: 5 }, { kind: 'update' }));
-    const { method, event } = icsOf(message.ics);
+    const { method, event } = icsOf(message.ics ?? '');
 
     expect(message.text).toMatch(/^Ana Gómez has changed a meeting you are invited to\n/);
     expect(message.icsMethod).toBe('REQUEST');
@@ -152,7 +152,7 @@ describe('renderEmail', () => {
     'writes a %s cancellation with no way to join and a CANCEL calendar object',
     (language) => {
       const message = render(invitation({ password: '04812345' }, { language, kind: 'cancel' }));
-      const { method, event } = icsOf(message.ics);
+      const { method, event } = icsOf(message.ics ?? '');
       const cancelled =
         language === 'en'
           ? 'This meeting has been cancelled and will not take place.'

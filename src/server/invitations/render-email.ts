@@ -111,7 +111,7 @@ class SafeHtml {
   constructor(readonly value: string) {}
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -13,6 +13,7 @@ export function toDelivery(row: OutboxRow): Delivery {
     status: row.status,
     attempts: row.attempts,
     lastError: row.last_error,
+    notBefore: row.not_before,
     to: message.to,
     updatedAt: row.updated_at,
     sentAt: row.sent_at,

@@ -94,5 +94,7 @@ export async function presentMeetings(
     passwordProtected: r.password !== null,
     // The organizer and admins see the password to share it; invitees learn it by invitation.
     password: r.organizer_id === viewer.id || viewer.role === 'admin' ? r.password : null,
+    emailReminderMinutes: r.email_reminder_minutes,
+    smsReminderMinutes: r.sms_reminder_minutes,
   }));
 }

@@ -44,6 +44,9 @@ export interface MeetingInput extends PasswordChoice {
   startsAt: string;
   durationMinutes: number;
   timeZone: string;
+  /** Minutes before the start; null: none; left out: the Settings' default (on update: as is). */
+  emailReminderMinutes?: number | null | undefined;
+  smsReminderMinutes?: number | null | undefined;
 }
 
 /** What admins may change at run time (Settings): read afresh on every use. */
@@ -51,6 +54,9 @@ export interface MeetingPolicy {
   /** Digits in a generated meeting password. */
   passwordLength: number;
   defaultPhoneRegion: CountryCode;
+  /** Reminder lead times of a new meeting whose form leaves them out; null: none. */
+  emailReminderMinutes: number | null;
+  smsReminderMinutes: number | null;
 }
 
 export interface MeetingsOptions {
@@ -78,7 +84,8 @@ export class MeetingsService {
   }
 
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
-    const { passwordLength } = await this.options.policy();
+    const policy = await this.options.policy();
+    const { passwordLength } = policy;
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone);
     const startsAt = this.checkStart(input.startsAt);
@@ -97,6 +104,10 @@ export class MeetingsService {
       join_token: newToken(JOIN_TOKEN_BYTES),
       sequence: 0,
       password,
+      // Copied, not referred to: a meeting keeps the reminders it was created with when an
+      // admin later changes the defaults.
+      email_reminder_minutes: inherit(input.emailReminderMinutes, policy.emailReminderMinutes),
+      sms_reminder_minutes: inherit(input.smsReminderMinutes, policy.smsReminderMinutes),
       created_at: now,
       updated_at: now,
     };
@@ -135,6 +146,9 @@ export class MeetingsService {
         time_zone: timeZone,
         join_token: newToken(JOIN_TOKEN_BYTES),
         password,
+        // Started at once: there is nothing to remind anyone of.
+        email_reminder_minutes: null,
+        sms_reminder_minutes: null,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       })
@@ -227,6 +241,14 @@ export class MeetingsService {
         time_zone: timeZone,
         // A new password replaces the old one at once; guests already in stay (no re-check).
         password: password === undefined ? before.meeting.password : password,
+        email_reminder_minutes: inherit(
+          change.emailReminderMinutes,
+          before.meeting.email_reminder_minutes,
+        ),
+        sms_reminder_minutes: inherit(
+          change.smsReminderMinutes,
+          before.meeting.sms_reminder_minutes,
+        ),
         sequence: before.meeting.sequence + 1,
         updated_at: this.clock.now().toISOString(),
       };
@@ -358,6 +380,11 @@ async function loadVersion(tx: Db, id: string): Promise<MeetingVersion> {
     .orderBy('position')
     .execute();
   return { meeting, participants };
+}
+
+/** A lead time as given (a number, or null for none), or `fallback` when left out. */
+function inherit(given: number | null | undefined, fallback: number | null): number | null {
+  return given === undefined ? fallback : given;
 }
 
 function addMinutes(date: Date, minutes: number): Date {

@@ -61,5 +61,5 @@ export function renderAnswerNotice(
 <p style="font-size:13px;color:#6b7280;">${escapeHtml(t.why)}</p>
 </body></html>
 `;
-  return { channel: 'email', subject, text, html };
+  return { channel: 'email', subject, text, html, ics: null, icsMethod: null };
 }

@@ -44,6 +44,10 @@ export interface MeetingsTable {
   sequence: Generated<number>;
   /** Digits only, set by admins; null for meetings without a password (the default). */
   password: Generated<string | null>;
+  /** Minutes before the start an email reminder is due; null: none (quick conferences never). */
+  email_reminder_minutes: Generated<number | null>;
+  /** Minutes before the start an SMS reminder is due; null: none. */
+  sms_reminder_minutes: Generated<number | null>;
   created_at: string;
   updated_at: string;
 }
@@ -85,7 +89,11 @@ export interface GuestSessionsTable {
   expires_at: string;
 }
 
-export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'kept';
+/** `skipped`: a reminder still unsent when its meeting began (the server was down): never sent late. */
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'kept' | 'skipped';
+
+/** `answer`: tells an organizer that an invitee answered (never among the deliveries). */
+export type OutboxKind = 'invite' | 'update' | 'cancel' | 'reminder' | 'answer';
 
 export interface OutboxTable {
   id: string;
@@ -96,8 +104,7 @@ export interface OutboxTable {
   /** As the organizer sees the participant: email, E.164 number or user name. */
   participant_address: string;
   channel: 'email' | 'sms';
-  /** `answer`: tells an organizer that an invitee answered (never among the deliveries). */
-  kind: 'invite' | 'update' | 'cancel' | 'answer';
+  kind: OutboxKind;
   sequence: number;
   /** The rendered OutboundMessage, JSON. */
   payload: string;
@@ -114,6 +121,10 @@ export interface OutboxTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** Reminders: when the row falls due (retries move `next_attempt_at`, never this). */
+  not_before: string | null;
+  /** Reminders: the meeting's start; a row still unsent then is skipped, not sent late. */
+  not_after: string | null;
 }
 
 export type InviteeResponse = 'yes' | 'no' | 'maybe';
@@ -157,6 +168,9 @@ export interface SettingsTable {
   organization_name: string | null;
   /** Names the logo file (`logos/<id>.png` in DATA_DIR); a new upload gets a new id. */
   organization_logo_id: string | null;
+  /** Default lead of meetings' reminders, in minutes; 0 stores "no reminder". */
+  email_reminder_minutes: number | null;
+  sms_reminder_minutes: number | null;
   updated_at: string;
 }
 

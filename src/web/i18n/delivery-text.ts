@@ -19,6 +19,8 @@ export function deliveryStatusText(t: TFunction, delivery: Described): string {
       return t('delivery.failedBecause', { reason });
     case 'kept':
       return t(delivery.channel === 'email' ? 'delivery.keptEmail' : 'delivery.keptSms');
+    case 'skipped':
+      return t('delivery.skipped');
   }
 }
 

@@ -57,6 +57,19 @@ export const esRest: Texts<typeof enRest> = {
     copyPassword: 'Copiar contraseña',
   },
   form: {
+    reminders: 'Recordatorios',
+    remindersHelp:
+      'Se envían antes del inicio a cada invitado: por correo a las direcciones de correo y a los miembros, por SMS a los móviles.',
+    emailReminder: 'Recordatorio por correo',
+    smsReminder: 'Recordatorio por SMS',
+    reminderDefault: 'El de la organización',
+    reminderNone: 'Ninguno',
+    reminderMinutes_one: '{{count}} minuto antes',
+    reminderMinutes_other: '{{count}} minutos antes',
+    reminderHours_one: '{{count}} hora antes',
+    reminderHours_other: '{{count}} horas antes',
+    reminderDays_one: '{{count}} día antes',
+    reminderDays_other: '{{count}} días antes',
     name: 'Nombre de la reunión',
     nameRequired: 'Ponle un nombre a la reunión.',
     nameTooLong: 'Usa como máximo {{max}} caracteres.',
@@ -165,6 +178,9 @@ export const esRest: Texts<typeof enRest> = {
     status_sent: 'Enviado',
     status_failed: 'Falló',
     status_kept: 'Guardado',
+    status_skipped: 'Omitido',
+    skipped:
+      'No enviado: la reunión ya había empezado cuando tocaba enviarlo (el servidor estaba parado)',
     retrying: 'Reintentando: {{reason}}',
     failedBecause: 'Falló: {{reason}}',
     unknownReason: 'sin motivo indicado',
@@ -173,6 +189,7 @@ export const esRest: Texts<typeof enRest> = {
     kind_invite: 'Invitación',
     kind_update: 'Cambio',
     kind_cancel: 'Cancelación',
+    kind_reminder: 'Recordatorio',
     kind_answer: 'Aviso de respuesta',
     channel_email: 'Correo',
     channel_sms: 'SMS',
@@ -195,6 +212,7 @@ export const esRest: Texts<typeof enRest> = {
     changed: '{{address}}: {{status}}',
   },
   outbox: {
+    dueAt: 'Sale el {{time}}',
     title: 'Bandeja de salida',
     intro:
       'Todos los mensajes que ha preparado este servidor, los más recientes primero. Si no hay servicio de correo o SMS configurado, los mensajes se guardan aquí para que puedas leerlos.',
@@ -350,6 +368,12 @@ export const esRest: Texts<typeof enRest> = {
     joinOpensMinutesBefore: 'La sala de espera abre, minutos antes del inicio',
     joinClosesMinutesAfter: 'La sala de espera cierra, minutos después del final',
     minutesHelp: 'De {{min}} a {{max}} minutos. Por defecto: {{value}}.',
+    remindersTitle: 'Recordatorios de las reuniones nuevas',
+    emailReminderMinutes: 'Recordatorio por correo, minutos antes del inicio',
+    smsReminderMinutes: 'Recordatorio por SMS, minutos antes del inicio',
+    reminderHelp:
+      'De {{min}} a {{max}} minutos; vacío no envía ninguno. Quien organiza puede cambiarlo en cada reunión. Valor configurado: {{value}}.',
+    noReminder: 'ninguno',
     roomsTitle: 'Salas',
     p2pRoomCap: 'Personas por sala',
     p2pRoomCapHelp:
@@ -432,6 +456,8 @@ export const esRest: Texts<typeof enRest> = {
     field_startsAt: 'inicio',
     field_durationMinutes: 'duración',
     field_timeZone: 'zona horaria',
+    field_emailReminderMinutes: 'recordatorio por correo',
+    field_smsReminderMinutes: 'recordatorio por SMS',
     scheduled: 'Reunión programada',
     quick: 'Reunión rápida',
     protected: 'con contraseña',

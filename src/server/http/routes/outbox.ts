@@ -135,7 +135,7 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     {
       schema: {
         tags: ['invitations'],
-        summary: "Download an email's calendar invitation (admins only)",
+        summary: "Download an email's calendar invitation (admins only; 404 for reminders)",
         params: idParams,
         response: { 200: z.string(), ...errors },
       },

@@ -94,7 +94,7 @@ export function OutboxMessagePage() {
             <h2 id="text-heading">{t('outbox.textVersion')}</h2>
             <pre className={styles.pre}>{message.email.text}</pre>
           </section>
-          {/* Notices to an organizer (someone answered) carry no calendar object. */}
+          {/* Reminders and notices to an organizer carry no calendar object. */}
           {message.email.ics ? (
             <p>
               <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
