@@ -293,7 +293,12 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     await a.inbox.next('ben', subscribeOfferWith('ana'));
     for (const offer of toBen) expect(benStreams(offer)).toEqual([]);
 
-    // Node b exits and the old feed goes: Ana keeps Ben's new one.
+    // Node b hears that Ben's place moved on: it frees his old handles (the old feed goes) but
+    // keeps whom he shows large, which node a shares now.
+    await a.backend.request(roomId, 'ben', { kind: 'view', main: 'ana' });
+    await b.backend.movedAway(roomId, 'ben');
+    expect((await a.placements.views(roomId)).get('ben')).toBe('ana');
+    // Node b exits: Ana keeps Ben's new feed.
     await b.backend.close();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(benStreams(toAna.at(-1)!)).toHaveLength(1);
