@@ -126,7 +126,8 @@ describe('Subscriber', () => {
   it('tries a change Janus refused again without the feed that went away, so the others still come', async () => {
     const handle = fakeHandle();
     const offer = { type: 'offer' as const, sdp: 'v=0\r\ns=VideoRoom 42' };
-    handle.update.mockImplementation(async (params: { subscribe?: { feed: number }[] }) => {
+    handle.update.mockImplementation(async (...args: unknown[]) => {
+      const params = args[0] as { subscribe?: { feed: number }[] };
       if (params.subscribe?.some(({ feed }) => feed === 9)) throw noSuchFeed(9);
       return { streams: STREAMS, jsep: offer };
     });
