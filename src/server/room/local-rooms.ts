@@ -37,6 +37,8 @@ export class LocalRooms {
       keptSignalMs: number;
       /** The meeting was cancelled: each socket of the room here ends for good. */
       closedRoom: (connection: RoomConnection) => void;
+      /** A place this node held resumed on another node: what it held for the page goes. */
+      movedAway: (roomId: string, peerId: string) => void;
     },
   ) {}
 
@@ -190,6 +192,7 @@ export class LocalRooms {
     const { node, epoch } = place.member.holder;
     if (node === taken.holder.node && epoch === taken.holder.epoch) return;
     this.places.forget(taken.peerId);
+    if (taken.holder.node !== this.bus.node) this.options.movedAway(roomId, taken.peerId);
     const connection = this.rooms.get(roomId)?.connections.get(taken.peerId);
     // Adopted: this node was taken for stopped, yet the browser is here; it resumes elsewhere.
     if (connection && taken.adopted) connection.end(CLOSE_CODES.RECONNECT);

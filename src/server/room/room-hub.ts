@@ -87,6 +87,14 @@ export class RoomHub implements FrameHandler {
       keptSignalMs: options.reconnectGraceMs,
       closedRoom: (connection) =>
         void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'),
+      // Its page connects to the media server again through that node (`reset`): this node's
+      // connections for it would keep its old feed in the room, and offer it subscriptions.
+      movedAway: (roomId, peerId) =>
+        void this.media
+          .movedAway?.(roomId, peerId)
+          .catch((error: unknown) =>
+            this.log.warn({ err: error, roomId, peerId }, 'media of a moved place not ended'),
+          ),
     });
     this.sweeper = setInterval(() => this.sweep(), options.heartbeatMs);
     this.sweeper.unref();
