@@ -34,6 +34,8 @@ export interface MigrationFixture {
 export const FIXTURE_NOW = '2030-03-01T10:00:00.000Z';
 
 const CREATED = '2030-02-20T09:00:00.000Z';
+/** The first page of a meeting list, as the API's default asks for it. */
+const FIRST_PAGE = { limit: 50 };
 const ADMIN = {
   id: '00000000-0000-4000-8000-00000000a001',
   email: 'admin@example.org',
@@ -151,7 +153,9 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         language: 'es',
         avatarUrl: expect.stringContaining(ANA_AVATAR),
       });
-      const [meeting] = await services.meetings.list(login.user, 'upcoming');
+      const {
+        meetings: [meeting],
+      } = await services.meetings.list(login.user, 'upcoming', FIRST_PAGE);
       expect(meeting).toMatchObject({
         id: MEETING.id,
         name: 'Reunión de presupuesto',
@@ -167,8 +171,12 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         ['member', ADMIN.username],
       ]);
       // The invited admin sees it too, as an invitee.
-      const seenByAdmin = await services.meetings.list(await adminOf(upgraded), 'upcoming');
-      expect(seenByAdmin.map((m) => m.id)).toContain(MEETING.id);
+      const seenByAdmin = await services.meetings.list(
+        await adminOf(upgraded),
+        'upcoming',
+        FIRST_PAGE,
+      );
+      expect(seenByAdmin.meetings.map((m) => m.id)).toContain(MEETING.id);
     },
   },
 
@@ -299,8 +307,12 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         displayName: 'Invitada',
         avatarUrl: expect.stringContaining(GUEST_AVATAR),
       });
-      const protectedOnes = await services.meetings.listAll(await adminOf(upgraded), 'protected');
-      expect(protectedOnes.map((m) => [m.id, m.password])).toEqual([
+      const protectedOnes = await services.meetings.listAll(
+        await adminOf(upgraded),
+        'protected',
+        FIRST_PAGE,
+      );
+      expect(protectedOnes.meetings.map((m) => [m.id, m.password])).toEqual([
         [PROTECTED.id, PROTECTED.password],
       ]);
       const info = await services.lobby.info(PROTECTED.joinToken, null);

@@ -7,6 +7,7 @@ import type { Meeting, Invitee } from '../../shared/api.js';
 import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
+import type { ListPosition } from './list-cursor.js';
 
 export type MeetingListRow = Selectable<MeetingsTable> & { organizer_name: string };
 
@@ -32,6 +33,27 @@ export function meetingsVisibleTo(db: Db, viewerId: string) {
           .select('meeting_participants.meeting_id')
           .where('meeting_participants.user_id', '=', viewerId),
       ),
+    ]),
+  );
+}
+
+type MeetingsQuery = ReturnType<typeof meetingsQuery>;
+
+/**
+ * Orders a list by start time, then id (total, so paging is stable), from just after `after`.
+ */
+export function pageOf(
+  query: MeetingsQuery,
+  direction: 'asc' | 'desc',
+  after: ListPosition | null,
+): MeetingsQuery {
+  const beyond = direction === 'asc' ? '>' : '<';
+  const ordered = query.orderBy('meetings.starts_at', direction).orderBy('meetings.id', direction);
+  if (!after) return ordered;
+  return ordered.where((eb) =>
+    eb.or([
+      eb('meetings.starts_at', beyond, after.startsAt),
+      eb.and([eb('meetings.starts_at', '=', after.startsAt), eb('meetings.id', beyond, after.id)]),
     ]),
   );
 }
