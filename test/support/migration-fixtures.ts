@@ -437,4 +437,24 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
       expect(row?.claim_token).not.toBe('claim-of-a-stopped-worker');
     },
   },
+
+  '010-meetings-by-start': {
+    async insert() {
+      // An index only: the meetings of earlier steps are what it must order.
+    },
+    async check(upgraded) {
+      const { services } = upgraded;
+      // The admin list pages the two fixture meetings, one a page, soonest first.
+      const admin = await adminOf(upgraded);
+      const first = await services.meetings.listAll(admin, 'upcoming', { limit: 1 });
+      expect(first.meetings.map((m) => m.id)).toEqual([MEETING.id]);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await services.meetings.listAll(admin, 'upcoming', {
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(second.meetings.map((m) => m.id)).toEqual([PROTECTED.id]);
+      expect(second.nextCursor).toBeNull();
+    },
+  },
 };

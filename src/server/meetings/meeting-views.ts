@@ -82,7 +82,17 @@ export async function presentMeetings(
     list.push({ kind: p.kind, address: p.address, displayName: p.display_name ?? null });
     byMeeting.set(p.meeting_id, list);
   }
-  return rows.map((r) => ({
+  return rows.map((r) => presentMeeting(publicUrl, viewer, r, byMeeting.get(r.id) ?? []));
+}
+
+/** One row as the API's `Meeting`, its participants already at hand. */
+export function presentMeeting(
+  publicUrl: string,
+  viewer: { id: string; role: 'member' | 'admin' },
+  r: MeetingListRow,
+  participants: Invitee[],
+): Meeting {
+  return {
     id: r.id,
     kind: r.kind,
     name: r.name,
@@ -93,10 +103,10 @@ export async function presentMeetings(
     joinUrl: joinUrl(publicUrl, r.join_token),
     organizer: { id: r.organizer_id, displayName: r.organizer_name },
     isOrganizer: r.organizer_id === viewer.id,
-    participants: byMeeting.get(r.id) ?? [],
+    participants,
     createdAt: r.created_at,
     passwordProtected: r.password !== null,
     // The organizer and admins see the password to share it; invitees learn it by invitation.
     password: r.organizer_id === viewer.id || viewer.role === 'admin' ? r.password : null,
-  }));
+  };
 }

@@ -31,6 +31,7 @@ import {
   meetingsQuery,
   meetingsVisibleTo,
   pageOf,
+  presentMeeting,
   presentMeetings,
   type MeetingListRow,
 } from './meeting-views.js';
@@ -121,7 +122,13 @@ export class MeetingsService {
       });
     });
     this.invitations.notifyQueued();
-    return this.get(organizer, row.id);
+    // Everything the answer shows is at hand: no need to read back what was just written.
+    return presentMeeting(
+      this.options.publicUrl,
+      organizer,
+      { ...row, organizer_name: organizer.display_name },
+      participants.map(({ kind, address, displayName }) => ({ kind, address, displayName })),
+    );
   }
 
   async createQuick(

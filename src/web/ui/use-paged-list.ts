@@ -20,8 +20,13 @@ export function usePagedList<T>(
 ) {
   const first = useLoad(key, (signal) => load(null, signal));
   const [extra, setExtra] = useState<{ key: string; pages: Page<T>[] }>({ key, pages: [] });
-  const [more, setMore] = useState<More>({ status: 'idle' });
+  const [moreState, setMore] = useState<{ key: string; more: More }>({
+    key,
+    more: { status: 'idle' },
+  });
   const pages = extra.key === key ? extra.pages : [];
+  // A page still loading for the previous key is no concern of this list.
+  const more: More = moreState.key === key ? moreState.more : { status: 'idle' };
 
   const loaded: Loaded<{ items: T[]; hasMore: boolean }> =
     first.loaded.status !== 'ready'
@@ -38,23 +43,23 @@ export function usePagedList<T>(
     first.loaded.status === 'ready' ? (pages.at(-1) ?? first.loaded.data).nextCursor : null;
   const loadMore = useCallback(async () => {
     if (cursor === null) return;
-    setMore({ status: 'loading' });
+    setMore({ key, more: { status: 'loading' } });
     try {
       const page = await load(cursor);
       setExtra((current) => ({
         key,
         pages: [...(current.key === key ? current.pages : []), page],
       }));
-      setMore({ status: 'idle' });
+      setMore({ key, more: { status: 'idle' } });
     } catch (error) {
-      setMore({ status: 'failed', error });
+      setMore({ key, more: { status: 'failed', error } });
     }
   }, [cursor, key, load]);
 
   const { reload: reloadFirst } = first;
   const reload = useCallback(() => {
     setExtra({ key, pages: [] });
-    setMore({ status: 'idle' });
+    setMore({ key, more: { status: 'idle' } });
     reloadFirst();
   }, [key, reloadFirst]);
 

@@ -7,6 +7,7 @@ import {
 } from '../../../shared/api.js';
 import { memberOf } from '../auth.js';
 import { conditionalGet } from '../conditional-get.js';
+import { plainJson } from '../plain-json.js';
 import type { RouteContext } from '../context.js';
 
 /** Admins: every meeting of the organization, filtered. */
@@ -33,6 +34,7 @@ export const adminMeetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
           403: errorBody,
         },
       },
+      serializerCompiler: plainJson,
       onSend: conditionalGet,
     },
     async (request) => {

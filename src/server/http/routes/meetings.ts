@@ -18,6 +18,7 @@ import type { AuditEvent } from '../../audit/audit.js';
 import { auditActor } from '../audit-actor.js';
 import { memberOf } from '../auth.js';
 import { conditionalGet } from '../conditional-get.js';
+import { plainJson } from '../plain-json.js';
 import type { RouteContext } from '../context.js';
 
 export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
@@ -131,6 +132,7 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         querystring: meetingListQuery,
         response: { 200: meetingListReply, 304: notModified, 400: errorBody, 401: errorBody },
       },
+      serializerCompiler: plainJson,
       onSend: conditionalGet,
     },
     async (request) => {
