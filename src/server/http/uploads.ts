@@ -13,8 +13,8 @@ const MALFORMED = 'The body is not well-formed multipart/form-data.';
 
 /**
  * Registers the multipart parser in the (encapsulated) route plugin that takes uploads, rather
- * than app-wide: it adds two promise-returning hooks to every request of its scope (a 'close'
- * listener and a temp-file clean-up), a tenth of a /healthz request measured by bench/api.ts.
+ * than app-wide: it adds two promise-returning hooks to every request of its scope (a `close`
+ * listener and a temp-file clean-up), work a /healthz request has no use for.
  * Elsewhere a multipart body is refused with 415 UNSUPPORTED_MEDIA_TYPE, as any unknown type.
  */
 export async function acceptUploads(app: FastifyInstance): Promise<void> {
