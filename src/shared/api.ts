@@ -18,6 +18,9 @@ export const errorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBody>;
 
+/** 304 Not Modified: the `If-None-Match` tag still matches; no body, keep the copy you have. */
+export const notModified = z.null().describe('Not modified: no body; the held copy is current.');
+
 // ---- accounts ---------------------------------------------------------------------------------
 
 export const roleSchema = z.enum(['member', 'admin']);
@@ -288,16 +291,34 @@ export const meetingSchema = z.object({
 });
 export type Meeting = z.infer<typeof meetingSchema>;
 
+/** Meetings per page when `limit` is absent, and the most one page may hold. */
+export const MEETING_PAGE_DEFAULT = 50;
+export const MEETING_PAGE_MAX = 100;
+
+/** Paging of meeting lists: the next page starts where the previous page's `nextCursor` says. */
+const meetingPageFields = {
+  limit: z.coerce.number().int().min(1).max(MEETING_PAGE_MAX).default(MEETING_PAGE_DEFAULT),
+  /** Opaque; 400 INVALID_CURSOR when it was not given by this list. */
+  cursor: z.string().min(1).max(512).optional(),
+};
+
 export const meetingListQuery = z.object({
   scope: z.enum(['upcoming', 'past']).default('upcoming'),
+  ...meetingPageFields,
 });
-export const meetingListReply = z.object({ meetings: z.array(meetingSchema) });
+export const meetingListReply = z.object({
+  meetings: z.array(meetingSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type MeetingPage = z.infer<typeof meetingListReply>;
 
 /** Admins: every meeting of the organization by one filter; upcoming and protected soonest first, past and cancelled newest first. */
 export const adminMeetingsQuery = z.object({
   filter: z.enum(['upcoming', 'past', 'cancelled', 'protected']).default('upcoming'),
   /** Case-insensitive part of the meeting name or the organizer's display name. */
   q: z.string().trim().max(100).optional(),
+  ...meetingPageFields,
 });
 export type AdminMeetingsFilter = z.infer<typeof adminMeetingsQuery>['filter'];
 

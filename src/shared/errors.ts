@@ -11,6 +11,10 @@ export const ERROR_CATALOG = {
   START_IN_PAST: { status: 400, message: 'The meeting cannot start in the past.' },
   BAD_TIME_ZONE: { status: 400, message: 'The time zone is not a known IANA time zone.' },
   INVALID_PARTICIPANTS: { status: 400, message: 'Some participants are not valid.' },
+  INVALID_CURSOR: {
+    status: 400,
+    message: 'This page cursor is not one this list gave out; start again from the first page.',
+  },
   UNSUPPORTED_IMAGE: {
     status: 400,
     message: 'The picture must be a JPEG, PNG, WebP, GIF or AVIF image.',

@@ -34,6 +34,8 @@ export interface MigrationFixture {
 export const FIXTURE_NOW = '2030-03-01T10:00:00.000Z';
 
 const CREATED = '2030-02-20T09:00:00.000Z';
+/** The first page of a meeting list, as the API's default asks for it. */
+const FIRST_PAGE = { limit: 50 };
 const ADMIN = {
   id: '00000000-0000-4000-8000-00000000a001',
   email: 'admin@example.org',
@@ -154,7 +156,9 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         language: 'es',
         avatarUrl: expect.stringContaining(ANA_AVATAR),
       });
-      const [meeting] = await services.meetings.list(login.user, 'upcoming');
+      const {
+        meetings: [meeting],
+      } = await services.meetings.list(login.user, 'upcoming', FIRST_PAGE);
       expect(meeting).toMatchObject({
         id: MEETING.id,
         name: 'Reunión de presupuesto',
@@ -170,8 +174,12 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         ['member', ADMIN.username],
       ]);
       // The invited admin sees it too, as an invitee.
-      const seenByAdmin = await services.meetings.list(await adminOf(upgraded), 'upcoming');
-      expect(seenByAdmin.map((m) => m.id)).toContain(MEETING.id);
+      const seenByAdmin = await services.meetings.list(
+        await adminOf(upgraded),
+        'upcoming',
+        FIRST_PAGE,
+      );
+      expect(seenByAdmin.meetings.map((m) => m.id)).toContain(MEETING.id);
     },
   },
 
@@ -302,8 +310,12 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         displayName: 'Invitada',
         avatarUrl: expect.stringContaining(GUEST_AVATAR),
       });
-      const protectedOnes = await services.meetings.listAll(await adminOf(upgraded), 'protected');
-      expect(protectedOnes.map((m) => [m.id, m.password])).toEqual([
+      const protectedOnes = await services.meetings.listAll(
+        await adminOf(upgraded),
+        'protected',
+        FIRST_PAGE,
+      );
+      expect(protectedOnes.meetings.map((m) => [m.id, m.password])).toEqual([
         [PROTECTED.id, PROTECTED.password],
       ]);
       const info = await services.lobby.info(PROTECTED.joinToken, null);
@@ -534,6 +546,26 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         `http://tertulia.test/calendar/${ANA_FEED_TOKEN}.ics`,
       );
       expect(await services.calendar.feed(ANA_FEED_TOKEN)).toContain(`UID:${MEETING.id}@`);
+    },
+  },
+
+  '010-meetings-by-start': {
+    async insert() {
+      // An index only: the meetings of earlier steps are what it must order.
+    },
+    async check(upgraded) {
+      const { services } = upgraded;
+      // The admin list pages the two fixture meetings, one a page, soonest first.
+      const admin = await adminOf(upgraded);
+      const first = await services.meetings.listAll(admin, 'upcoming', { limit: 1 });
+      expect(first.meetings.map((m) => m.id)).toEqual([MEETING.id]);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await services.meetings.listAll(admin, 'upcoming', {
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(second.meetings.map((m) => m.id)).toEqual([PROTECTED.id]);
+      expect(second.nextCursor).toBeNull();
     },
   },
 };

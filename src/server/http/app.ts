@@ -6,7 +6,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
@@ -105,9 +104,6 @@ export async function buildApp({
     // With REDIS_URL every node counts in Redis. While Redis is down a limited route answers
     // 503 (fail closed: login guesses must not go uncounted) unless it sets skipOnError.
     ...(services.redis && { store: redisRateLimitStore(services.redis), skipOnError: false }),
-  });
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
   });
   // Frames over MAX_FRAME_BYTES get an error frame from the room; ws only drops far larger ones.
   await app.register(fastifyWebsocket, {

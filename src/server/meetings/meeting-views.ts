@@ -8,6 +8,7 @@ import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 import { recipientKeyOf } from '../invitations/recipient-key.js';
+import type { ListPosition } from './list-cursor.js';
 
 export type MeetingListRow = Selectable<MeetingsTable> & { organizer_name: string };
 
@@ -33,6 +34,27 @@ export function meetingsVisibleTo(db: Db, viewerId: string) {
           .select('meeting_participants.meeting_id')
           .where('meeting_participants.user_id', '=', viewerId),
       ),
+    ]),
+  );
+}
+
+type MeetingsQuery = ReturnType<typeof meetingsQuery>;
+
+/**
+ * Orders a list by start time, then id (total, so paging is stable), from just after `after`.
+ */
+export function pageOf(
+  query: MeetingsQuery,
+  direction: 'asc' | 'desc',
+  after: ListPosition | null,
+): MeetingsQuery {
+  const beyond = direction === 'asc' ? '>' : '<';
+  const ordered = query.orderBy('meetings.starts_at', direction).orderBy('meetings.id', direction);
+  if (!after) return ordered;
+  return ordered.where((eb) =>
+    eb.or([
+      eb('meetings.starts_at', beyond, after.startsAt),
+      eb.and([eb('meetings.starts_at', '=', after.startsAt), eb('meetings.id', beyond, after.id)]),
     ]),
   );
 }
@@ -78,7 +100,17 @@ export async function presentMeetings(
     });
     byMeeting.set(p.meeting_id, list);
   }
-  return rows.map((r) => ({
+  return rows.map((r) => presentMeeting(publicUrl, viewer, r, byMeeting.get(r.id) ?? []));
+}
+
+/** One row as the API's `Meeting`, its participants already at hand. */
+export function presentMeeting(
+  publicUrl: string,
+  viewer: { id: string; role: 'member' | 'admin' },
+  r: MeetingListRow,
+  participants: MeetingInvitee[],
+): Meeting {
+  return {
     id: r.id,
     kind: r.kind,
     name: r.name,
@@ -89,12 +121,12 @@ export async function presentMeetings(
     joinUrl: joinUrl(publicUrl, r.join_token),
     organizer: { id: r.organizer_id, displayName: r.organizer_name },
     isOrganizer: r.organizer_id === viewer.id,
-    participants: byMeeting.get(r.id) ?? [],
+    participants,
     createdAt: r.created_at,
     passwordProtected: r.password !== null,
     // The organizer and admins see the password to share it; invitees learn it by invitation.
     password: r.organizer_id === viewer.id || viewer.role === 'admin' ? r.password : null,
     emailReminderMinutes: r.email_reminder_minutes,
     smsReminderMinutes: r.sms_reminder_minutes,
-  }));
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { testMember } from '../../../test/support/room-bus-contract.js';
 import type { MediaBackend } from '../media/media-backend.js';
+import { ChatHistories } from './chat-history.js';
 import { HeldPlaces } from './held-places.js';
 import { LocalRooms } from './local-rooms.js';
 import { InProcessRoomBus } from './room-bus.js';
@@ -12,7 +13,8 @@ async function nodeHoldingAna() {
   const bus = new InProcessRoomBus(quiet);
   const places = new HeldPlaces(bus, {} as MediaBackend, quiet, 1_000);
   const movedAway = vi.fn();
-  const rooms = new LocalRooms(bus, places, quiet, {
+  const chat = new ChatHistories({ history: async () => [] });
+  const rooms = new LocalRooms(bus, places, chat, quiet, {
     keptSignalMs: 1_000,
     closedRoom: () => {},
     movedAway,

@@ -24,6 +24,7 @@ import * as pictures from './migrations/005-pictures.js';
 import * as outboxClaimToken from './migrations/006-outbox-claim-token.js';
 import * as reminders from './migrations/007-reminders.js';
 import * as repliesAndFeeds from './migrations/008-replies-and-feeds.js';
+import * as meetingsByStart from './migrations/010-meetings-by-start.js';
 
 export type Db = Kysely<Database>;
 
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '006-outbox-claim-token': outboxClaimToken,
   '007-reminders': reminders,
   '008-replies-and-feeds': repliesAndFeeds,
+  '010-meetings-by-start': meetingsByStart,
 };
 
 /** This server's migration names in the order it runs them; the last is the newest schema. */

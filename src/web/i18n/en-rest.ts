@@ -27,6 +27,11 @@ export const enRest = {
     inZone: '{{time}} in {{zone}}',
     passwordProtected: 'Password protected',
     withPassword: 'with password',
+    shownSome_one: 'Showing the first {{count}} meeting; more can be loaded.',
+    shownSome_other: 'Showing the first {{count}} meetings; more can be loaded.',
+    shownAll_one: 'Showing {{count}} meeting.',
+    shownAll_other: 'Showing all {{count}} meetings.',
+    loadMore: 'Show more meetings',
   },
   meeting: {
     backToList: 'All meetings',
@@ -342,6 +347,9 @@ export const enRest = {
     empty_cancelled: 'No cancelled meetings.',
     empty_protected: 'No meetings with a password.',
     noMatch: 'No meeting in this list matches “{{query}}”.',
+    countSome_one: '{{count}} meeting shown; more can be loaded',
+    countSome_other: '{{count}} meetings shown; more can be loaded',
+    loadMore: 'Show more meetings',
   },
   settings: {
     title: 'Settings',

@@ -30,6 +30,11 @@ export const esRest: Texts<typeof enRest> = {
     inZone: '{{time}} en {{zone}}',
     passwordProtected: 'Protegida con contraseña',
     withPassword: 'con contraseña',
+    shownSome_one: 'Se muestra la primera reunión; se pueden cargar más.',
+    shownSome_other: 'Se muestran las primeras {{count}} reuniones; se pueden cargar más.',
+    shownAll_one: 'Se muestra {{count}} reunión.',
+    shownAll_other: 'Se muestran las {{count}} reuniones.',
+    loadMore: 'Mostrar más reuniones',
   },
   meeting: {
     backToList: 'Todas las reuniones',
@@ -347,6 +352,9 @@ export const esRest: Texts<typeof enRest> = {
     empty_cancelled: 'No hay reuniones canceladas.',
     empty_protected: 'No hay reuniones con contraseña.',
     noMatch: 'Ninguna reunión de esta lista coincide con «{{query}}».',
+    countSome_one: '{{count}} reunión mostrada; se pueden cargar más',
+    countSome_other: '{{count}} reuniones mostradas; se pueden cargar más',
+    loadMore: 'Mostrar más reuniones',
   },
   settings: {
     title: 'Ajustes',

@@ -9,6 +9,7 @@ import type {
   DeliveryStatus,
   Meeting,
   Me,
+  MeetingPage,
   Member,
   MemberImportReport,
   InviteeResponse,
@@ -77,11 +78,11 @@ export const api = {
     return reply.results;
   },
 
-  listMeetings: async (scope: MeetingScope, signal?: AbortSignal) => {
-    const reply = await request<{ meetings: Meeting[] }>(`/api/meetings?scope=${scope}`, {
-      signal,
-    });
-    return reply.meetings;
+  /** One page of the member's meetings; `cursor` is the previous page's `nextCursor`. */
+  listMeetings: (scope: MeetingScope, cursor: string | null, signal?: AbortSignal) => {
+    const search = new URLSearchParams({ scope });
+    if (cursor !== null) search.set('cursor', cursor);
+    return request<MeetingPage>(`/api/meetings?${search}`, { signal });
   },
   meeting: (meetingId: string, signal?: AbortSignal) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, { signal }),
@@ -113,13 +114,16 @@ export const api = {
    * Admins: every meeting of the organization (403 ADMIN_ONLY otherwise); `query` matches the
    * meeting or organizer name, in any case; empty lists all of the filter.
    */
-  listAllMeetings: async (filter: AdminMeetingsFilter, query: string, signal?: AbortSignal) => {
+  listAllMeetings: (
+    filter: AdminMeetingsFilter,
+    query: string,
+    cursor: string | null,
+    signal?: AbortSignal,
+  ) => {
     const search = new URLSearchParams({ filter });
     if (query.trim()) search.set('q', query.trim());
-    const reply = await request<{ meetings: Meeting[] }>(`/api/admin/meetings?${search}`, {
-      signal,
-    });
-    return reply.meetings;
+    if (cursor !== null) search.set('cursor', cursor);
+    return request<MeetingPage>(`/api/admin/meetings?${search}`, { signal });
   },
   /** `query` filters by email, user name or display name, in any case; empty lists all. */
   listMembers: async (signal?: AbortSignal, query = '') => {
