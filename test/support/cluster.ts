@@ -181,6 +181,8 @@ export class TestNode {
           MEDIA: 'p2p',
           LOG_LEVEL: 'info',
           LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+          // Every test guest joins from 127.0.0.1.
+          JOIN_RATE_LIMIT_PER_MINUTE: '100000',
           ...options.env,
         },
       }),

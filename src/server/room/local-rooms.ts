@@ -6,6 +6,7 @@
  * a place moved or left ends a socket here that no longer holds it.
  */
 import { CLOSE_CODES, type RoomEvent } from '../../shared/signaling.js';
+import type { ChatHistories } from './chat-history.js';
 import type { HeldPlaces } from './held-places.js';
 import type { BusMessage, RoomBus } from './room-bus.js';
 import type { RoomConnection } from './room-connection.js';
@@ -28,12 +29,16 @@ export class LocalRooms {
   constructor(
     private readonly bus: RoomBus,
     private readonly places: HeldPlaces,
+    /** Kept while this node listens to a room, from the chat events it delivers. */
+    private readonly chatHistories: ChatHistories,
     private readonly log: Log,
     private readonly options: {
       /** How long a signal is kept for a dropped participant (the grace time). */
       keptSignalMs: number;
       /** The meeting was cancelled: each socket of the room here ends for good. */
       closedRoom: (connection: RoomConnection) => void;
+      /** A place this node held resumed on another node: what it held for the page goes. */
+      movedAway: (roomId: string, peerId: string) => void;
     },
   ) {}
 
@@ -53,6 +58,15 @@ export class LocalRooms {
     if (room?.connections.get(peerId) !== connection) return false;
     room.connections.delete(peerId);
     return true;
+  }
+
+  /**
+   * Whether every event of the room up to `seq` has been delivered here (in a snapshot's
+   * number, so a history kept from the events it counted is complete).
+   */
+  deliveredUpTo(roomId: string, seq: number): boolean {
+    const room = this.rooms.get(roomId);
+    return room !== undefined && room.waiting === null && room.seenSeq >= seq;
   }
 
   /** Rooms with sockets or places on this node, and the sockets seated in them (for /metrics). */
@@ -96,6 +110,7 @@ export class LocalRooms {
     const { connections } = room;
     switch (message.kind) {
       case 'closed':
+        this.chatHistories.forget(roomId);
         for (const connection of [...connections.values()]) this.options.closedRoom(connection);
         return;
       case 'event': {
@@ -135,6 +150,7 @@ export class LocalRooms {
     if (event.seq <= room.seenSeq) return;
     room.seenSeq = event.seq;
     this.follow(roomId, event);
+    if (event.type === 'chat') this.chatHistories.added(roomId, event.message);
     // Serialized once for the whole room, not once per recipient.
     const text = JSON.stringify(event);
     for (const connection of room.connections.values()) connection.deliver(event, text);
@@ -151,6 +167,7 @@ export class LocalRooms {
     room.waiting = null;
     if (!missed) {
       this.log.warn({ roomId, after: room.seenSeq }, 'room events missed; pages resume');
+      this.chatHistories.forget(roomId);
       for (const connection of room.connections.values()) {
         connection.socket.close(CLOSE_CODES.RECONNECT, 'events missed');
       }
@@ -185,6 +202,7 @@ export class LocalRooms {
     const { node, epoch } = place.member.holder;
     if (node === taken.holder.node && epoch === taken.holder.epoch) return;
     this.places.forget(taken.peerId);
+    if (taken.holder.node !== this.bus.node) this.options.movedAway(roomId, taken.peerId);
     const connection = this.rooms.get(roomId)?.connections.get(taken.peerId);
     // Adopted: this node was taken for stopped, yet the browser is here; it resumes elsewhere.
     if (connection && taken.adopted) connection.end(CLOSE_CODES.RECONNECT);
@@ -197,6 +215,7 @@ export class LocalRooms {
     const room = this.rooms.get(roomId);
     if (!room || room.connections.size > 0 || this.places.inRoom(roomId).length > 0) return;
     this.rooms.delete(roomId);
+    this.chatHistories.forget(roomId);
     room.subscribed.then((unsubscribe) => unsubscribe()).catch(() => {});
   }
 }

@@ -24,6 +24,7 @@ import { AppError } from '../errors.js';
 import type { RoomEntry } from '../lobby/lobby.js';
 import { MediaRequestError, type MediaBackend, type MediaServers } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
+import { ChatHistories } from './chat-history.js';
 import type { ChatStore } from './chat-store.js';
 import { GesturesThrottle } from './gestures-throttle.js';
 import { changeHand } from './hands.js';
@@ -72,6 +73,7 @@ export class RoomHub implements FrameHandler {
   private readonly closeTimers = new WeakMap<RoomConnection, NodeJS.Timeout>();
   private readonly places: HeldPlaces;
   private readonly gestures = new GesturesThrottle<RoomConnection>();
+  private readonly chatHistories: ChatHistories;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -83,10 +85,19 @@ export class RoomHub implements FrameHandler {
     private readonly options: RoomHubOptions,
   ) {
     this.places = new HeldPlaces(bus, media, log, options.reconnectGraceMs);
-    this.rooms = new LocalRooms(bus, this.places, log, {
+    this.chatHistories = new ChatHistories(chat);
+    this.rooms = new LocalRooms(bus, this.places, this.chatHistories, log, {
       keptSignalMs: options.reconnectGraceMs,
       closedRoom: (connection) =>
         void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'),
+      // Its page connects to the media server again through that node (`reset`): this node's
+      // connections for it would keep its old feed in the room, and offer it subscriptions.
+      movedAway: (roomId, peerId) =>
+        void this.media
+          .movedAway?.(roomId, peerId)
+          .catch((error: unknown) =>
+            this.log.warn({ err: error, roomId, peerId }, 'media of a moved place not ended'),
+          ),
     });
     this.sweeper = setInterval(() => this.sweep(), options.heartbeatMs);
     this.sweeper.unref();
@@ -352,24 +363,29 @@ export class RoomHub implements FrameHandler {
     // the log no longer reaches back (or Redis lost it), the snapshot alone brings the page up.
     const missed =
       resumed && resume ? ((await this.bus.eventsSince(roomId, resume.lastSeq)) ?? []) : [];
-    const chat = await this.chat.history(roomId);
+    const chat = await this.chatHistories.json(
+      roomId,
+      this.rooms.deliveredUpTo(roomId, snapshot.seq),
+    );
     const kept = await this.bus.takeSignals(roomId, peerId);
     if (mediaReset) kept.push({ from: MEDIA_PEER_ID, payload: { kind: 'reset' } });
-    connection.send({
-      type: 'welcome',
-      peerId,
-      resumeToken,
-      seq: snapshot.seq,
-      resumed,
-      participants: snapshot.members.map((m) => m.participant),
-      chat,
-      media: {
-        backend: this.media.name,
-        iceServers: this.media.iceServers(peerId),
-        roomCap: await this.media.roomCap(),
+    connection.sendWelcome(
+      {
+        type: 'welcome',
+        peerId,
+        resumeToken,
+        seq: snapshot.seq,
+        resumed,
+        participants: snapshot.members.map((m) => m.participant),
+        media: {
+          backend: this.media.name,
+          iceServers: this.media.iceServers(peerId),
+          roomCap: await this.media.roomCap(),
+        },
+        heartbeatMs: this.options.heartbeatMs,
       },
-      heartbeatMs: this.options.heartbeatMs,
-    });
+      chat,
+    );
     for (const event of missed) if (event.seq <= snapshot.seq) connection.send(event);
     connection.goLive(
       snapshot.seq,

@@ -16,6 +16,8 @@ const defaults: SettingsDefaults = {
   p2pRoomCap: 4,
   defaultPhoneRegion: 'ES',
   organizationName: 'Default Org',
+  emailReminderMinutes: 1440,
+  smsReminderMinutes: null,
 };
 const actor = { id: null, label: 'test', source: null };
 

@@ -9,11 +9,19 @@ const defaults = {
   p2pRoomCap: 6,
   defaultPhoneRegion: 'ES',
   organizationName: 'Tertulia',
+  emailReminderMinutes: 1440,
+  smsReminderMinutes: 15,
 };
 const admin: AdminSettings = {
-  settings: { ...defaults, p2pRoomCap: 10, organizationName: 'Acme', organizationLogoUrl: null },
+  settings: {
+    ...defaults,
+    p2pRoomCap: 10,
+    organizationName: 'Acme',
+    organizationLogoUrl: null,
+    smsReminderMinutes: null,
+  },
   defaults,
-  overridden: ['p2pRoomCap', 'organizationName'],
+  overridden: ['p2pRoomCap', 'organizationName', 'smsReminderMinutes'],
 };
 const empty = {
   meetingPasswordLength: '',
@@ -22,11 +30,23 @@ const empty = {
   p2pRoomCap: '',
   defaultPhoneRegion: '',
   organizationName: '',
+  emailReminderMinutes: '',
+  smsReminderMinutes: '',
 };
 
 describe('settings form', () => {
   it('shows stored settings and leaves the ones that follow the default empty', () => {
-    expect(formValues(admin)).toEqual({ ...empty, p2pRoomCap: '10', organizationName: 'Acme' });
+    expect(formValues(admin)).toEqual({
+      ...empty,
+      p2pRoomCap: '10',
+      organizationName: 'Acme',
+      emailReminderMinutes: '1440',
+    });
+  });
+
+  it('shows reminder leads in effect, a lead of none as an empty field', () => {
+    expect(formValues(admin).emailReminderMinutes).toBe('1440');
+    expect(formValues(admin).smsReminderMinutes).toBe('');
   });
 
   it('sends empty fields as null, numbers as numbers and the region in capitals', () => {
@@ -36,6 +56,7 @@ describe('settings form', () => {
         p2pRoomCap: ' 12 ',
         defaultPhoneRegion: 'us',
         organizationName: ' A ',
+        emailReminderMinutes: '60',
       }),
     ).toEqual({
       meetingPasswordLength: null,
@@ -44,6 +65,8 @@ describe('settings form', () => {
       p2pRoomCap: 12,
       defaultPhoneRegion: 'US',
       organizationName: 'A',
+      emailReminderMinutes: 60,
+      smsReminderMinutes: null,
     });
   });
 
@@ -56,6 +79,7 @@ describe('settings form', () => {
         p2pRoomCap: '51',
         defaultPhoneRegion: 'ESP',
         organizationName: 'x'.repeat(81),
+        smsReminderMinutes: '0',
       }),
     ).toEqual({
       meetingPasswordLength: { kind: 'range', min: 6, max: 12 },
@@ -63,6 +87,7 @@ describe('settings form', () => {
       p2pRoomCap: { kind: 'range', min: 2, max: 50 },
       defaultPhoneRegion: { kind: 'region' },
       organizationName: { kind: 'length', min: 1, max: 80 },
+      smsReminderMinutes: { kind: 'range', min: 1, max: 10080 },
     });
     expect(checkSettings({ ...empty, joinClosesMinutesAfter: '0', p2pRoomCap: '50' })).toEqual({});
   });

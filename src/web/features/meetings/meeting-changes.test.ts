@@ -8,6 +8,8 @@ const saved: CreateMeetingBody = {
   startsAt: '2025-06-11T09:00:00+02:00',
   durationMinutes: 60,
   timeZone: 'Europe/Madrid',
+  emailReminderMinutes: 1440,
+  smsReminderMinutes: null,
 };
 
 describe('meetingChanges', () => {
@@ -34,6 +36,15 @@ describe('meetingChanges', () => {
   it('sends the whole list of participants when one is added or removed', () => {
     expect(meetingChanges(saved, { ...saved, participants: ['ana@example.com'] })).toEqual({
       participants: ['ana@example.com'],
+    });
+  });
+
+  it('sends a reminder lead only when it changed, none as null', () => {
+    expect(meetingChanges(saved, { ...saved, emailReminderMinutes: null })).toEqual({
+      emailReminderMinutes: null,
+    });
+    expect(meetingChanges(saved, { ...saved, smsReminderMinutes: 15 })).toEqual({
+      smsReminderMinutes: 15,
     });
   });
 });

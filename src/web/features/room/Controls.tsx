@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { RoomIcon, type RoomIconName } from './RoomIcons.js';
 import styles from './room.module.css';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { RoomParticipant } from '../../../shared/signaling.js';
 import { columnsFor, gridFit, pageOf } from './grid-pages.js';
 import styles from './gestures.module.css';

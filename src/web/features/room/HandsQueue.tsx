@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { RoomParticipant } from '../../../shared/signaling.js';
 import { handsInOrder } from './gestures.js';
 import styles from './gestures.module.css';
