@@ -40,7 +40,8 @@ export function toOutboxDetail(row: OutboxRow): OutboxDetail {
             subject: message.subject,
             text: message.text,
             html: message.html,
-            ics: message.ics ?? '',
+            // Reminders and notices to an organizer carry no calendar object.
+            ics: message.ics,
           }
         : null,
     sms: message.channel === 'sms' ? { text: message.text } : null,

@@ -562,4 +562,11 @@ export const enRest = {
     reaction_party: 'Celebrate',
     reaction_surprised: 'Surprise',
   },
+  calendar: {
+    title: 'Add to calendar',
+    ics: 'Download .ics (Apple Calendar, Outlook, Thunderbird)',
+    google: 'Google Calendar',
+    outlook: 'Outlook on the web',
+    webNote: 'The web calendars keep a copy: changes to the meeting reach them only by email.',
+  },
 };

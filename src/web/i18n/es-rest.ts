@@ -570,4 +570,12 @@ export const esRest: Texts<typeof enRest> = {
     reaction_party: 'Celebrar',
     reaction_surprised: 'Sorpresa',
   },
+  calendar: {
+    title: 'Añadir al calendario',
+    ics: 'Descargar .ics (Calendario de Apple, Outlook, Thunderbird)',
+    google: 'Google Calendar',
+    outlook: 'Outlook en la web',
+    webNote:
+      'Los calendarios web guardan una copia: los cambios de la reunión solo les llegan por correo.',
+  },
 };
