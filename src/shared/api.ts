@@ -175,6 +175,15 @@ const passwordFields = {
   password: meetingPasswordSchema.optional(),
 };
 
+/**
+ * Hosts in control: `waitingRoom` (guests wait until a host lets them in; default from admin
+ * Settings) and `cohosts`, user names of members who are hosts like the organizer.
+ */
+const hostingFields = {
+  waitingRoom: z.boolean().optional(),
+  cohosts: z.array(usernameSchema).max(PARTICIPANTS_MAX).optional(),
+};
+
 export const createMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX),
@@ -188,6 +197,7 @@ export const createMeetingBody = z
       .default(DURATION_DEFAULT_MINUTES),
     timeZone: z.string().min(1).max(64),
     ...passwordFields,
+    ...hostingFields,
   })
   .strict();
 export type CreateMeetingBody = z.input<typeof createMeetingBody>;
@@ -205,6 +215,7 @@ export const updateMeetingBody = z
       .optional(),
     timeZone: z.string().min(1).max(64).optional(),
     ...passwordFields,
+    ...hostingFields,
   })
   .strict();
 export type UpdateMeetingBody = z.input<typeof updateMeetingBody>;
@@ -215,6 +226,7 @@ export const quickMeetingBody = z
     name: z.string().trim().min(1).max(MEETING_NAME_MAX).optional(),
     timeZone: z.string().min(1).max(64).optional(),
     ...passwordFields,
+    ...hostingFields,
   })
   .strict()
   .nullish();
@@ -241,6 +253,10 @@ export const meetingSchema = z.object({
   passwordProtected: z.boolean(),
   /** The password itself, for the organizer and admins only; null otherwise or when none. */
   password: z.string().nullable(),
+  /** Guests wait until a host lets them in. */
+  waitingRoom: z.boolean(),
+  /** User names of the members who are hosts besides the organizer. */
+  cohosts: z.array(z.string()),
 });
 export type Meeting = z.infer<typeof meetingSchema>;
 
@@ -418,6 +434,8 @@ export const settingsSchema = z.object({
   organizationName: z.string(),
   /** Public path of the logo (PNG), or null when none is uploaded. */
   organizationLogoUrl: z.string().nullable(),
+  /** Whether new meetings start with a waiting room (guests wait until a host lets them in). */
+  waitingRoomDefault: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -428,6 +446,7 @@ export const SETTING_NAMES = [
   'p2pRoomCap',
   'defaultPhoneRegion',
   'organizationName',
+  'waitingRoomDefault',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -453,6 +472,7 @@ export const updateSettingsBody = z
     p2pRoomCap: z.number().int().nullable().optional(),
     defaultPhoneRegion: z.string().trim().toUpperCase().max(8).nullable().optional(),
     organizationName: z.string().trim().max(400).nullable().optional(),
+    waitingRoomDefault: z.boolean().nullable().optional(),
   })
   .strict();
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

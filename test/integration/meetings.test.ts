@@ -92,6 +92,8 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
         createdAt: START,
         passwordProtected: false,
         password: null,
+        waitingRoom: false,
+        cohosts: [],
       });
       expect(meeting.joinUrl).toMatch(/^http:\/\/tertulia\.test\/m\/[A-Za-z0-9_-]{22,}$/);
     });

@@ -73,6 +73,7 @@ describe.each(databaseKinds)('admin settings (%s)', (kind) => {
       p2pRoomCap: 8,
       defaultPhoneRegion: 'ES',
       organizationName: 'Tertulia',
+      waitingRoomDefault: false,
     };
     expect(response.json<AdminSettings>()).toEqual({
       settings: { ...defaults, organizationLogoUrl: null },

@@ -11,6 +11,7 @@ import { avatarUrl, type UserRow } from '../accounts/members.js';
 import type { Clock } from '../clock.js';
 import type { AuditService } from '../audit/audit.js';
 import { AppError } from '../errors.js';
+import type { HostingStore } from '../hosting/hosting-store.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 import { hashToken, newToken } from '../tokens.js';
@@ -39,6 +40,15 @@ export interface RoomEntry {
   closesAt: Date;
   identity: string;
   session: ParticipantSession;
+  /**
+   * A host of this meeting: its organizer (for a quick conference, its creator), any admin, or
+   * a co-host the organizer named. Guest sessions never are, even a member's.
+   */
+  host: boolean;
+  /** The member behind the entry (for the audit log); null for a guest session. */
+  member: { id: string; email: string } | null;
+  /** The request's IP address, set by the WebSocket route (audit log). */
+  source?: string;
 }
 
 /** What admins may change at run time (Settings) that the lobby uses. */
@@ -56,13 +66,15 @@ export class LobbyService {
     private readonly settings: () => Promise<LobbySettings>,
     /** Wrong passwords go to the audit log, aggregated per meeting and source. */
     private readonly audit: Pick<AuditService, 'recordWrongPassword'>,
+    /** Co-hosts, and whether a host ended the meeting for everyone. */
+    private readonly hosting: Pick<HostingStore, 'options' | 'isCohost'>,
   ) {}
 
   async info(token: string, viewer: UserRow | null): Promise<JoinInfo> {
     const meeting = await this.meetingByToken(token);
     const now = this.clock.now();
     const settings = await this.settings();
-    const window = joinWindow(meeting, settings.joinWindow, now);
+    const window = await this.windowOf(meeting);
     return {
       name: meeting.name,
       kind: meeting.kind,
@@ -185,6 +197,8 @@ export class LobbyService {
       if (guest) {
         return {
           ...room,
+          host: false,
+          member: null,
           identity: `guest:${tokenHash}`,
           session: {
             kind: 'guest',
@@ -202,6 +216,11 @@ export class LobbyService {
       }
       return {
         ...room,
+        host:
+          member.role === 'admin' ||
+          meeting.organizer_id === member.id ||
+          (await this.hosting.isCohost(meeting.id, member.id)),
+        member: { id: member.id, email: member.email },
         identity: `member:${member.id}`,
         session: memberSession(member, meeting, window.closesAt),
       };
@@ -230,8 +249,13 @@ export class LobbyService {
       .execute();
   }
 
+  /** The join window, closed early when a host ended the meeting for everyone. */
   private async windowOf(meeting: MeetingRow) {
-    return joinWindow(meeting, (await this.settings()).joinWindow, this.clock.now());
+    const window = joinWindow(meeting, (await this.settings()).joinWindow, this.clock.now());
+    if (window.state === 'open' && (await this.hosting.options(meeting.id)).ended) {
+      return { ...window, state: 'ended' as const };
+    }
+    return window;
   }
 
   private async checkPassword(

@@ -54,6 +54,7 @@ export async function presentMeetings(
           .orderBy('p.meeting_id')
           .orderBy('p.position')
           .execute();
+  const hosting = await hostingOf(db, ids);
   const byMeeting = new Map<string, Invitee[]>();
   for (const p of participantRows) {
     const list = byMeeting.get(p.meeting_id) ?? [];
@@ -76,5 +77,31 @@ export async function presentMeetings(
     passwordProtected: r.password !== null,
     // The organizer and admins see the password to share it; invitees learn it by invitation.
     password: r.organizer_id === viewer.id || viewer.role === 'admin' ? r.password : null,
+    waitingRoom: hosting.waitingRoom.has(r.id),
+    cohosts: hosting.cohosts.get(r.id) ?? [],
   }));
+}
+
+/** Waiting room and co-hosts (009-hosting) of a list of meetings, in two queries. */
+async function hostingOf(db: Db, ids: string[]) {
+  const waitingRoom = new Set<string>();
+  const cohosts = new Map<string, string[]>();
+  if (ids.length === 0) return { waitingRoom, cohosts };
+  const switched = await db
+    .selectFrom('meeting_hosting')
+    .select('meeting_id')
+    .where('meeting_id', 'in', ids)
+    .where('waiting_room', '=', 1)
+    .execute();
+  for (const row of switched) waitingRoom.add(row.meeting_id);
+  const named = await db
+    .selectFrom('meeting_cohosts as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select(['c.meeting_id', 'u.username'])
+    .where('c.meeting_id', 'in', ids)
+    .orderBy('u.username')
+    .execute();
+  for (const row of named)
+    cohosts.set(row.meeting_id, [...(cohosts.get(row.meeting_id) ?? []), row.username]);
+  return { waitingRoom, cohosts };
 }

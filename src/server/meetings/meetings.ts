@@ -28,6 +28,7 @@ import { choosePassword, type PasswordChoice } from './meeting-password.js';
 import { meetingsQuery, meetingsVisibleTo, presentMeetings } from './meeting-views.js';
 import { resolveParticipants, type Resolved } from './participants.js';
 import { canonicalTimeZone } from './zones.js';
+import type { HostingStore } from '../hosting/hosting-store.js';
 
 /** 128 bits: a join link is a bearer secret, long enough that guessing one is hopeless. */
 const JOIN_TOKEN_BYTES = 16;
@@ -38,7 +39,13 @@ const ADMIN_LIST_SCAN = 5_000;
 /** A start this far behind the clock still counts as "now" (form filled in at 10:00 for 10:00). */
 const PAST_GRACE_MS = 5 * 60_000;
 
-export interface MeetingInput extends PasswordChoice {
+/** Hosts in control: the waiting room switch and the co-hosts' user names. */
+export interface HostingChoice {
+  waitingRoom?: boolean | undefined;
+  cohosts?: string[] | undefined;
+}
+
+export interface MeetingInput extends PasswordChoice, HostingChoice {
   name: string;
   participants: string[];
   startsAt: string;
@@ -51,6 +58,8 @@ export interface MeetingPolicy {
   /** Digits in a generated meeting password. */
   passwordLength: number;
   defaultPhoneRegion: CountryCode;
+  /** Whether a meeting created without saying has a waiting room. */
+  waitingRoomDefault: boolean;
 }
 
 export interface MeetingsOptions {
@@ -68,6 +77,7 @@ export class MeetingsService {
     private readonly invitations: InvitationsService,
     private readonly clock: Clock,
     private readonly options: MeetingsOptions,
+    private readonly hosting: HostingStore,
   ) {}
 
   async checkParticipants(inputs: string[]): Promise<Resolved[]> {
@@ -78,7 +88,8 @@ export class MeetingsService {
   }
 
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
-    const { passwordLength } = await this.options.policy();
+    const { passwordLength, waitingRoomDefault } = await this.options.policy();
+    const cohosts = await this.cohostIds(input.cohosts);
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone);
     const startsAt = this.checkStart(input.startsAt);
@@ -103,6 +114,8 @@ export class MeetingsService {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('meetings').values(row).execute();
       await insertParticipants(tx, row.id, participants);
+      await this.hosting.setWaitingRoom(row.id, input.waitingRoom ?? waitingRoomDefault, tx);
+      if (cohosts) await this.hosting.setCohosts(row.id, cohosts, tx);
       await this.invitations.recordChange(tx, organizer, null, {
         meeting: row,
         participants,
@@ -114,31 +127,37 @@ export class MeetingsService {
 
   async createQuick(
     organizer: UserRow,
-    input: { name?: string | undefined; timeZone?: string | undefined } & PasswordChoice,
+    input: { name?: string | undefined; timeZone?: string | undefined } & PasswordChoice &
+      HostingChoice,
   ): Promise<Meeting> {
-    const { passwordLength } = await this.options.policy();
+    const { passwordLength, waitingRoomDefault } = await this.options.policy();
+    const cohosts = await this.cohostIds(input.cohosts);
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone ?? this.options.defaultTimeZone);
     const now = this.clock.now();
     const id = newId();
-    await this.db
-      .insertInto('meetings')
-      .values({
-        id,
-        organizer_id: organizer.id,
-        kind: 'quick',
-        name: input.name ?? (organizer.language === 'es' ? 'Reunión rápida' : 'Quick conference'),
-        status: 'scheduled',
-        starts_at: now.toISOString(),
-        ends_at: addMinutes(now, QUICK_WINDOW_MINUTES).toISOString(),
-        duration_minutes: QUICK_WINDOW_MINUTES,
-        time_zone: timeZone,
-        join_token: newToken(JOIN_TOKEN_BYTES),
-        password,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('meetings')
+        .values({
+          id,
+          organizer_id: organizer.id,
+          kind: 'quick',
+          name: input.name ?? (organizer.language === 'es' ? 'Reunión rápida' : 'Quick conference'),
+          status: 'scheduled',
+          starts_at: now.toISOString(),
+          ends_at: addMinutes(now, QUICK_WINDOW_MINUTES).toISOString(),
+          duration_minutes: QUICK_WINDOW_MINUTES,
+          time_zone: timeZone,
+          join_token: newToken(JOIN_TOKEN_BYTES),
+          password,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        })
+        .execute();
+      await this.hosting.setWaitingRoom(id, input.waitingRoom ?? waitingRoomDefault, tx);
+      if (cohosts) await this.hosting.setCohosts(id, cohosts, tx);
+    });
     return this.get(organizer, id);
   }
 
@@ -203,6 +222,18 @@ export class MeetingsService {
   async update(viewer: UserRow, id: string, change: Partial<MeetingInput>): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status === 'cancelled') throw new AppError('MEETING_CANCELLED');
+    const cohosts = await this.cohostIds(change.cohosts);
+    const setHosting = async (tx: Db) => {
+      if (change.waitingRoom !== undefined) {
+        await this.hosting.setWaitingRoom(id, change.waitingRoom, tx);
+      }
+      if (cohosts) await this.hosting.setCohosts(id, cohosts, tx);
+    };
+    // Switching the waiting room or naming co-hosts changes nothing invitees must hear about.
+    if (Object.keys(change).every((key) => key === 'waitingRoom' || key === 'cohosts')) {
+      await this.db.transaction().execute(setHosting);
+      return this.get(viewer, id);
+    }
     const { passwordLength } = await this.options.policy();
     const password = choosePassword(viewer, change, passwordLength);
     const timeZone =
@@ -231,6 +262,7 @@ export class MeetingsService {
         updated_at: this.clock.now().toISOString(),
       };
       await tx.updateTable('meetings').set(next).where('id', '=', id).execute();
+      await setHosting(tx);
       if (participants) {
         await tx.deleteFrom('meeting_participants').where('meeting_id', '=', id).execute();
         await insertParticipants(tx, id, participants);
@@ -298,6 +330,17 @@ export class MeetingsService {
       throw new AppError('INVALID_PARTICIPANTS', { details: { participants: issues } });
     }
     return results.flatMap((r) => (r.ok ? [r.participant] : []));
+  }
+
+  /** The members named as co-hosts, by user name; VALIDATION names one that is no member. */
+  private async cohostIds(usernames: string[] | undefined): Promise<string[] | undefined> {
+    if (usernames === undefined) return undefined;
+    const found = await this.members.findActiveByUsernames(usernames);
+    const unknown = usernames.find((name) => !found.has(name));
+    if (unknown !== undefined) {
+      throw new AppError('VALIDATION', { message: `No active member is called ${unknown}.` });
+    }
+    return [...found.values()].map((member) => member.id);
   }
 
   private async ownMeeting(viewer: UserRow, id: string) {

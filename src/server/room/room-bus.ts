@@ -12,6 +12,7 @@ import type {
   RoomEvent,
   ServerSignal,
 } from '../../shared/signaling.js';
+import type { HostNotice } from './host-notices.js';
 
 /**
  * Which connection answers for a place: the node (one process run, so a restarted node is a new
@@ -49,7 +50,9 @@ export type BusMessage =
    * adopting the places of a node that stopped): older connections to it end. `seq` is the
    * number of the `updated` event the take-over made.
    */
-  | { kind: 'taken'; peerId: string; holder: PlaceHolder; seq: number; adopted: boolean };
+  | { kind: 'taken'; peerId: string; holder: PlaceHolder; seq: number; adopted: boolean }
+  /** News of a host's decision for the connections it concerns (host-notices.ts). */
+  | { kind: 'notice'; notice: HostNotice };
 
 export interface RoomSnapshot {
   seq: number;
@@ -87,6 +90,10 @@ export interface RoomBus {
   chat(roomId: string, message: ChatMessage): Promise<RoomEvent>;
   /** A participant's page was reloaded: others renegotiate with it. */
   restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined>;
+  /** A host locked or unlocked the meeting (the lock itself is in the database). */
+  locked(roomId: string, locked: boolean, by: string): Promise<RoomEvent>;
+  /** Delivers a host notice to the connections it concerns, on every node. */
+  notify(roomId: string, notice: HostNotice): Promise<void>;
   snapshot(roomId: string): Promise<RoomSnapshot>;
   member(roomId: string, peerId: string): Promise<RoomMember | undefined>;
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
@@ -197,6 +204,15 @@ export class InProcessRoomBus implements RoomBus {
     const room = this.rooms.get(roomId);
     if (!room?.members.has(peerId)) return undefined;
     return this.append(room, { type: 'restarted', peerId });
+  }
+
+  async locked(roomId: string, locked: boolean, by: string): Promise<RoomEvent> {
+    return this.append(this.room(roomId), { type: 'locked', locked, by });
+  }
+
+  async notify(roomId: string, notice: HostNotice): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (room) this.publish(room, { kind: 'notice', notice });
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {

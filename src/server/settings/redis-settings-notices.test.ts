@@ -16,6 +16,7 @@ const defaults: SettingsDefaults = {
   p2pRoomCap: 4,
   defaultPhoneRegion: 'ES',
   organizationName: 'Default Org',
+  waitingRoomDefault: false,
 };
 const actor = { id: null, label: 'test', source: null };
 

@@ -43,6 +43,8 @@ export function settingsDefaults(config: Config): SettingsDefaults {
     p2pRoomCap: config.p2pRoomCap,
     defaultPhoneRegion: config.defaultPhoneRegion,
     organizationName: config.organizationName,
+    // Off: without a choice in Settings, whoever holds the link is in, as before issue 19.
+    waitingRoomDefault: false,
   };
 }
 
@@ -55,6 +57,7 @@ const COLUMNS = {
   p2pRoomCap: 'p2p_room_cap',
   defaultPhoneRegion: 'default_phone_region',
   organizationName: 'organization_name',
+  waitingRoomDefault: 'waiting_room_default',
 } as const satisfies Record<SettingName, keyof StoredValues>;
 
 const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
@@ -65,6 +68,7 @@ const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
   default_phone_region: null,
   organization_name: null,
   organization_logo_id: null,
+  waiting_room_default: null,
   updated_at: '',
 };
 
@@ -202,6 +206,8 @@ export class SettingsService {
       defaultPhoneRegion: row.default_phone_region ?? d.defaultPhoneRegion,
       organizationName: row.organization_name ?? d.organizationName,
       organizationLogoUrl: logoUrl(row.organization_logo_id),
+      waitingRoomDefault:
+        row.waiting_room_default === null ? d.waitingRoomDefault : row.waiting_room_default === 1,
     };
   }
 
@@ -254,6 +260,10 @@ function validate(patch: UpdateSettingsBody): Partial<StoredValues> {
       message: first ? `${first.field}: ${first.message}` : undefined,
       details: { issues },
     });
+  }
+  if (patch.waitingRoomDefault !== undefined) {
+    const on = patch.waitingRoomDefault;
+    values.waiting_room_default = on === null ? null : on ? 1 : 0;
   }
   if (patch.defaultPhoneRegion !== undefined) {
     const region = patch.defaultPhoneRegion;

@@ -22,6 +22,7 @@ import * as roomChat from './migrations/004-room-chat.js';
 import * as settingsAudit from './migrations/004-settings-audit.js';
 import * as pictures from './migrations/005-pictures.js';
 import * as outboxClaimToken from './migrations/006-outbox-claim-token.js';
+import * as hosting from './migrations/009-hosting.js';
 
 export type Db = Kysely<Database>;
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '004-settings-audit': settingsAudit,
   '005-pictures': pictures,
   '006-outbox-claim-token': outboxClaimToken,
+  '009-hosting': hosting,
 };
 
 /** This server's migration names in the order it runs them; the last is the newest schema. */

@@ -132,6 +132,8 @@ export interface SettingsTable {
   organization_name: string | null;
   /** Names the logo file (`logos/<id>.png` in DATA_DIR); a new upload gets a new id. */
   organization_logo_id: string | null;
+  /** 009-hosting: whether new meetings have a waiting room (null: off). */
+  waiting_room_default: number | null;
   updated_at: string;
 }
 
@@ -157,7 +159,39 @@ export interface AuditLogTable {
   burst_key: string | null;
 }
 
+/** Hosts in control (009-hosting): per meeting, only once something was set. */
+export interface MeetingHostingTable {
+  meeting_id: string;
+  waiting_room: number;
+  locked: number;
+  ended_at: string | null;
+}
+
+export interface MeetingCohostsTable {
+  meeting_id: string;
+  user_id: string;
+}
+
+export type AdmissionState = 'waiting' | 'admitted' | 'denied' | 'left' | 'removed';
+
+export interface RoomAdmissionsTable {
+  /** The waiting guest's id as hosts see it (`waitingId`); random, 128 bits. */
+  id: string;
+  meeting_id: string;
+  /** RoomEntry.identity: `guest:<token hash>` or `member:<id>`; never sent to browsers. */
+  identity: string;
+  display_name: string;
+  avatar_url: string | null;
+  state: AdmissionState;
+  knocked_at: string;
+  /** The host's display name who decided (admitted, denied, removed). */
+  decided_by: string | null;
+}
+
 export interface Database {
+  meeting_hosting: MeetingHostingTable;
+  meeting_cohosts: MeetingCohostsTable;
+  room_admissions: RoomAdmissionsTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
   chat_messages: ChatMessagesTable;

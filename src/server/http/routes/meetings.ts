@@ -156,6 +156,8 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     async (request) => {
       const { password, passwordProtected, ...rest } = request.body;
       const meeting = await meetings.update(memberOf(request), request.params.id, request.body);
+      // Those already in the room stay in (a reload must not send them to wait).
+      if (request.body.waitingRoom === true) await services.rooms.admitPresent(meeting.id);
       const fields = Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined);
       const events: Omit<AuditEvent, 'target'>[] = [];
       if (fields.length > 0) events.push({ action: 'meeting.update', details: { fields } });

@@ -9,11 +9,18 @@ const defaults = {
   p2pRoomCap: 6,
   defaultPhoneRegion: 'ES',
   organizationName: 'Tertulia',
+  waitingRoomDefault: false,
 };
 const admin: AdminSettings = {
-  settings: { ...defaults, p2pRoomCap: 10, organizationName: 'Acme', organizationLogoUrl: null },
+  settings: {
+    ...defaults,
+    p2pRoomCap: 10,
+    organizationName: 'Acme',
+    organizationLogoUrl: null,
+    waitingRoomDefault: true,
+  },
   defaults,
-  overridden: ['p2pRoomCap', 'organizationName'],
+  overridden: ['p2pRoomCap', 'organizationName', 'waitingRoomDefault'],
 };
 const empty = {
   meetingPasswordLength: '',
@@ -22,11 +29,17 @@ const empty = {
   p2pRoomCap: '',
   defaultPhoneRegion: '',
   organizationName: '',
+  waitingRoomDefault: '',
 };
 
 describe('settings form', () => {
   it('shows stored settings and leaves the ones that follow the default empty', () => {
-    expect(formValues(admin)).toEqual({ ...empty, p2pRoomCap: '10', organizationName: 'Acme' });
+    expect(formValues(admin)).toEqual({
+      ...empty,
+      p2pRoomCap: '10',
+      organizationName: 'Acme',
+      waitingRoomDefault: 'on',
+    });
   });
 
   it('sends empty fields as null, numbers as numbers and the region in capitals', () => {
@@ -36,6 +49,7 @@ describe('settings form', () => {
         p2pRoomCap: ' 12 ',
         defaultPhoneRegion: 'us',
         organizationName: ' A ',
+        waitingRoomDefault: 'off',
       }),
     ).toEqual({
       meetingPasswordLength: null,
@@ -44,6 +58,7 @@ describe('settings form', () => {
       p2pRoomCap: 12,
       defaultPhoneRegion: 'US',
       organizationName: 'A',
+      waitingRoomDefault: false,
     });
   });
 

@@ -34,6 +34,12 @@ export function formValues(admin: AdminSettings): SettingsValues {
     p2pRoomCap: value('p2pRoomCap'),
     defaultPhoneRegion: value('defaultPhoneRegion'),
     organizationName: value('organizationName'),
+    // '' follows the default; 'on' or 'off' is stored here.
+    waitingRoomDefault: admin.overridden.includes('waitingRoomDefault')
+      ? admin.settings.waitingRoomDefault
+        ? 'on'
+        : 'off'
+      : '',
   };
 }
 
@@ -71,6 +77,8 @@ export function settingsChanges(values: SettingsValues): UpdateSettingsBody {
     p2pRoomCap: number('p2pRoomCap'),
     defaultPhoneRegion: text(values.defaultPhoneRegion)?.toUpperCase() ?? null,
     organizationName: text(values.organizationName),
+    waitingRoomDefault:
+      values.waitingRoomDefault === '' ? null : values.waitingRoomDefault === 'on',
   };
 }
 
