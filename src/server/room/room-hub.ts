@@ -15,6 +15,7 @@ import {
   MEDIA_PEER_ID,
   PAGE_CLOSE_GRACE_MS,
   type ClientFrame,
+  type MediaState,
   type SignalingErrorCode,
   type RoomParticipant,
   type SignalPayload,
@@ -165,9 +166,7 @@ export class RoomHub implements FrameHandler {
     const roomId = entry.meetingId;
     switch (frame.type) {
       case 'media':
-        // Turned on again by its owner: a host's mute, enforced by an SFU, ends.
-        if (frame.media.audio) await this.media.moderate?.(roomId, peerId, 'audio', false);
-        if (frame.media.video) await this.media.moderate?.(roomId, peerId, 'video', false);
+        await this.unmuteIfTurnedOn(roomId, peerId, frame.media);
         await this.bus.update(
           roomId,
           peerId,
@@ -188,6 +187,22 @@ export class RoomHub implements FrameHandler {
       case 'leave':
         if (frame.pageClosing) return this.closingPage(connection);
         return this.endForGood(connection, CLOSE_CODES.LEFT);
+    }
+  }
+
+  /**
+   * A microphone or camera its owner turns on again: a host's mute of it, which an SFU enforces,
+   * ends. Asked only on the change (from off, as this node last saw the place), not per frame.
+   */
+  private async unmuteIfTurnedOn(roomId: string, peerId: string, media: MediaState) {
+    if (!this.media.moderate) return;
+    const before = this.places.get(peerId)?.member.participant.media;
+    for (const what of ['audio', 'video'] as const) {
+      if (media[what] && before?.[what] === false) {
+        await this.media.moderate(roomId, peerId, what, false).catch((error: unknown) => {
+          this.log.warn({ err: error, roomId, peerId }, 'media server did not unmute');
+        });
+      }
     }
   }
 

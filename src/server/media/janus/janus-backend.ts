@@ -30,7 +30,7 @@ import {
   type SignalSink,
 } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
-import type { JanusInstance, JanusLog } from './janus-instance.js';
+import { withTimeout, type JanusInstance, type JanusLog } from './janus-instance.js';
 import { JanusPlaces, type JanusPlace, type JanusSettings, type OwnJanus } from './janus-places.js';
 import { Publisher } from './publisher.js';
 import { samePlacement, type RoomPlacements } from './room-placements.js';
@@ -154,6 +154,42 @@ export class JanusBackend implements MediaBackend {
       }
       default:
         return request satisfies never;
+    }
+  }
+
+  /**
+   * VideoRoom `moderate` on each of the participant's mids carrying that media: Janus stops
+   * (or resumes) forwarding it to every subscriber, whatever the browser keeps sending. The
+   * feed may be published through another node: Janus announced it to this room's watcher.
+   */
+  async moderate(
+    roomId: string,
+    peerId: string,
+    what: 'audio' | 'video',
+    muted: boolean,
+  ): Promise<void> {
+    const room = await this.rooms.get(roomId)?.catch(() => undefined);
+    if (!room) return;
+    const local = room.participants.get(peerId);
+    const remote = [...room.remote.values()].find((feed) => feed.peerId === peerId);
+    const feed = local?.liveFeed ?? remote?.feed;
+    const slots = local?.slots ?? remote?.slots;
+    if (feed === undefined || feed === null || !slots) return;
+    const slot = what === 'audio' ? 'audio' : 'camera';
+    const mids = [...slots].filter(([, s]) => s === slot).map(([mid]) => mid);
+    const { janusRoomId, secret } = room.placement;
+    for (const mid of mids) {
+      await withTimeout(
+        room.admin.message({
+          request: 'moderate',
+          room: janusRoomId,
+          secret,
+          id: feed,
+          mid,
+          mute: muted,
+        }),
+        'moderate',
+      );
     }
   }
 

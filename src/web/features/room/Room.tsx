@@ -4,12 +4,16 @@ import { loadMediaPreferences } from '../../lib/media-preferences.js';
 import { ChatPanel } from './ChatPanel.js';
 import { Controls } from './Controls.js';
 import { DeviceSettings } from './DeviceSettings.js';
+import { KnockNotice } from './KnockNotice.js';
+import { ModerationNotice } from './ModerationNotice.js';
+import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { canShareScreen } from './local-media.js';
 import { mainOf, type RoomSession, type RoomState } from './room-session.js';
 import { Stage } from './Stage.js';
 import { Tile } from './Tile.js';
 import { RemoteAudio, resumeAllAudio } from './VideoView.js';
 import styles from './room.module.css';
+import hostStyles from './hosts.module.css';
 
 interface RoomProps {
   room: RoomSession;
@@ -21,7 +25,7 @@ interface RoomProps {
 /** The room: main video behind, thumbnails at the upper right, controls below, chat aside. */
 export function Room({ room, state, token, meetingName }: RoomProps) {
   const { t } = useTranslation();
-  const [panel, setPanel] = useState<'chat' | 'settings' | null>(null);
+  const [panel, setPanel] = useState<'chat' | 'settings' | 'people' | null>(null);
   const [audioOnly] = useState(() => loadMediaPreferences(token).audioOnly);
   const unread = useUnread(state.chat.length, panel === 'chat');
   const [soundBlocked, setSoundBlocked] = useState(false);
@@ -104,6 +108,35 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
           onClose={() => setPanel(null)}
         />
       )}
+      {state.host && (
+        <KnockNotice
+          knocks={state.knocks}
+          onAdmit={(waitingId) => room.host({ type: 'admit', waitingId })}
+          onDeny={(waitingId) => room.host({ type: 'deny', waitingId })}
+          onAdmitAll={() => room.host({ type: 'admitAll' })}
+        />
+      )}
+      {state.moderation && (
+        <ModerationNotice
+          moderation={state.moderation}
+          onDismiss={() => room.dismissModeration()}
+        />
+      )}
+      {state.locked && (
+        <p className={hostStyles.locked} role="status" data-testid="room-locked">
+          {t('hosts.lockedBadge')}
+        </p>
+      )}
+      {panel === 'people' && (
+        <ParticipantsPanel
+          participants={participants}
+          selfId={selfId}
+          host={state.host}
+          locked={state.locked}
+          onCommand={(command) => room.host(command)}
+          onClose={() => setPanel(null)}
+        />
+      )}
       {panel === 'settings' && (
         <DeviceSettings
           token={token}
@@ -120,6 +153,8 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
         chatOpen={panel === 'chat'}
         unread={unread}
         settingsOpen={panel === 'settings'}
+        peopleOpen={panel === 'people'}
+        onPeople={() => setPanel(panel === 'people' ? null : 'people')}
         onMic={() => room.toggleMic()}
         onCamera={() => void room.toggleCamera()}
         onScreen={() => void room.toggleScreen()}
