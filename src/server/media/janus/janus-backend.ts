@@ -172,7 +172,8 @@ export class JanusBackend implements MediaBackend {
     if (!room) return;
     const local = room.participants.get(peerId);
     const remote = [...room.remote.values()].find((feed) => feed.peerId === peerId);
-    const feed = local?.liveFeed ?? remote?.feed;
+    // Its feed id is known from the publisher's join, before its media is up.
+    const feed = local?.publisher?.feed ?? local?.liveFeed ?? remote?.feed;
     const slots = local?.slots ?? remote?.slots;
     if (feed === undefined || feed === null || !slots) return;
     const slot = what === 'audio' ? 'audio' : 'camera';
