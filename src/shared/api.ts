@@ -231,6 +231,10 @@ export const quickMeetingBody = z
   .strict()
   .nullish();
 
+/** What a new meeting gets when its form says nothing (admin Settings). */
+export const meetingDefaultsReply = z.object({ waitingRoom: z.boolean() });
+export type MeetingDefaults = z.infer<typeof meetingDefaultsReply>;
+
 export const meetingStatusSchema = z.enum(['scheduled', 'cancelled']);
 export const meetingKindSchema = z.enum(['scheduled', 'quick']);
 

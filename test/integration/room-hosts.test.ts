@@ -270,6 +270,12 @@ describe.each(buses)('hosts in control (%s bus)', (bus) => {
         payload: {},
       });
       expect(on.json<Meeting>().waitingRoom).toBe(true);
+      const defaults = await t.app.inject({
+        method: 'GET',
+        url: '/api/meetings/defaults',
+        headers: { cookie: organizer.cookie },
+      });
+      expect(defaults.json()).toEqual({ waitingRoom: true });
       await t.app.inject({
         method: 'PATCH',
         url: '/api/admin/settings',

@@ -89,6 +89,10 @@ export const en = {
     copyPassword: 'Copy password',
   },
   form: {
+    hostingTitle: 'Hosts',
+    waitingRoom: 'Guests wait until a host lets them in',
+    cohosts: 'Co-hosts',
+    cohost: '{{name}} is a co-host',
     name: 'Meeting name',
     nameRequired: 'Give the meeting a name.',
     nameTooLong: 'Use at most {{max}} characters.',

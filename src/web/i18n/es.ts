@@ -93,6 +93,10 @@ export const es: Texts<typeof en> = {
     copyPassword: 'Copiar contraseña',
   },
   form: {
+    hostingTitle: 'Anfitriones',
+    waitingRoom: 'Los invitados esperan hasta que un anfitrión los deje entrar',
+    cohosts: 'Coanfitriones',
+    cohost: '{{name}} es coanfitrión',
     name: 'Nombre de la reunión',
     nameRequired: 'Ponle un nombre a la reunión.',
     nameTooLong: 'Usa como máximo {{max}} caracteres.',

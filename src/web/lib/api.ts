@@ -11,6 +11,7 @@ import type {
   JoinReply,
   Language,
   Meeting,
+  MeetingDefaults,
   Member,
   MemberImportReport,
   NewMember,
@@ -100,6 +101,8 @@ export const api = {
   },
   meeting: (meetingId: string, signal?: AbortSignal) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, { signal }),
+  meetingDefaults: (signal?: AbortSignal) =>
+    request<MeetingDefaults>('/api/meetings/defaults', { signal }),
   createMeeting: (body: CreateMeetingBody) => request<Meeting>('/api/meetings', json('POST', body)),
   createQuickMeeting: (body: QuickMeetingRequest = {}) =>
     request<Meeting>('/api/meetings/quick', json('POST', body)),

@@ -8,6 +8,7 @@ import {
   idParams,
   meetingListQuery,
   meetingListReply,
+  meetingDefaultsReply,
   meetingSchema,
   quickMeetingBody,
   type Meeting,
@@ -66,6 +67,18 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         ),
       };
     },
+  );
+
+  app.get(
+    '/api/meetings/defaults',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'What a new meeting gets when its body says nothing (the waiting room)',
+        response: { 200: meetingDefaultsReply, ...errors },
+      },
+    },
+    async () => ({ waitingRoom: (await services.settings.get()).waitingRoomDefault }),
   );
 
   app.post(

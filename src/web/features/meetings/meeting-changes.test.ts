@@ -36,4 +36,13 @@ describe('meetingChanges', () => {
       participants: ['ana@example.com'],
     });
   });
+
+  it('sends the waiting room and the co-hosts only when they changed (co-hosts in any order)', () => {
+    const hosted = { ...saved, waitingRoom: false, cohosts: ['ana', 'bea'] };
+    expect(meetingChanges(hosted, { ...hosted, cohosts: ['bea', 'ana'] })).toEqual({});
+    expect(meetingChanges(hosted, { ...hosted, waitingRoom: true, cohosts: ['ana'] })).toEqual({
+      waitingRoom: true,
+      cohosts: ['ana'],
+    });
+  });
 });

@@ -24,5 +24,12 @@ export function meetingChanges(
   const same = (a: string[] = [], b: string[] = []) =>
     a.length === b.length && a.every((value, index) => value === b[index]);
   if (!same(before.participants, after.participants)) changes.participants = after.participants;
+  if (after.waitingRoom !== undefined && after.waitingRoom !== before.waitingRoom) {
+    changes.waitingRoom = after.waitingRoom;
+  }
+  const sorted = (list: string[] = []) => [...list].sort();
+  if (after.cohosts !== undefined && !same(sorted(before.cohosts), sorted(after.cohosts))) {
+    changes.cohosts = after.cohosts;
+  }
   return changes;
 }
