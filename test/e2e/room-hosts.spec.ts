@@ -128,6 +128,14 @@ test('the host mutes a guest, who sees by whom and unmutes; removes one, whose s
   }
   for (const page of [host, ana, ben]) await expect(page.getByTestId('tile')).toHaveCount(3);
 
+  // From Ben's tile menu: stop his camera; he is told by whom, and his tile shows no video.
+  await host.locator('summary[aria-label="Host actions for Ben"]').click();
+  await host.getByRole('button', { name: "Stop Ben's camera" }).click();
+  await expect(ben.getByTestId('room-moderation')).toContainText(
+    'Administrator stopped your camera',
+  );
+  await expect(tileOf(host, 'Ben')).toHaveAttribute('data-video', 'off');
+
   // Mute: Ana is told who muted her, her microphone is off, and she turns it on again.
   await openPeople(host);
   await person(host, 'Ana').getByRole('button', { name: 'Mute Ana' }).click();

@@ -318,6 +318,7 @@ export const en = {
     stopVideoName: "Stop {{name}}'s camera",
     removeName: 'Remove {{name}} from the meeting',
     lockedBadge: 'Meeting locked',
+    tileMenu: 'Host actions for {{name}}',
     moderated_muted: '{{name}} muted you. Turn your microphone on when you want to speak.',
     moderated_videoStopped: '{{name}} stopped your camera. You may turn it on again.',
     moderated_removed: '{{name}} removed you from the meeting.',

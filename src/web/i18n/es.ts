@@ -326,6 +326,7 @@ export const es: Texts<typeof en> = {
     stopVideoName: 'Detener la cámara de {{name}}',
     removeName: 'Expulsar a {{name}} de la reunión',
     lockedBadge: 'Reunión bloqueada',
+    tileMenu: 'Acciones de anfitrión para {{name}}',
     moderated_muted: '{{name}} te ha silenciado. Activa tu micrófono cuando quieras hablar.',
     moderated_videoStopped: '{{name}} ha detenido tu cámara. Puedes volver a activarla.',
     moderated_removed: '{{name}} te ha expulsado de la reunión.',

@@ -7,6 +7,7 @@ import { DeviceSettings } from './DeviceSettings.js';
 import { KnockNotice } from './KnockNotice.js';
 import { ModerationNotice } from './ModerationNotice.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
+import { TileHostMenu } from './TileHostMenu.js';
 import { canShareScreen } from './local-media.js';
 import { mainOf, type RoomSession, type RoomState } from './room-session.js';
 import { Stage } from './Stage.js';
@@ -71,6 +72,11 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
                 self={isSelf}
                 main={participant.peerId === mainId}
                 onSelect={() => room.pin(participant.peerId)}
+                menu={
+                  state.host && !isSelf ? (
+                    <TileHostMenu participant={participant} onCommand={(c) => room.host(c)} />
+                  ) : undefined
+                }
               />
             );
           })}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -12,10 +13,12 @@ export interface TileProps {
   self: boolean;
   main: boolean;
   onSelect: () => void;
+  /** Hosts: the participant's menu of host actions, beside the tile's button. */
+  menu?: ReactNode;
 }
 
 /** A thumbnail: a button that makes this participant the main view, for this viewer only. */
-export function Tile({ participant, video, self, main, onSelect }: TileProps) {
+export function Tile({ participant, video, self, main, onSelect, menu }: TileProps) {
   const { t } = useTranslation();
   const name = self
     ? t('room.youName', { name: participant.displayName })
@@ -65,6 +68,7 @@ export function Tile({ participant, video, self, main, onSelect }: TileProps) {
           )}
         </span>
       </button>
+      {menu}
     </li>
   );
 }
