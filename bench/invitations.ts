@@ -2,7 +2,8 @@
  * Invitation delivery benchmark: how fast the outbox worker delivers invitations to local SMTP
  * and SMPP servers, and whether creating a meeting stays as fast when the mail relay is slow.
  *
- *   npx tsx bench/invitations.ts [--invitations 1000] [--requests 30] [--timeout 120]
+ *   npx tsx bench/invitations.ts [--invitations 1000] [--reminders 10000] [--requests 30]
+ *                                [--timeout 120]
  *                                [--server-prof DIR] [--timeline]
  *                                [--smtp-connections N] [--concurrency N]
  *
@@ -12,6 +13,9 @@
  *    `created_at`) to the last row `sent` (the latest `sent_at`); per row, `sent_at -
  *    created_at` gives the commit-to-delivered p50/p99. The outbox is polled every 50 ms until
  *    every row is sent or --timeout seconds pass.
+ * 3. Reminders (--reminders, 0 to leave out): that many reminders due at the same instant, half
+ *    email and half SMS, as bench/support/reminders-phase.ts describes: due-to-sent p50/p99/max
+ *    and reminders per second. Goal: all sent within 60 s of their due time.
  * 2. Creation latency: --requests sequential `POST /api/meetings` with 50 participants (25
  *    email, 25 phone), once with the SMTP server answering at once and once answering each
  *    message after 500 ms, the worker running both times; then, once the slow phase's backlog
@@ -48,11 +52,17 @@ import type {
   AppParentMessage,
   AppReadyMessage,
 } from './support/invitations-app.js';
+import {
+  REMINDER_GOAL_MS,
+  reminderPhase,
+  type ReminderFigures,
+} from './support/reminders-phase.js';
 import { table } from './support/table.js';
 
 const { values: args } = parseArgs({
   options: {
     invitations: { type: 'string', default: '1000' },
+    reminders: { type: 'string', default: '10000' },
     requests: { type: 'string', default: '30' },
     timeout: { type: 'string', default: '120' },
     'server-prof': { type: 'string' },
@@ -71,6 +81,7 @@ function positiveInt(name: string, raw: string, min: number): number {
 }
 
 const INVITATIONS = positiveInt('invitations', args.invitations, 2);
+const REMINDERS = positiveInt('reminders', args.reminders, 0);
 const REQUESTS = positiveInt('requests', args.requests, 1);
 const TIMEOUT_MS = positiveInt('timeout', args.timeout, 1) * 1000;
 const PER_MEETING = 50;
@@ -187,7 +198,8 @@ class OutboxReader {
   constructor(file: string) {
     this.db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
     this.db.pragma('busy_timeout = 5000');
-    const ofMeetings = 'meeting_id IN (SELECT value FROM json_each(?))';
+    // Invitations only: these meetings' reminders are not due for days (phase 3 has its own).
+    const ofMeetings = "meeting_id IN (SELECT value FROM json_each(?)) AND kind != 'reminder'";
     this.counts = this.db.prepare(
       `SELECT status, count(*) AS n FROM outbox WHERE ${ofMeetings} GROUP BY status`,
     );
@@ -558,6 +570,7 @@ function report(
   fast: Creation,
   slow: Creation,
   again: Creation,
+  reminders: ReminderFigures | undefined,
   load: { before: number[]; after: number[] },
 ): boolean {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -674,7 +687,12 @@ function report(
     ),
   );
 
+  if (reminders) printReminders(reminders);
+
   const problems: string[] = [];
+  if (reminders && reminders.sent !== reminders.reminders) {
+    problems.push(`${reminders.sent} of ${reminders.reminders} reminders sent`);
+  }
   if (t.timedOut) problems.push(`only ${t.sent} of ${t.invitations} invitations sent in time`);
   if (t.failed > 0) problems.push(`${t.failed} invitations failed`);
   if (t.emailsReceived !== t.expectedEmails) {
@@ -720,13 +738,49 @@ function report(
         ratio: round(again.p50 / fast.p50, 3),
       },
     },
+    reminders: reminders && {
+      count: reminders.reminders,
+      sent: reminders.sent,
+      dueToSentMs: { p50: reminders.p50, p99: reminders.p99, max: reminders.max },
+      perSecond: round(reminders.rate),
+    },
     goals: {
       perSecond: { goal: GOAL_RATE, met: t.rate >= GOAL_RATE },
+      ...(reminders && {
+        remindersWithinMs: { goal: REMINDER_GOAL_MS, met: reminders.max <= REMINDER_GOAL_MS },
+      }),
       creationRatio: { goal: GOAL_RATIO, met: ratio <= GOAL_RATIO },
     },
   };
   console.log(`\n${JSON.stringify(summary)}`);
   return problems.length === 0;
+}
+
+function printReminders(r: ReminderFigures): void {
+  console.log(`\nReminders (${r.reminders}, half email and half SMS, all due at ${r.dueAt})`);
+  console.log(
+    table(
+      ['figure', 'value', 'goal'],
+      [
+        [
+          'reminders planned / sent',
+          `${r.planned} / ${r.sent}${r.timedOut ? ' (TIMED OUT)' : ''}`,
+          '-',
+        ],
+        ['skipped / failed', `${r.skipped} / ${r.failed}`, '-'],
+        [
+          'due -> sent p50 / p99 / max (ms)',
+          `${fmtMs(r.p50)} / ${fmtMs(r.p99)} / ${fmtMs(r.max)}`,
+          `max <=${REMINDER_GOAL_MS / 1000} s ${verdict(r.max <= REMINDER_GOAL_MS)}`,
+        ],
+        ['  email p50 / p99 (ms)', `${fmtMs(r.emailP50)} / ${fmtMs(r.emailP99)}`, '-'],
+        ['  SMS p50 / p99 (ms)', `${fmtMs(r.smsP50)} / ${fmtMs(r.smsP99)}`, '-'],
+        ['reminders sent per second (from due)', r.rate.toFixed(0), '-'],
+        ['reminder emails / SMS received', `${r.emailsReceived} / ${r.smsReceived}`, '-'],
+        ['their invitations went out in', fmtS(r.invitationSeconds), '-'],
+      ],
+    ),
+  );
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -779,8 +833,11 @@ async function main(): Promise<void> {
     if (backlog.timedOut) console.error('! slow-phase rows not all sent before the control');
     const again = await creation(app, outbox, 'at once, again', 0);
 
+    const reminders =
+      REMINDERS > 0 ? await reminderPhase(app.ready, smtp, smsc, REMINDERS, TIMEOUT_MS) : undefined;
+
     const load = { before: loadBefore, after: os.loadavg() };
-    if (!report(t, fast.result, slow.result, again.result, load)) {
+    if (!report(t, fast.result, slow.result, again.result, reminders, load)) {
       process.exitCode = 1;
     }
   } finally {

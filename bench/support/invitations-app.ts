@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const custom = new DeliveryWorker(services.outbox, transports, systemClock, log, {
       retryBaseMs: config.delivery.retryBaseMs,
       retryMaxMs: 10 * 60_000,
-      pollMs: 1_000,
+      pollMs: 5_000,
       concurrency,
     });
     services.invitations.onQueued(() => custom.wake());

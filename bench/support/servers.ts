@@ -4,8 +4,8 @@
  *
  * - the real app (buildApp over a fresh SQLite file, system clock, LOG_LEVEL silent) with a
  *   member who organizes 100 upcoming meetings of 3 participants each, logged in via the API;
- * - a bare `node:http` server answering `{"status":"ok"}`, the reference every route is
- *   compared with.
+ * - a bare `node:http` server answering `{"status":"ok"}`, or the bytes the parent captured
+ *   from the route under test, the reference every route is compared with.
  *
  * Both listen on ephemeral loopback ports. The parent talks to this process over IPC only.
  */
@@ -14,6 +14,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MEETING_PAGE_DEFAULT } from '../../src/shared/api.js';
 import { systemClock } from '../../src/server/clock.js';
 import { loadConfig } from '../../src/server/config.js';
 import { buildApp } from '../../src/server/http/app.js';
@@ -29,6 +30,8 @@ export interface ReadyMessage {
   /** Participants to send in `POST /api/meetings`: an email, a phone, a member user name. */
   participants: string[];
   meetingCount: number;
+  /** Meetings in the first page of the list (the API's default page size). */
+  pageSize: number;
 }
 
 /** The parent asks for the child's CPU time around each run, to tell who was saturated. */
@@ -38,26 +41,44 @@ export interface CpuMessage {
   usage: NodeJS.CpuUsage;
 }
 
-export type ParentMessage = { type: 'cpu'; id: number } | { type: 'stop' };
+/**
+ * The parent sets what the bare server answers before each scenario: the hello body, or the
+ * very bytes our route answered (captured by the parent), so both send the same amount.
+ */
+export type ParentMessage =
+  | { type: 'cpu'; id: number }
+  | { type: 'bare'; id: number; body: string; contentType: string }
+  | { type: 'stop' };
+
+/** The child's acknowledgement of a `bare` message: the next request gets the new body. */
+export interface BareSetMessage {
+  type: 'bare-set';
+  id: number;
+}
+
+export const HELLO_BODY = JSON.stringify({ status: 'ok' });
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export const SEEDED_MEETINGS = 100;
 const PASSWORD = 'correct horse battery staple';
 const DAY_MS = 24 * 3_600_000;
 
-function send(message: ReadyMessage | CpuMessage): void {
+function send(message: ReadyMessage | CpuMessage | BareSetMessage): void {
   process.send?.(message);
 }
 
+/** What the bare server answers; see ParentMessage. */
+const bareAnswer = { body: Buffer.from(HELLO_BODY), contentType: JSON_TYPE };
+
 /** The reference: the least a Node HTTP server can do to answer with JSON. */
 function startBare(): Promise<http.Server> {
-  const body = JSON.stringify({ status: 'ok' });
   const server = http.createServer((req, res) => {
     const answer = () => {
       res.writeHead(200, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
+        'content-type': bareAnswer.contentType,
+        'content-length': bareAnswer.body.length,
       });
-      res.end(body);
+      res.end(bareAnswer.body);
     };
     if (req.method === 'GET' || req.method === 'HEAD') return answer();
     // POST bodies are read to the end, as any real handler would, before answering.
@@ -81,6 +102,8 @@ async function main(): Promise<void> {
     DEFAULT_PHONE_REGION: 'ES',
     // Not MEDIA=auto: a machine with `janus` installed would start a local Janus.
     MEDIA: 'p2p',
+    // Every benchmark guest joins from 127.0.0.1.
+    JOIN_RATE_LIMIT_PER_MINUTE: '1000000',
   });
   const db = await openStorage(config);
   const services = createServices(db, config, systemClock);
@@ -148,7 +171,11 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'cpu') send({ type: 'cpu', id: message.id, usage: process.cpuUsage() });
-    else void stop();
+    else if (message.type === 'bare') {
+      bareAnswer.body = Buffer.from(message.body);
+      bareAnswer.contentType = message.contentType;
+      send({ type: 'bare-set', id: message.id });
+    } else void stop();
   });
   // If the parent goes away, do not linger.
   process.on('disconnect', () => void stop());
@@ -160,6 +187,7 @@ async function main(): Promise<void> {
     cookie,
     participants: ['someone@bench.example', '+34 699 123 456', guest.username],
     meetingCount: SEEDED_MEETINGS,
+    pageSize: MEETING_PAGE_DEFAULT,
   });
 }
 

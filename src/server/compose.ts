@@ -15,6 +15,8 @@ import { AvatarsService } from './avatars/avatars.js';
 import { importPictureFiles } from './avatars/import-picture-files.js';
 import { InvitationsService } from './invitations/invitations.js';
 import { OutboxStore } from './invitations/outbox.js';
+import { AnswersService } from './replies/answers.js';
+import { CalendarFeeds } from './calendar/calendar-feeds.js';
 import { HttpSmsTransport } from './invitations/transports/http-sms.js';
 import { SmppTransport } from './invitations/transports/smpp.js';
 import { SmtpTransport } from './invitations/transports/smtp.js';
@@ -36,6 +38,7 @@ import { ChatStore } from './room/chat-store.js';
 import { InProcessRoomBus, type RoomBus } from './room/room-bus.js';
 import { RedisRoomBus } from './room/redis-room-bus.js';
 import { RoomHub } from './room/room-hub.js';
+import { RosterFile } from './room/roster-file.js';
 import { Logos } from './settings/logo.js';
 import { RedisSettingsNotices } from './settings/redis-settings-notices.js';
 import { SettingsService, settingsDefaults } from './settings/settings.js';
@@ -53,6 +56,10 @@ export interface Services {
   avatars: AvatarsService;
   lobby: LobbyService;
   invitations: InvitationsService;
+  /** Invitees' answers (RSVP): personal links and calendar replies. */
+  answers: AnswersService;
+  /** Members' calendar feeds and the lobby's .ics. */
+  calendar: CalendarFeeds;
   outbox: OutboxStore;
   /** Delivers outbox rows; started by main.ts (tests drive it by hand). */
   worker: DeliveryWorker;
@@ -163,6 +170,7 @@ export function createServices(
     publicUrl: config.publicUrl,
     channels: { email: transports.email !== undefined, sms: transports.sms !== undefined },
     retryWindowMs: config.delivery.retryWindowMs,
+    replyAddress: config.inbound?.replyAddress,
     organization: async (tx) => {
       const s = await settings.get(tx);
       const logo = s.organizationLogoUrl;
@@ -172,12 +180,28 @@ export function createServices(
   const worker = new DeliveryWorker(outbox, transports, clock, log, {
     retryBaseMs: config.delivery.retryBaseMs,
     retryMaxMs: 10 * 60_000,
-    pollMs: 1_000,
+    // An idle worker wakes when its next row is due (worker.ts); this only bounds the sleep.
+    pollMs: 5_000,
     concurrency: 16,
     onOutcome: (channel, outcome) => metrics.countDelivery(channel, outcome),
   });
   invitations.onQueued(() => worker.wake());
   const hosting = new HostingStore(db, clock);
+  const pageOrganization = async () => {
+    const s = await settings.get();
+    return { name: s.organizationName, logoUrl: s.organizationLogoUrl };
+  };
+  const replyAddress = config.inbound?.replyAddress ?? null;
+  const answers = new AnswersService(db, clock, invitations, {
+    publicUrl: config.publicUrl,
+    replyAddress,
+    organization: pageOrganization,
+  });
+  const calendar = new CalendarFeeds(db, clock, {
+    publicUrl: config.publicUrl,
+    replyAddress,
+    organization: pageOrganization,
+  });
   const rooms = createRoomHub(
     db,
     config,
@@ -211,6 +235,8 @@ export function createServices(
             passwordLength: s.meetingPasswordLength,
             // Checked when set (config.ts, settings.ts), so always one of libphonenumber's regions.
             defaultPhoneRegion: s.defaultPhoneRegion as CountryCode,
+            emailReminderMinutes: s.emailReminderMinutes,
+            smsReminderMinutes: s.smsReminderMinutes,
             waitingRoomDefault: s.waitingRoomDefault,
           };
         },
@@ -236,6 +262,8 @@ export function createServices(
       hosting,
     ),
     invitations,
+    answers,
+    calendar,
     outbox,
     worker,
     settings,
@@ -270,7 +298,8 @@ function createRoomHub(
         // Publish on one node to delivery on this one: what Redis adds to every event.
         onDelivered: (latencyMs) => metrics.observeBusDelivery(latencyMs),
       })
-    : new InProcessRoomBus(log);
+    : // Alone: the rosters are kept in DATA_DIR, so a restart does not forget the rooms.
+      new InProcessRoomBus(log, new RosterFile(path.join(config.dataDir, 'rooms'), log));
   // Never rejects: media backends send notices without waiting (`void sink(...)`), and a
   // signal lost while Redis is down is negotiated again (RedisLink logs the outage once).
   const sink: SignalSink = (roomId, to, from, payload) =>

@@ -38,3 +38,33 @@ describe('several nodes (REDIS_URL)', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'short' }, noJanus)).toThrow(/METRICS_TOKEN/);
   });
 });
+
+describe('calendar replies by mail (INBOUND_SMTP_PORT, REPLY_ADDRESS)', () => {
+  it('is off by default', () => {
+    expect(loadConfig({}, noJanus).inbound).toBeUndefined();
+  });
+
+  it('needs both the port and the address', () => {
+    expect(() => loadConfig({ INBOUND_SMTP_PORT: '2525' }, noJanus)).toThrow(/REPLY_ADDRESS/);
+    expect(() => loadConfig({ REPLY_ADDRESS: 'replies@example.org' }, noJanus)).toThrow(
+      /INBOUND_SMTP_PORT/,
+    );
+    expect(() =>
+      loadConfig({ INBOUND_SMTP_PORT: '2525', REPLY_ADDRESS: 'not an address' }, noJanus),
+    ).toThrow(/REPLY_ADDRESS/);
+  });
+
+  it('takes them with the limits, the address in lower case', () => {
+    const config = loadConfig(
+      { INBOUND_SMTP_PORT: '2525', REPLY_ADDRESS: 'Replies@Example.org' },
+      noJanus,
+    );
+    expect(config.inbound).toEqual({
+      port: 2525,
+      host: '0.0.0.0',
+      replyAddress: 'replies@example.org',
+      maxBytes: 256 * 1024,
+      messagesPerMinute: 30,
+    });
+  });
+});

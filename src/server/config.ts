@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { IceServerConfig } from '../shared/signaling.js';
+import { SETTINGS_LIMITS } from '../shared/settings-limits.js';
 import { parseIceServers } from './media/ice-servers.js';
 import { findExecutable } from './media/janus/find-executable.js';
 import { isValidCountry, isValidTimeZone } from './meetings/zones.js';
@@ -38,6 +39,7 @@ const envSchema = z.object({
     .max(24 * 365)
     .default(24 * 14),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  JOIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -57,6 +59,9 @@ const envSchema = z.object({
   MEETING_PASSWORD_LENGTH: z.coerce.number().int().min(6).max(12).default(8),
   P2P_ROOM_CAP: z.coerce.number().int().min(2).max(50).default(6),
   ORGANIZATION_NAME: z.string().trim().min(1).max(80).default('Tertulia'),
+  // Minutes before a scheduled start, or `none`; admins may change them in Settings.
+  EMAIL_REMINDER_MINUTES: reminderMinutes(1440),
+  SMS_REMINDER_MINUTES: reminderMinutes(15),
   AUDIT_RETENTION_DAYS: z.coerce
     .number()
     .int()
@@ -87,6 +92,17 @@ const envSchema = z.object({
     .max(24 * 14)
     .default(24),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  // Calendar replies by mail (iMIP): an SMTP listener for REPLY_ADDRESS, off unless a port is set.
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  REPLY_ADDRESS: z.email().toLowerCase().optional(),
+  INBOUND_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4 * 1024)
+    .max(50 * 1024 * 1024)
+    .default(256 * 1024),
+  INBOUND_SMTP_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   // Renewed every third of it while a node sends; a dead node's messages wait this long.
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(30),
   ICE_SERVERS: z
@@ -164,6 +180,11 @@ export type Config = Readonly<{
   logLevel: string;
   sessionTtlMs: number;
   loginRateLimitPerMinute: number;
+  /**
+   * Lobby passes (POST /api/join) per minute and source address: each makes a guest session,
+   * a credential of its own (its own room reconnect allowance), so they must not be free.
+   */
+  joinRateLimitPerMinute: number;
   /** Believe X-Forwarded-For: only behind a proxy that sets it, or clients could forge it. */
   trustProxy: boolean;
   production: boolean;
@@ -175,6 +196,8 @@ export type Config = Readonly<{
   p2pRoomCap: number;
   /** Shown in invitations and the lobby unless an admin sets another in Settings. */
   organizationName: string;
+  /** Default reminder lead times of new meetings, in minutes; null sends none. */
+  reminders: { emailMinutes: number | null; smsMinutes: number | null };
   /** Audit log entries older than this are deleted by the hourly purge. */
   auditRetentionMs: number;
   room: {
@@ -219,6 +242,18 @@ export type Config = Readonly<{
     /** How long a claimed outbox row stays with its node without renewal (outbox.ts). */
     leaseMs: number;
   };
+  /** Calendar replies (iMIP REPLY) by SMTP to REPLY_ADDRESS; undefined when not listening. */
+  inbound:
+    | {
+        port: number;
+        host: string;
+        replyAddress: string;
+        /** Larger messages are refused (SIZE in EHLO, 552 after DATA). */
+        maxBytes: number;
+        /** Per client address; more are refused with 421 until the minute has passed. */
+        messagesPerMinute: number;
+      }
+    | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -274,6 +309,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    joinRateLimitPerMinute: e.JOIN_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     production: e.NODE_ENV === 'production',
     meetingPasswordLength: e.MEETING_PASSWORD_LENGTH,
@@ -283,6 +319,7 @@ export function loadConfig(
     },
     p2pRoomCap: e.P2P_ROOM_CAP,
     organizationName: e.ORGANIZATION_NAME,
+    reminders: { emailMinutes: e.EMAIL_REMINDER_MINUTES, smsMinutes: e.SMS_REMINDER_MINUTES },
     auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     room: {
       iceServers: e.ICE_SERVERS,
@@ -302,7 +339,30 @@ export function loadConfig(
       retryBaseMs: e.DELIVERY_RETRY_BASE_MS,
       leaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
     },
+    inbound: inboundOf(e),
   });
+}
+
+/** The listener needs both a port and the address it receives for; one without the other is an error. */
+function inboundOf(e: z.infer<typeof envSchema>): Config['inbound'] {
+  if (e.INBOUND_SMTP_PORT === undefined) {
+    if (e.REPLY_ADDRESS !== undefined) {
+      throw new ConfigError(
+        'REPLY_ADDRESS is set but INBOUND_SMTP_PORT is not: replies would go nowhere',
+      );
+    }
+    return undefined;
+  }
+  if (e.REPLY_ADDRESS === undefined) {
+    throw new ConfigError('INBOUND_SMTP_PORT needs REPLY_ADDRESS, the address calendars reply to');
+  }
+  return {
+    port: e.INBOUND_SMTP_PORT,
+    host: e.INBOUND_SMTP_HOST,
+    replyAddress: e.REPLY_ADDRESS,
+    maxBytes: e.INBOUND_SMTP_MAX_BYTES,
+    messagesPerMinute: e.INBOUND_SMTP_MESSAGES_PER_MINUTE,
+  };
 }
 
 /**
@@ -325,4 +385,12 @@ function mediaOf(
   if (e.MEDIA === 'auto' && !binary) return { backend: 'p2p' };
   // MEDIA=janus without the binary: the spawn fails and start-up says how to install it.
   return { ...janus, local: { binary: binary ?? 'janus', fallbackToP2p: e.MEDIA === 'auto' } };
+}
+
+/** A reminder lead time: whole minutes within the Settings page's bounds, or `none`. */
+function reminderMinutes(fallback: number) {
+  const { min, max } = SETTINGS_LIMITS.emailReminderMinutes;
+  return z
+    .union([z.literal('none').transform(() => null), z.coerce.number().int().min(min).max(max)])
+    .default(fallback);
 }

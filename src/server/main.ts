@@ -9,6 +9,7 @@ import { ensureFirstAdmin } from './accounts/first-admin.js';
 import { createServices, createTransports, openRedis, openStorage } from './compose.js';
 import { buildApp } from './http/app.js';
 import { listenForMetrics } from './http/metrics-listener.js';
+import { ReplyListener } from './replies/reply-listener.js';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
 /** How long a node of several answers 503 on /readyz before its port closes. */
@@ -49,6 +50,18 @@ async function main(): Promise<void> {
   purge.unref();
 
   services.worker.start();
+  // Calendar replies by mail (iMIP), when INBOUND_SMTP_PORT and REPLY_ADDRESS are set.
+  const replies =
+    config.inbound &&
+    new ReplyListener(
+      { ...config.inbound, domain: new URL(config.publicUrl).hostname },
+      services.answers,
+      {
+        info: (msg) => log.info(msg),
+        warn: (obj, msg) => log.warn(obj, msg),
+      },
+    );
+  await replies?.listen();
   const metricsListener =
     config.metricsPort === undefined
       ? undefined
@@ -77,6 +90,7 @@ async function main(): Promise<void> {
     const deliveries = services.worker.stop();
     if (redis) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
     await app.close();
+    await replies?.close();
     await metricsListener?.close();
     await deliveries;
     await db.destroy();

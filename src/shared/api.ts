@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from './audit-actions.js';
 import { PARTICIPANT_ERROR_CODES } from './errors.js';
+import { SETTINGS_LIMITS } from './settings-limits.js';
 
 export const MEETING_NAME_MAX = 200;
 export const PARTICIPANTS_MAX = 200;
@@ -16,6 +17,9 @@ export const errorBody = z.object({
   details: z.unknown().optional(),
 });
 export type ErrorBody = z.infer<typeof errorBody>;
+
+/** 304 Not Modified: the `If-None-Match` tag still matches; no body, keep the copy you have. */
+export const notModified = z.null().describe('Not modified: no body; the held copy is current.');
 
 // ---- accounts ---------------------------------------------------------------------------------
 
@@ -53,11 +57,21 @@ export const memberSchema = z.object({
 });
 export type Member = z.infer<typeof memberSchema>;
 
+/** The logged-in member as they see themselves (GET /api/me): with their own settings. */
+export const meSchema = memberSchema.extend({
+  /** Email me when an invitee of my meetings answers. */
+  notifyOnAnswers: z.boolean(),
+  /** Private address of my calendar feed (secret; rotate it to stop the old one). */
+  calendarFeedUrl: z.string(),
+});
+export type Me = z.infer<typeof meSchema>;
+
 export const updateMeBody = z
   .object({
     displayName: displayNameSchema.optional(),
     avatarId: z.string().max(64).nullable().optional(),
     language: languageSchema.optional(),
+    notifyOnAnswers: z.boolean().optional(),
   })
   .strict();
 
@@ -123,6 +137,10 @@ export const avatarSchema = z.object({ id: z.string(), url: z.string() });
 export const inviteeKindSchema = z.enum(['email', 'phone', 'member']);
 export type InviteeKind = z.infer<typeof inviteeKindSchema>;
 
+/** An invitee's answer to "will you come?"; null until they answer. */
+export const inviteeResponseSchema = z.enum(['yes', 'no', 'maybe']);
+export type InviteeResponse = z.infer<typeof inviteeResponseSchema>;
+
 export const inviteeSchema = z.object({
   kind: inviteeKindSchema,
   /** Normalized: lower-cased email, E.164 number, or member user name. */
@@ -131,6 +149,12 @@ export const inviteeSchema = z.object({
   displayName: z.string().nullable(),
 });
 export type Invitee = z.infer<typeof inviteeSchema>;
+
+/** An invitee of a meeting, with their answer (personal link or calendar reply) or null. */
+export const meetingInviteeSchema = inviteeSchema.extend({
+  response: inviteeResponseSchema.nullable(),
+});
+export type MeetingInvitee = z.infer<typeof meetingInviteeSchema>;
 
 export const inviteeIssueSchema = z.object({
   index: z.number().int(),
@@ -176,6 +200,23 @@ const passwordFields = {
 };
 
 /**
+ * Minutes before the start that each invitee gets a reminder, by email (email and member
+ * invitees) and by SMS (phone invitees); null sends none. Left out on creation: the Settings'
+ * defaults; left out on update: unchanged. The bounds (1 minute to a week) are checked here.
+ */
+const reminderMinutesSchema = z
+  .number()
+  .int()
+  .min(SETTINGS_LIMITS.emailReminderMinutes.min)
+  .max(SETTINGS_LIMITS.emailReminderMinutes.max)
+  .nullable()
+  .optional();
+const reminderFields = {
+  emailReminderMinutes: reminderMinutesSchema,
+  smsReminderMinutes: reminderMinutesSchema,
+};
+
+/**
  * Hosts in control: `waitingRoom` (guests wait until a host lets them in; default from admin
  * Settings) and `cohosts`, user names of members who are hosts like the organizer.
  */
@@ -197,6 +238,7 @@ export const createMeetingBody = z
       .default(DURATION_DEFAULT_MINUTES),
     timeZone: z.string().min(1).max(64),
     ...passwordFields,
+    ...reminderFields,
     ...hostingFields,
   })
   .strict();
@@ -215,6 +257,7 @@ export const updateMeetingBody = z
       .optional(),
     timeZone: z.string().min(1).max(64).optional(),
     ...passwordFields,
+    ...reminderFields,
     ...hostingFields,
   })
   .strict();
@@ -251,12 +294,16 @@ export const meetingSchema = z.object({
   organizer: z.object({ id: z.string(), displayName: z.string() }),
   /** True when the viewer organizes this meeting (and so may edit or cancel it). */
   isOrganizer: z.boolean(),
-  participants: z.array(inviteeSchema),
+  participants: z.array(meetingInviteeSchema),
   createdAt: z.string(),
   /** Guests must type a password in the lobby (lock icon in lists). */
   passwordProtected: z.boolean(),
   /** The password itself, for the organizer and admins only; null otherwise or when none. */
   password: z.string().nullable(),
+  /** Minutes before the start each invitee is reminded by email; null: no reminder. */
+  emailReminderMinutes: z.number().int().nullable(),
+  /** Minutes before the start each phone invitee is reminded by SMS; null: no reminder. */
+  smsReminderMinutes: z.number().int().nullable(),
   /** Guests wait until a host lets them in. */
   waitingRoom: z.boolean(),
   /** User names of the members who are hosts besides the organizer. */
@@ -264,16 +311,34 @@ export const meetingSchema = z.object({
 });
 export type Meeting = z.infer<typeof meetingSchema>;
 
+/** Meetings per page when `limit` is absent, and the most one page may hold. */
+export const MEETING_PAGE_DEFAULT = 50;
+export const MEETING_PAGE_MAX = 100;
+
+/** Paging of meeting lists: the next page starts where the previous page's `nextCursor` says. */
+const meetingPageFields = {
+  limit: z.coerce.number().int().min(1).max(MEETING_PAGE_MAX).default(MEETING_PAGE_DEFAULT),
+  /** Opaque; 400 INVALID_CURSOR when it was not given by this list. */
+  cursor: z.string().min(1).max(512).optional(),
+};
+
 export const meetingListQuery = z.object({
   scope: z.enum(['upcoming', 'past']).default('upcoming'),
+  ...meetingPageFields,
 });
-export const meetingListReply = z.object({ meetings: z.array(meetingSchema) });
+export const meetingListReply = z.object({
+  meetings: z.array(meetingSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type MeetingPage = z.infer<typeof meetingListReply>;
 
 /** Admins: every meeting of the organization by one filter; upcoming and protected soonest first, past and cancelled newest first. */
 export const adminMeetingsQuery = z.object({
   filter: z.enum(['upcoming', 'past', 'cancelled', 'protected']).default('upcoming'),
   /** Case-insensitive part of the meeting name or the organizer's display name. */
   q: z.string().trim().max(100).optional(),
+  ...meetingPageFields,
 });
 export type AdminMeetingsFilter = z.infer<typeof adminMeetingsQuery>['filter'];
 
@@ -363,19 +428,56 @@ export const joinReply = participantSessionSchema.extend({
 });
 export type JoinReply = z.infer<typeof joinReply>;
 
+// ---- replies (public, by personal link) --------------------------------------------------------
+
+export const rsvpParams = z.object({ token: z.string().min(16).max(128) });
+
+export const rsvpBody = z.object({ response: inviteeResponseSchema }).strict();
+
+/** What a personal answer page shows: the meeting, who the link is for, and their answer. */
+export const rsvpPageSchema = z.object({
+  meeting: z.object({
+    name: z.string(),
+    status: meetingStatusSchema,
+    startsAt: z.string(),
+    durationMinutes: z.number(),
+    timeZone: z.string(),
+    organizer: z.object({ displayName: z.string() }),
+    joinUrl: z.string(),
+  }),
+  /** The invitee as they were invited: email, phone number or member name. */
+  invitee: z.string(),
+  response: inviteeResponseSchema.nullable(),
+  /** "Add to calendar"; null once the meeting is cancelled. */
+  calendar: z
+    .object({ icsUrl: z.string(), googleUrl: z.string(), outlookUrl: z.string() })
+    .nullable(),
+  organization: z.object({ name: z.string(), logoUrl: z.string().nullable() }),
+});
+export type RsvpPage = z.infer<typeof rsvpPageSchema>;
+
 // ---- invitations ------------------------------------------------------------------------------
 
-export const deliveryStatusSchema = z.enum(['queued', 'sent', 'failed', 'kept']);
+export const deliveryStatusSchema = z.enum(['queued', 'sent', 'failed', 'kept', 'skipped']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
 export const deliverySchema = z.object({
   id: z.string(),
   participant: z.object({ kind: inviteeKindSchema, address: z.string() }),
   channel: z.enum(['email', 'sms']),
-  /** What the message announced. */
-  kind: z.enum(['invite', 'update', 'cancel']),
-  /** queued (waiting or retrying), sent, failed (with lastError), kept (no transport set up). */
+  /**
+   * What the message announced, a reminder before the start, or `answer` (tells the organizer
+   * that an invitee answered).
+   */
+  kind: z.enum(['invite', 'update', 'cancel', 'reminder', 'answer']),
+  /**
+   * queued (waiting, retrying, or a reminder not due yet), sent, failed (with lastError), kept
+   * (no transport set up), skipped (a reminder still unsent when the meeting began: the server
+   * was down at its time, and a late reminder is worse than none).
+   */
   status: deliveryStatusSchema,
+  /** Reminders: when it is due (ISO instant); null for invitations, which go at once. */
+  notBefore: z.string().nullable(),
   attempts: z.number(),
   lastError: z.string().nullable(),
   to: z.string(),
@@ -412,7 +514,13 @@ export type OutboxRetryAllReply = z.infer<typeof outboxRetryAllReply>;
 
 export const outboxDetailSchema = outboxItemSchema.extend({
   email: z
-    .object({ subject: z.string(), text: z.string(), html: z.string(), ics: z.string() })
+    .object({
+      subject: z.string(),
+      text: z.string(),
+      html: z.string(),
+      /** The calendar part; null for reminders, which change nothing in a calendar. */
+      ics: z.string().nullable(),
+    })
     .nullable(),
   sms: z.object({ text: z.string() }).nullable(),
 });
@@ -438,6 +546,10 @@ export const settingsSchema = z.object({
   organizationName: z.string(),
   /** Public path of the logo (PNG), or null when none is uploaded. */
   organizationLogoUrl: z.string().nullable(),
+  /** New meetings remind invitees by email this many minutes before the start; null: none. */
+  emailReminderMinutes: z.number().int().nullable(),
+  /** ...and phone invitees by SMS; null: none. */
+  smsReminderMinutes: z.number().int().nullable(),
   /** Whether new meetings start with a waiting room (guests wait until a host lets them in). */
   waitingRoomDefault: z.boolean(),
 });
@@ -450,6 +562,8 @@ export const SETTING_NAMES = [
   'p2pRoomCap',
   'defaultPhoneRegion',
   'organizationName',
+  'emailReminderMinutes',
+  'smsReminderMinutes',
   'waitingRoomDefault',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -464,7 +578,8 @@ export const adminSettingsReply = z.object({
 export type AdminSettings = z.infer<typeof adminSettingsReply>;
 
 /**
- * PATCH /api/admin/settings: a new value per field, or null to go back to the default. Types are
+ * PATCH /api/admin/settings: a new value per field, or null to go back to the default (but
+ * see the reminder fields). Types are
  * checked here (400 VALIDATION); ranges and the region by the service (400 SETTING_OUT_OF_RANGE
  * with details.issues [{field, message, min, max}], 400 UNKNOWN_REGION).
  */
@@ -476,6 +591,9 @@ export const updateSettingsBody = z
     p2pRoomCap: z.number().int().nullable().optional(),
     defaultPhoneRegion: z.string().trim().toUpperCase().max(8).nullable().optional(),
     organizationName: z.string().trim().max(400).nullable().optional(),
+    // Here null is a value ("no reminders"), as in meetings; `default` follows the configuration.
+    emailReminderMinutes: z.union([z.number().int(), z.null(), z.literal('default')]).optional(),
+    smsReminderMinutes: z.union([z.number().int(), z.null(), z.literal('default')]).optional(),
     waitingRoomDefault: z.boolean().nullable().optional(),
   })
   .strict();

@@ -11,6 +11,10 @@ export const ERROR_CATALOG = {
   START_IN_PAST: { status: 400, message: 'The meeting cannot start in the past.' },
   BAD_TIME_ZONE: { status: 400, message: 'The time zone is not a known IANA time zone.' },
   INVALID_PARTICIPANTS: { status: 400, message: 'Some participants are not valid.' },
+  INVALID_CURSOR: {
+    status: 400,
+    message: 'This page cursor is not one this list gave out; start again from the first page.',
+  },
   UNSUPPORTED_IMAGE: {
     status: 400,
     message: 'The picture must be a JPEG, PNG, WebP, GIF or AVIF image.',
@@ -44,6 +48,14 @@ export const ERROR_CATALOG = {
   ADMIN_ONLY: { status: 403, message: 'Only an administrator can do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   MEETING_NOT_FOUND: { status: 404, message: 'This meeting does not exist.' },
+  RSVP_NOT_FOUND: {
+    status: 404,
+    message: 'This answer link is not valid: it may be incomplete, or you are no longer invited.',
+  },
+  CALENDAR_FEED_NOT_FOUND: {
+    status: 404,
+    message: 'This calendar address is not valid (it may have been replaced by a new one).',
+  },
   MEMBER_NOT_FOUND: { status: 404, message: 'This member does not exist.' },
   ROOM_PLACE_NOT_FOUND: {
     status: 404,

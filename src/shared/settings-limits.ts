@@ -9,5 +9,8 @@ export const SETTINGS_LIMITS = {
   joinClosesMinutesAfter: { min: 0, max: 7 * 24 * 60 },
   p2pRoomCap: { min: 2, max: 50 },
   organizationName: { min: 1, max: 80 },
+  /** Minutes before a scheduled start; up to a week, like the lobby's opening. */
+  emailReminderMinutes: { min: 1, max: 7 * 24 * 60 },
+  smsReminderMinutes: { min: 1, max: 7 * 24 * 60 },
 } as const;
 export type LimitedSetting = keyof typeof SETTINGS_LIMITS;

@@ -97,6 +97,28 @@ test('a logged-in member opening the link skips the lobby', async ({
   await api.dispose();
 });
 
+test('a guest who switches to Spanish in the lobby finds the room in Spanish too', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  // The lobby ships only the first screens' texts of one language; the switch fetches the
+  // other's, and the room brings the rest of them (src/web/i18n/index.ts).
+  const api = await playwright.request.newContext({ baseURL });
+  const token = await openMeetingToken(api);
+  await page.goto(`/m/${token}?username=Lucía`);
+  await expect(page.getByRole('button', { name: 'Join meeting' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Español' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await expect(page.getByLabel('Entrar con la cámara apagada')).toBeVisible();
+  await page.getByRole('button', { name: 'Unirse a la reunión' }).click();
+  await expect(page.getByTestId('room-leave')).toContainText('Salir');
+  await page.reload();
+  // Remembered in this browser: the room's page opens in Spanish from the start.
+  await expect(page.getByTestId('room-leave')).toContainText('Salir');
+  await api.dispose();
+});
+
 test.describe('on a phone-sized screen', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 

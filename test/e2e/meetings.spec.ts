@@ -97,3 +97,45 @@ test('an unknown link gets a clear page', async ({ page }) => {
   await page.goto('/m/AAAAAAAAAAAAAAAAAAAAAA');
   await expect(page.getByTestId('join-not-found')).toBeVisible();
 });
+
+test('a member with 55 upcoming meetings sees the first 50 and loads the rest with the keyboard', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const suffix = Date.now().toString(36);
+  const member = { email: `pablo.${suffix}@example.org`, password: 'pablo-password-1' };
+  const api = await playwright.request.newContext({ baseURL });
+  await api.post('/api/session', { data: e2eAdmin });
+  const created = await api.post('/api/members', {
+    data: { ...member, username: `pablo${suffix}`, displayName: 'Pablo Gil', role: 'member' },
+  });
+  expect(created.status()).toBe(201);
+  await api.post('/api/session', { data: member });
+  // Five meetings share each start time, so the page boundary falls inside a group.
+  const firstStart = Date.now() + 86_400_000;
+  for (let i = 0; i < 55; i += 1) {
+    const startsAt = new Date(firstStart + Math.floor(i / 5) * 3_600_000).toISOString();
+    const response = await api.post('/api/meetings', {
+      data: { name: `Standup ${String(i).padStart(2, '0')}`, startsAt, timeZone: 'UTC' },
+    });
+    expect(response.status()).toBe(201);
+  }
+  await api.dispose();
+
+  await logIn(page, member.email, member.password);
+  const rows = page.getByTestId('meeting-row');
+  await expect(rows).toHaveCount(50);
+  const count = page.getByTestId('list-count');
+  await expect(count).toHaveText('Showing the first 50 meetings; more can be loaded.');
+  await expect(count).toHaveAttribute('aria-live', 'polite');
+
+  const more = page.getByRole('button', { name: 'Show more meetings' });
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await expect(rows).toHaveCount(55);
+  await expect(count).toHaveText('Showing all 55 meetings.');
+  await expect(more).toHaveCount(0);
+  const names = await page.getByTestId('meeting-row').locator('h3 a').allTextContents();
+  expect(new Set(names).size).toBe(55);
+});

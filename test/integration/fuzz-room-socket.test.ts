@@ -1,9 +1,10 @@
 /**
  * Fuzzing the room's WebSocket: one participant sends random, malformed, oversized and
  * out-of-order frames as fast as the server lets it (reconnecting whenever it is cut) while
- * two well-behaved participants chat. The server stays up; the fuzzer only ever gets frames of
+ * four well-behaved participants chat. The server stays up; the fuzzer only ever gets frames of
  * the protocol (errors with catalogued codes) or a close with a known code; nobody else's place
- * is taken; and the chat's delivery p99 stays within 2x of the quiet figure measured first.
+ * is taken; and the chat's delivery p95 and p99 stay within 2x of the quiet figures, measured
+ * in the same run with the flood paused every other half second.
  *
  * Frames come from the protocol's own zod schema (test/support/zod-arbitrary.ts) and from
  * hand-made broken ones. Replay a run with FUZZ_SEED=<seed printed below>.
@@ -27,23 +28,33 @@ import { arbitraryFor } from '../support/zod-arbitrary.js';
 const floodScript = path.join(import.meta.dirname, '../support/socket-flood.mjs');
 const SEED = Number(process.env.FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
 /** How long the flood runs: in pulses, half of it flooding. */
-const FUZZ_MS = 16_000;
+const FUZZ_MS = 24_000;
 /**
  * The flood is stopped and continued (SIGSTOP/SIGCONT) every PULSE_MS, and each chat message
  * counts as quiet or flooded by the pulse it was sent in: both figures then come from the same
- * seconds, so the load of whatever else runs on the machine (the rest of the suite) weighs on
- * both alike. A message sent within PULSE_GUARD_MS of a switch counts for neither: the server
- * may still be working through frames that came before it.
+ * seconds, so the load of whatever else runs on the machine (the rest of the suite, other
+ * builds) weighs on both alike. Short pulses, many of them, so that a few busy seconds of the
+ * machine fall on both sides rather than on one. A message sent within PULSE_GUARD_MS of a
+ * switch counts for neither: the server may still be working through frames from before it.
  */
-const PULSE_MS = 1_000;
-const PULSE_GUARD_MS = 250;
-/** Chat messages per second from the well-behaved sender (within its own rate limit). */
+const PULSE_MS = 500;
+const PULSE_GUARD_MS = 150;
+/** Chat messages per second from each well-behaved sender (within its own rate limit). */
 const CHAT_PER_SECOND = 40;
 /**
- * Below this, a p95 is the timer's resolution and the event loop's jitter on a shared 2-core
- * machine (one garbage collection is a few ms), not the flood: quiet runs here gave 2.7-5.5 ms.
+ * Well-behaved participants, each chatting to all the others: four make 480 deliveries a
+ * second, about 2,000 per side after the guards, so a p99 rests on some 20 of them, not 5.
  */
-const P95_FLOOR_MS = 5;
+const CHATTERS = ['Ana', 'Bob', 'Cy', 'Dee'];
+/**
+ * Below this, a percentile is the timer's resolution and the event loop's jitter on a shared
+ * 2-core machine (one garbage collection is a few ms), not the flood: quiet p95s here were
+ * 2-6 ms on an idle machine.
+ */
+const FLOOR_MS = 5;
+
+/** Nice value of this test's session while it runs (see raisePriority). */
+const PRIORITY = -10;
 
 /**
  * Close codes a fuzzed connection may end with: ours, a normal close, ws's "too big" (1009),
@@ -52,7 +63,8 @@ const P95_FLOOR_MS = 5;
  */
 const KNOWN_CLOSES = new Set<number>([...Object.values(CLOSE_CODES), 1000, 1001, 1006, 1009]);
 
-type Raw = string | Buffer;
+/** A frame as the flood script reads it (socket-flood.mjs): text, binary, or one to build. */
+type Raw = string | Buffer | { oversized: 'chat' | 'text' | 'binary'; bytes: number };
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -65,11 +77,13 @@ describe('room socket fuzzing', () => {
   let t: TestApp;
   let base: string;
   let token: string;
+  let priority: { restore(): void } | undefined;
 
   beforeAll(async () => {
     // The heartbeat cut is not under test here: on a machine stalled by the rest of the suite
     // (server and clients share this process) a 10 s silence could cut a well-behaved one.
     t = await startTestApp('sqlite', { ROOM_HEARTBEAT_MS: '5000' });
+    priority = raisePriority();
     const organizer = await t.createMember();
     const cookie = await t.login(organizer.email, organizer.password);
     base = await listen(t);
@@ -77,6 +91,7 @@ describe('room socket fuzzing', () => {
     console.log(`fuzz-room-socket: seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
   });
   afterAll(async () => {
+    priority?.restore();
     await t?.close();
   });
 
@@ -89,8 +104,11 @@ describe('room socket fuzzing', () => {
     return client;
   }
 
-  /** Chats from `from` to `to` for `ms`; resolves with each message's send and delivery times. */
-  async function chatLatencies(from: RoomClient, to: RoomClient, ms: number, tag: string) {
+  /**
+   * Chats from `from` to everyone in `to` for `ms`; resolves with each delivery's send time and
+   * latency (one message, several deliveries).
+   */
+  async function chatLatencies(from: RoomClient, to: RoomClient[], ms: number, tag: string) {
     const sentAt = new Map<string, number>();
     const latencies: { sentAt: number; ms: number }[] = [];
     const onMessage = (data: Buffer) => {
@@ -98,8 +116,9 @@ describe('room socket fuzzing', () => {
       const at = frame.type === 'chat' ? sentAt.get(frame.message?.text ?? '') : undefined;
       if (at !== undefined) latencies.push({ sentAt: at, ms: performance.now() - at });
     };
-    to.socket.on('message', onMessage);
+    for (const receiver of to) receiver.socket.on('message', onMessage);
     const count = Math.floor((ms / 1000) * CHAT_PER_SECOND);
+    const expected = count * to.length;
     for (let i = 0; i < count; i += 1) {
       const text = `${tag}-${i}`;
       sentAt.set(text, performance.now());
@@ -108,15 +127,17 @@ describe('room socket fuzzing', () => {
     }
     // The last ones in flight.
     const deadline = Date.now() + 3_000;
-    while (latencies.length < count && Date.now() < deadline) {
+    while (latencies.length < expected && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    to.socket.off('message', onMessage);
-    const closed = await Promise.race([to.closed, sleep(10).then(() => 'open')]);
+    for (const receiver of to) receiver.socket.off('message', onMessage);
+    const states = await Promise.all(
+      to.map((receiver) => Promise.race([receiver.closed, sleep(10).then(() => 'open')])),
+    );
     expect(
       latencies.length,
-      `${tag}: chat messages delivered (receiver ${JSON.stringify(closed)})`,
-    ).toBe(count);
+      `${tag}: chat messages delivered (receivers ${JSON.stringify(states)})`,
+    ).toBe(expected);
     return latencies;
   }
 
@@ -144,11 +165,14 @@ describe('room socket fuzzing', () => {
       ),
       fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes)),
     );
+    // Built by the flood script from these names: written out, a pool of 4,000 frames was a
+    // 180 MB file, and the garbage it left in this process (the server's) paused it for tens
+    // of milliseconds, in quiet and flooded seconds alike.
     const oversized = fc.constantFrom<Raw>(
-      JSON.stringify({ type: 'chat', text: 'x'.repeat(MAX_FRAME_BYTES) }),
-      'x'.repeat(MAX_FRAME_BYTES + 1),
+      { oversized: 'chat', bytes: MAX_FRAME_BYTES },
+      { oversized: 'text', bytes: MAX_FRAME_BYTES + 1 },
       // Over ws's own cap (16 frames' worth): the library closes with 1009.
-      Buffer.alloc(16 * MAX_FRAME_BYTES + 1, 0x41),
+      { oversized: 'binary', bytes: 16 * MAX_FRAME_BYTES + 1 },
     );
     const frame = fc.oneof(
       { arbitrary: shaped, weight: 6 },
@@ -162,18 +186,16 @@ describe('room socket fuzzing', () => {
   const figures: { quiet: number[]; fuzzed: number[] } = { quiet: [], fuzzed: [] };
 
   it('stays up under the flood, answers it with catalogued codes, and keeps everyone else in place', async () => {
-    const ana = await joined('Ana');
-    const bob = await joined('Bob');
-    await chatLatencies(ana, bob, 400, 'warm-up');
+    const chatters = await Promise.all(CHATTERS.map((name) => joined(name)));
+    const others = (client: RoomClient) => chatters.filter((c) => c !== client);
+    await Promise.all(chatters.map((c, i) => chatLatencies(c, others(c), 400, `warm-up-${i}`)));
 
-    const pool = framePool([ana.peerId, bob.peerId, 'media']);
-    const framesFile = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-fuzz-')),
-      'f.json',
-    );
+    const pool = framePool([...chatters.map((c) => c.peerId), 'media']);
+    const framesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertulia-fuzz-'));
+    const framesFile = path.join(framesDir, 'f.json');
     fs.writeFileSync(
       framesFile,
-      JSON.stringify(pool.map((f) => (typeof f === 'string' ? f : { b64: f.toString('base64') }))),
+      JSON.stringify(pool.map((f) => (Buffer.isBuffer(f) ? { b64: f.toString('base64') } : f))),
     );
     const bearer = await guestToken(t, token, 'Fuzz');
     // Its own process, as a real participant would be: its CPU is not the server's.
@@ -194,17 +216,17 @@ describe('room socket fuzzing', () => {
     }, PULSE_MS);
     let samples: { sentAt: number; ms: number }[];
     try {
-      // Both ways at once: twice the samples, so each p99 rests on a few messages, not one.
-      const [there, back] = await Promise.all([
-        chatLatencies(ana, bob, FUZZ_MS, 'pulsed-ab'),
-        chatLatencies(bob, ana, FUZZ_MS, 'pulsed-ba'),
-      ]);
-      samples = [...there, ...back];
+      // Everyone to everyone at once: each message is several samples (see CHATTERS).
+      const each = await Promise.all(
+        chatters.map((c, i) => chatLatencies(c, others(c), FUZZ_MS, `pulsed-${i}`)),
+      );
+      samples = each.flat();
     } finally {
       clearInterval(pulses);
       flood.kill('SIGCONT');
     }
     await floodDone;
+    fs.rmSync(framesDir, { recursive: true, force: true });
     const seconds = (performance.now() - started) / 1000;
     const pulseOf = (at: number) => switches.findLast((s) => s.at <= at)!;
     const settled = samples.filter(
@@ -229,7 +251,8 @@ describe('room socket fuzzing', () => {
     const fuzzedP99 = p99(fuzzed);
     console.log(
       `fuzz-room-socket: ${framesSent} frames in ${floodingSeconds.toFixed(1)} s of flooding = ` +
-        `${Math.round(framesSent / floodingSeconds)} frames/s over ${result.connections} connections; ` +
+        `${Math.round(framesSent / floodingSeconds)} frames/s over ${result.connections} connections ` +
+        `(${Math.round(framesSent / Math.max(1, result.connections))} frames each before a cut); ` +
         `chat p99 quiet ${quietP99.toFixed(2)} ms, fuzzed ${fuzzedP99.toFixed(2)} ms ` +
         `(p50 ${median(quiet).toFixed(2)} / ${median(fuzzed).toFixed(2)} ms; ` +
         `${quiet.length} / ${fuzzed.length} messages, pulses of ${PULSE_MS} ms)\n` +
@@ -243,35 +266,58 @@ describe('room socket fuzzing', () => {
     expect(errorCodes.size, 'the fuzzer was answered').toBeGreaterThan(0);
     for (const code of closes.keys()) expect(KNOWN_CLOSES, `close code ${code}`).toContain(code);
     for (const code of errorCodes.keys()) expect(Object.keys(SIGNALING_ERRORS)).toContain(code);
-    // The well-behaved two are still there, in their own places, and talk.
-    expect(ana.isOpen && bob.isOpen).toBe(true);
-    await ana.roundTrip();
-    await bob.roundTrip();
-    expect(ana.frames.some((f) => f.type === 'error')).toBe(false);
-    expect(bob.frames.some((f) => f.type === 'error')).toBe(false);
+    // The well-behaved ones are still there, in their own places, and talk.
+    for (const chatter of chatters) {
+      expect(chatter.isOpen).toBe(true);
+      await chatter.roundTrip();
+      expect(chatter.frames.some((f) => f.type === 'error')).toBe(false);
+    }
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    ana.close();
-    bob.close();
+    for (const chatter of chatters) chatter.close();
     figures.quiet = quiet;
     figures.fuzzed = fuzzed;
-  }, 60_000);
+  }, 90_000);
 
-  // The issue asks for the p99 within 2x. Measured here it is not, on a loaded machine: quiet
-  // 4-7 ms, flooded 12-23 ms. Each opening the flood gets (the reconnect limit lets one through
-  // every 2 s) costs a welcome carrying the chat history, 500 messages here, built on the event
-  // loop; a message behind it waits. Until the welcome's history is cheaper (kept serialized per
-  // room, or shorter), the guard is the p95, and the p99 is printed for the issue's table.
-  it('keeps the well-behaved chat p95 within 2x of its quiet figure during the flood', () => {
+  // The flood's own costs to the server are bounded: one opening per 2 s (reconnect-limit.ts),
+  // a welcome whose chat history is kept serialized (room/chat-history.ts), and about 20
+  // unreadable frames before a cut (room/room-connection.ts). What made this p99 fail before
+  // was the machine: see raisePriority.
+  it('keeps the well-behaved chat p95 and p99 within 2x of their quiet figures during the flood', () => {
     expect(figures.fuzzed.length, 'the flood test ran').toBeGreaterThan(0);
-    const quietP95 = p95(figures.quiet);
+    const quiet = { p95: p95(figures.quiet), p99: p99(figures.quiet) };
+    const fuzzed = { p95: p95(figures.fuzzed), p99: p99(figures.fuzzed) };
     console.log(
-      `fuzz-room-socket: chat p95 quiet ${quietP95.toFixed(2)} ms, fuzzed ` +
-        `${p95(figures.fuzzed).toFixed(2)} ms; p99 ${p99(figures.quiet).toFixed(2)} / ` +
-        `${p99(figures.fuzzed).toFixed(2)} ms`,
+      `fuzz-room-socket: chat p95 quiet ${quiet.p95.toFixed(2)} ms, fuzzed ` +
+        `${fuzzed.p95.toFixed(2)} ms; p99 ${quiet.p99.toFixed(2)} / ${fuzzed.p99.toFixed(2)} ms ` +
+        `(load average ${os.loadavg()[0]!.toFixed(2)})`,
     );
-    expect(p95(figures.fuzzed)).toBeLessThanOrEqual(2 * Math.max(quietP95, P95_FLOOR_MS));
+    expect(fuzzed.p95).toBeLessThanOrEqual(2 * Math.max(quiet.p95, FLOOR_MS));
+    expect(fuzzed.p99).toBeLessThanOrEqual(2 * Math.max(quiet.p99, FLOOR_MS));
   });
 });
+
+/**
+ * Puts this process (server and well-behaved clients) and the flooder ahead of whatever else
+ * the machine runs, where allowed (as root; elsewhere a warning), until `restore()`. The
+ * comparison is between quiet and flooded moments of this room: on a shared machine other
+ * work stalls this process at random for tens of milliseconds, and each side's p99 then rests
+ * on two or three such stalls (an idle flooder measured 25 ms quiet, 57 ms "flooded" at load
+ * 24). Linux schedules by session first (autogroup), so the session's nice value is raised,
+ * not the process's alone; the flooder is in the same session, on equal terms with the server.
+ */
+function raisePriority(): { restore(): void } {
+  const file = `/proc/${process.pid}/autogroup`;
+  try {
+    const before = /nice (-?\d+)/.exec(fs.readFileSync(file, 'utf8'))?.[1] ?? '0';
+    fs.writeFileSync(file, String(PRIORITY));
+    return { restore: () => fs.writeFileSync(file, before) };
+  } catch (error) {
+    console.warn(
+      `fuzz-room-socket: priority not raised, figures include other load (${String(error)})`,
+    );
+    return { restore() {} };
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -179,6 +179,45 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     await connected(pc);
   }
 
+  /**
+   * `peerId`'s subscribe connection on `node`, from a real WebRTC peer that answers every offer
+   * (so the subscriber goes on to the next change); returns the offers, as they come.
+   */
+  function answerSubscriptions(node: Node, roomId: string, peerId: string): DescriptionNotice[] {
+    const pc = newPeerConnection([]);
+    peers.push(pc);
+    const offers: DescriptionNotice[] = [];
+    onLocalCandidate(pc, (candidate) => {
+      void node.backend
+        .request(roomId, peerId, { kind: 'candidate', connection: 'subscribe', candidate })
+        .catch(() => {});
+    });
+    let steps = Promise.resolve();
+    node.inbox.on((to, payload) => {
+      const notice = mediaNoticeSchema.safeParse(payload);
+      if (to !== peerId || !notice.success) return;
+      const message = notice.data;
+      if (message.kind === 'candidate' && message.connection === 'subscribe') {
+        const { candidate } = message;
+        if (candidate) steps = steps.then(() => pc.addIceCandidate(candidate)).catch(() => {});
+      } else if (message.kind === 'description' && message.connection === 'subscribe') {
+        offers.push(message);
+        steps = steps
+          .then(async () => {
+            await pc.setRemoteDescription(message.description);
+            await pc.setLocalDescription(await pc.createAnswer());
+            await node.backend.request(roomId, peerId, {
+              kind: 'description',
+              connection: 'subscribe',
+              description: { type: 'answer', sdp: pc.localDescription!.sdp },
+            });
+          })
+          .catch(() => {});
+      }
+    });
+    return offers;
+  }
+
   async function janusRoomExists(url: string, room: number): Promise<boolean> {
     const instance = new JanusInstance(url, januses[0]!.apiSecret, quiet);
     try {
@@ -214,6 +253,55 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     await b.backend.left(roomId, 'bob');
     expect(await a.placements.current(roomId)).toBeUndefined();
     expect(await janusRoomExists(placement!.instanceUrl, placement!.janusRoomId)).toBe(false);
+  }, 60_000);
+
+  // A node drains: its page resumes on the other node and publishes anew there, and Janus may
+  // report the old feed gone only after the new one is up (the old node's sessions end as it
+  // exits). Ordered here at its worst: the old publisher stays up throughout.
+  it('moves a page to the other node: the others switch to its new feed at once, and it never gets its own', async () => {
+    await startNodes([januses[0]!.url]);
+    const [a, b] = nodes as [Node, Node];
+    const roomId = `room-${randomBytes(4).toString('hex')}`;
+    const toAna = answerSubscriptions(a, roomId, 'ana');
+    answerSubscriptions(b, roomId, 'ben');
+    await publish(a, roomId, 'ana');
+    await publish(b, roomId, 'ben');
+    await a.inbox.next('ana', subscribeOfferWith('ben'));
+    const benStreams = (offer: DescriptionNotice) =>
+      (offer.streams ?? []).filter((stream) => stream.peerId === 'ben');
+
+    // Ben's page resumes on node a while his publisher through node b is still up.
+    const offeredBefore = toAna.length;
+    const toBen = answerSubscriptions(a, roomId, 'ben');
+    await publish(a, roomId, 'ben');
+    // Ana is offered Ben's new feed (his old one is dropped first, or in the same change)...
+    await expect
+      .poll(
+        () =>
+          toAna
+            .slice(offeredBefore)
+            .map((offer) => benStreams(offer).length)
+            .at(-1),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(1);
+    // Ana was never offered his old and his new feed side by side...
+    for (const offer of toAna) expect(benStreams(offer).length).toBeLessThanOrEqual(1);
+    // ...and Ben, now on node a, gets Ana's feed but never his own old one.
+    await a.inbox.next('ben', subscribeOfferWith('ana'));
+    for (const offer of toBen) expect(benStreams(offer)).toEqual([]);
+
+    // Node b hears that Ben's place moved on: it frees his old handles (the old feed goes) but
+    // keeps whom he shows large, which node a shares now.
+    await a.backend.request(roomId, 'ben', { kind: 'view', main: 'ana' });
+    await b.backend.movedAway(roomId, 'ben');
+    expect((await a.placements.views(roomId)).get('ben')).toBe('ana');
+    // Node b exits: Ana keeps Ben's new feed.
+    await b.backend.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(benStreams(toAna.at(-1)!)).toHaveLength(1);
   }, 60_000);
 
   it('has a publisher send its full camera layer while a viewer on the other node shows it large', async () => {

@@ -17,6 +17,10 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/join/{token}',
   'POST /api/join/{token}',
   'GET /api/join/{token}/me',
+  'GET /api/join/{token}/invite.ics',
+  'GET /api/rsvp/{token}',
+  'PUT /api/rsvp/{token}',
+  'GET /api/rsvp/{token}/invite.ics',
   'GET /healthz',
 ]);
 

@@ -85,13 +85,20 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
         organizer: { id: organizer.id, displayName: 'Olga Organizer' },
         isOrganizer: true,
         participants: [
-          { kind: 'email', address: 'zoe@example.org', displayName: null },
-          { kind: 'phone', address: '+34612345678', displayName: null },
-          { kind: 'member', address: invitee.username, displayName: 'Iván Invitee' },
+          { kind: 'email', address: 'zoe@example.org', displayName: null, response: null },
+          { kind: 'phone', address: '+34612345678', displayName: null, response: null },
+          {
+            kind: 'member',
+            address: invitee.username,
+            displayName: 'Iván Invitee',
+            response: null,
+          },
         ],
         createdAt: START,
         passwordProtected: false,
         password: null,
+        emailReminderMinutes: 1440,
+        smsReminderMinutes: 15,
         waitingRoom: false,
         cohosts: [],
       });
@@ -365,8 +372,8 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
         durationMinutes: 90,
         timeZone: 'America/New_York',
         participants: [
-          { kind: 'phone', address: '+14155552671', displayName: null },
-          { kind: 'member', address: invitee.username, displayName: 'New Invitee' },
+          { kind: 'phone', address: '+14155552671', displayName: null, response: null },
+          { kind: 'member', address: invitee.username, displayName: 'New Invitee', response: null },
         ],
       };
       expect(response.json<Meeting>()).toEqual(expected);

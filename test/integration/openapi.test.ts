@@ -63,6 +63,20 @@ describe.concurrent.each(databaseKinds)('OpenAPI document (%s)', (kind) => {
     expect(JSON.stringify(responses['503'])).toContain('draining');
   });
 
+  it.each(['/api/meetings', '/api/admin/meetings'])(
+    'documents %s as paged (limit, cursor, nextCursor) with a 304 answer',
+    (path) => {
+      const operation = doc.paths[path]?.get as
+        (OpenApiOperation & { parameters?: Array<{ name: string; in: string }> }) | undefined;
+      const query = (operation?.parameters ?? []).filter((p) => p.in === 'query');
+      expect(query.map((p) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      expect(Object.keys(operation?.responses ?? {})).toEqual(
+        expect.arrayContaining(['200', '304', '400']),
+      );
+      expect(JSON.stringify(operation?.responses['200'])).toContain('nextCursor');
+    },
+  );
+
   it('describes the body POST /api/meetings requires and the meeting it returns', () => {
     const operation = doc.paths['/api/meetings']?.post;
     const body = operation?.requestBody?.content['application/json']?.schema;

@@ -94,6 +94,8 @@ describe.skipIf(clusterMissing())('outbox on two nodes, one killed mid-delivery'
         participants,
         startsAt: '2030-03-05T10:00:00+01:00',
         timeZone: 'Europe/Madrid',
+        emailReminderMinutes: null,
+        smsReminderMinutes: null,
       }),
     });
     expect(response.status, await response.clone().text()).toBe(201);

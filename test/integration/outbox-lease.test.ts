@@ -31,6 +31,9 @@ async function createMeeting(env: InvitationEnv, participants: string[]): Promis
       participants,
       startsAt: '2030-03-05T10:00:00+01:00',
       timeZone: 'Europe/Madrid',
+      // Invitations only: reminders are claimed the same way, and tested in reminders.test.ts.
+      emailReminderMinutes: null,
+      smsReminderMinutes: null,
     },
   });
   expect(response.statusCode).toBe(201);

@@ -22,6 +22,9 @@ describe.each(databaseKinds)('outbox retry (%s)', (kind) => {
         participants,
         startsAt: '2030-03-05T10:00:00+01:00',
         timeZone: 'Europe/Madrid',
+        // Invitations only here: reminders have tests of their own (reminders.test.ts).
+        emailReminderMinutes: null,
+        smsReminderMinutes: null,
       },
     });
     expect(response.statusCode).toBe(201);

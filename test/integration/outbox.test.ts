@@ -24,6 +24,9 @@ describe.each(databaseKinds)('outbox without transports (%s)', (kind) => {
         participants: ['guest@example.com', '+34 612 345 678'],
         startsAt: '2030-03-05T10:00:00+01:00',
         timeZone: 'Europe/Madrid',
+        // Invitations only here: reminders have tests of their own (reminders.test.ts).
+        emailReminderMinutes: null,
+        smsReminderMinutes: null,
       },
     });
     meetingId = (created.json() as { id: string }).id;

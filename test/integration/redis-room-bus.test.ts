@@ -118,6 +118,33 @@ describe.skipIf(missing !== undefined && missing.includes('redis'))('RedisRoomBu
     stop();
   });
 
+  it('does not adopt a place whose page resumed between the adoption and its reading', async () => {
+    const stopped = await node(quiet, 'stopped-2');
+    const survivor = await node(quiet, 'survivor');
+    const r = room();
+    await stopped.join(r, testMember('drained', { node: stopped.node, epoch: 1 }), 6);
+    const resumed = { node: survivor.node, epoch: 50 };
+    // The page, told its node drains, resumes on the survivor just after the survivor adopted
+    // its place (marked reconnecting) and before it read the place back.
+    const read = survivor.member.bind(survivor);
+    vi.spyOn(survivor, 'member').mockImplementationOnce(async (roomId, peerId) => {
+      await survivor.takeOver(roomId, peerId, resumed);
+      return read(roomId, peerId);
+    });
+    stopped.stop();
+    await expect
+      .poll(async () => links[0]!.commands.exists(`tertulia:node:${stopped.node}`))
+      .toBe(0);
+    // Adopted, it would be held for the grace time under the adoption's holder, and then
+    // removed for everyone although the page is in the room.
+    expect(await survivor.adoptOrphans(() => ({ node: survivor.node, epoch: 49 }))).toEqual([]);
+    expect(survivor.member).toHaveBeenCalledTimes(1);
+    expect(await survivor.member(r, 'drained')).toMatchObject({
+      participant: { reconnecting: false },
+      holder: resumed,
+    });
+  });
+
   it('is unavailable while Redis is down, then puts back the places a restart lost', async () => {
     const [a, b] = [await node(quiet, 'a'), await node(quiet, 'b')];
     const r = room();

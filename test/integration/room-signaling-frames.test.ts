@@ -241,4 +241,23 @@ describe.each(databaseKinds)('room signaling: bad frames and floods (%s)', (kind
     const updated = await calm.next('updated', (f) => f.participant.peerId === flooder.peerId);
     expect(updated.participant.reconnecting).toBe(true);
   });
+
+  it('cuts a socket sending unreadable frames long before its burst allowance', async () => {
+    const calm = await joined('Calm Carla');
+    const fuzzer = await joined('Fuzzing Fiona');
+    await calm.next('joined');
+
+    // Each unreadable frame costs ten of the rate cap: 200 of them would be 200 answers in a row.
+    const sent = RATE_LIMIT.burst / 5;
+    for (let i = 0; i < sent; i += 1) fuzzer.sendRaw(i % 2 ? '{' : '{"type":"nope"}');
+    expect(await fuzzer.closed).toMatchObject({ code: CLOSE_CODES.RATE_LIMITED });
+    const codes = fuzzer.frames.flatMap((f) => (f.type === 'error' ? [f.code] : []));
+    expect(codes.at(-1)).toBe('RATE_LIMITED');
+    expect(codes.filter((code) => code === 'BAD_FRAME').length).toBeLessThanOrEqual(
+      RATE_LIMIT.burst / 10,
+    );
+
+    calm.send({ type: 'chat', text: 'still here' });
+    expect((await calm.next('chat')).message.text).toBe('still here');
+  });
 });

@@ -76,10 +76,12 @@ describe.each(databaseKinds)('organization name and logo in invitations (%s)', (
     expect(second.html).toContain(`<img src="http://tertulia.test${logoPath}"`);
     expect(second.html).toContain('alt="Acme Ibérica"');
     expect(descriptionOf(second)).toContain('Sent by Acme Ibérica on behalf of Ana García.');
-    // "García" makes the SMS UCS-2: two segments, and the name would need a third, so it is
-    // left out (render-sms.test.ts shows it leading texts where it fits).
+    // "García" makes the SMS UCS-2: with the join and answer links it takes three segments,
+    // whose room is enough for the organization's name to lead, the one in effect at the time
+    // (render-sms.test.ts shows it left out where it would cost a segment).
     const sms = env.smsReceived().map((m) => m.text);
     expect(sms).toHaveLength(2);
-    for (const text of sms) expect(text).toMatch(/^Ana García invites you to "Weekly sync"/);
+    expect(sms[0]).toMatch(/^Tertulia: Ana García invites you to "Weekly sync"/);
+    expect(sms[1]).toMatch(/^Acme Ibérica: Ana García invites you to "Weekly sync"/);
   });
 });

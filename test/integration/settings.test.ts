@@ -63,6 +63,8 @@ describe.each(databaseKinds)('admin settings (%s)', (kind) => {
       p2pRoomCap: null,
       defaultPhoneRegion: null,
       organizationName: null,
+      emailReminderMinutes: 'default',
+      smsReminderMinutes: 'default',
     });
     const response = await read();
     expect(response.statusCode).toBe(200);
@@ -73,6 +75,8 @@ describe.each(databaseKinds)('admin settings (%s)', (kind) => {
       p2pRoomCap: 8,
       defaultPhoneRegion: 'ES',
       organizationName: 'Tertulia',
+      emailReminderMinutes: 1440,
+      smsReminderMinutes: 15,
       waitingRoomDefault: false,
     };
     expect(response.json<AdminSettings>()).toEqual({

@@ -48,6 +48,7 @@ export async function startAppWithWeb(
     LOG_LEVEL: 'silent',
     MEDIA: 'p2p',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    JOIN_RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
   });
   const db = await openStorage(config);

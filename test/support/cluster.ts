@@ -133,15 +133,20 @@ export class TestRedis {
 
 export interface NodeOptions {
   port: number;
-  databaseUrl: string;
-  redisUrl: string;
+  /** Unset: SQLite in `dataDir`. */
+  databaseUrl?: string;
+  /** Unset: no Redis (one node, rooms in the process). */
+  redisUrl?: string;
   dataDir: string;
   /** Where links point (the balancer, when there is one). */
   publicUrl: string;
   env?: Record<string, string>;
 }
 
-/** One app node: `node dist/server/main.js` with the cluster's database and Redis. */
+/**
+ * One app node: `node dist/server/main.js` with the cluster's database and Redis, or alone on
+ * SQLite in its data folder.
+ */
 export class TestNode {
   /** Everything the process printed, for failure messages and log assertions. */
   output = '';
@@ -170,12 +175,14 @@ export class TestNode {
           PORT: String(options.port),
           PUBLIC_URL: options.publicUrl,
           DATA_DIR: options.dataDir,
-          DATABASE_URL: options.databaseUrl,
-          REDIS_URL: options.redisUrl,
+          ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+          ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
           NODE_ID: `node-${options.port}`,
           MEDIA: 'p2p',
           LOG_LEVEL: 'info',
           LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+          // Every test guest joins from 127.0.0.1.
+          JOIN_RATE_LIMIT_PER_MINUTE: '100000',
           ...options.env,
         },
       }),

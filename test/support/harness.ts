@@ -78,6 +78,8 @@ export async function startTestApp(
     PUBLIC_URL: 'http://tertulia.test',
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    // Every test guest joins from one address (join-rate-limit.test.ts lowers it).
+    JOIN_RATE_LIMIT_PER_MINUTE: '100000',
     // Not MEDIA=auto: a machine with `janus` installed would run the tests on a local Janus.
     MEDIA: 'p2p',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -34,6 +34,8 @@ export interface MigrationFixture {
 export const FIXTURE_NOW = '2030-03-01T10:00:00.000Z';
 
 const CREATED = '2030-02-20T09:00:00.000Z';
+/** The first page of a meeting list, as the API's default asks for it. */
+const FIRST_PAGE = { limit: 50 };
 const ADMIN = {
   id: '00000000-0000-4000-8000-00000000a001',
   email: 'admin@example.org',
@@ -51,6 +53,7 @@ const ANA_AVATAR = '00000000-0000-4000-8000-00000000b001';
 /** Not a real WebP: the store keeps bytes as they are, which is what is checked. */
 const PICTURE_BYTES = Buffer.from('RIFF\x1a\x00\x00\x00WEBPVP8 fixture bytes', 'latin1');
 const CLAIMED_OUTBOX_ID = '00000000-0000-4000-8000-00000000d004';
+const REMINDER_OUTBOX_ID = '00000000-0000-4000-8000-00000000d005';
 const MEETING = {
   id: '00000000-0000-4000-8000-00000000c001',
   joinToken: 'FixtureJoinToken001aaa',
@@ -70,6 +73,8 @@ const GUEST_AVATAR = '00000000-0000-4000-8000-00000000b002';
 const CHAT_IDS = ['0fixture1', '0fixture2'];
 const AUDIT_ID = '0fixtureaudit1';
 const ADMISSION_ID = 'fixture-admission-0001';
+const GUEST_RSVP_TOKEN = 'FixtureRsvpToken008aaa';
+const ANA_FEED_TOKEN = 'FixtureCalendarFeedTokenOfAna008aaaaaaaaaaa';
 
 async function adminOf({ services }: UpgradedDatabase) {
   return services.members.get(ADMIN.id);
@@ -152,7 +157,9 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         language: 'es',
         avatarUrl: expect.stringContaining(ANA_AVATAR),
       });
-      const [meeting] = await services.meetings.list(login.user, 'upcoming');
+      const {
+        meetings: [meeting],
+      } = await services.meetings.list(login.user, 'upcoming', FIRST_PAGE);
       expect(meeting).toMatchObject({
         id: MEETING.id,
         name: 'Reunión de presupuesto',
@@ -168,8 +175,12 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         ['member', ADMIN.username],
       ]);
       // The invited admin sees it too, as an invitee.
-      const seenByAdmin = await services.meetings.list(await adminOf(upgraded), 'upcoming');
-      expect(seenByAdmin.map((m) => m.id)).toContain(MEETING.id);
+      const seenByAdmin = await services.meetings.list(
+        await adminOf(upgraded),
+        'upcoming',
+        FIRST_PAGE,
+      );
+      expect(seenByAdmin.meetings.map((m) => m.id)).toContain(MEETING.id);
     },
   },
 
@@ -300,8 +311,12 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         displayName: 'Invitada',
         avatarUrl: expect.stringContaining(GUEST_AVATAR),
       });
-      const protectedOnes = await services.meetings.listAll(await adminOf(upgraded), 'protected');
-      expect(protectedOnes.map((m) => [m.id, m.password])).toEqual([
+      const protectedOnes = await services.meetings.listAll(
+        await adminOf(upgraded),
+        'protected',
+        FIRST_PAGE,
+      );
+      expect(protectedOnes.meetings.map((m) => [m.id, m.password])).toEqual([
         [PROTECTED.id, PROTECTED.password],
       ]);
       const info = await services.lobby.info(PROTECTED.joinToken, null);
@@ -426,6 +441,115 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
       expect(row?.claim_token).not.toBe('claim-of-a-stopped-worker');
     },
   },
+
+  '007-reminders': {
+    async insert(db) {
+      // An admin turned email reminders off; Ana's meeting reminds by email an hour ahead.
+      await db.updateTable('settings').set({ email_reminder_minutes: 0 }).execute();
+      await db
+        .updateTable('meetings')
+        .set({ email_reminder_minutes: 60 })
+        .where('id', '=', MEETING.id)
+        .execute();
+      await db
+        .insertInto('outbox')
+        .values({
+          id: REMINDER_OUTBOX_ID,
+          meeting_id: MEETING.id,
+          kind: 'reminder',
+          sequence: 1,
+          attempts: 0,
+          next_attempt_at: '2030-03-02T08:00:00.000Z',
+          give_up_at: '2030-03-02T09:00:00.000Z',
+          not_before: '2030-03-02T08:00:00.000Z',
+          not_after: '2030-03-02T09:00:00.000Z',
+          locked_until: null,
+          claim_token: null,
+          last_error: null,
+          created_at: CREATED,
+          updated_at: CREATED,
+          sent_at: null,
+          recipient_key: 'email:guest@example.com',
+          participant_kind: 'email',
+          participant_address: 'guest@example.com',
+          channel: 'email',
+          payload: JSON.stringify({
+            channel: 'email',
+            to: 'guest@example.com',
+            messageId: '<reminder@tertulia.test>',
+            subject: 'Reminder: Reunión de presupuesto',
+            text: 'Soon',
+            html: '<p>Soon</p>',
+            ics: null,
+            icsMethod: null,
+          }),
+          status: 'queued',
+        })
+        .execute();
+    },
+    async check({ services }) {
+      const settings = await services.settings.get();
+      expect(settings.emailReminderMinutes).toBeNull();
+      const ana = await services.members.get(ANA.id);
+      const meeting = await services.meetings.get(ana, MEETING.id);
+      expect(meeting.emailReminderMinutes).toBe(60);
+      expect(meeting.smsReminderMinutes).toBeNull();
+      const reminder = await services.outbox.get(REMINDER_OUTBOX_ID);
+      expect(reminder && toOutboxDetail(reminder)).toMatchObject({
+        kind: 'reminder',
+        status: 'queued',
+        notBefore: '2030-03-02T08:00:00.000Z',
+        email: { subject: 'Reminder: Reunión de presupuesto', ics: null },
+      });
+      // Not due yet: the upgraded server holds it back until its time.
+      expect(await services.outbox.nextDueAt('email')).toBeDefined();
+      const claimed = await services.outbox.claimDue('email', 50);
+      expect(claimed.map((r) => r.id)).not.toContain(REMINDER_OUTBOX_ID);
+    },
+  },
+
+  '008-replies-and-feeds': {
+    async insert(db) {
+      // The guest of the first meeting answered Yes by their link; Ana has a calendar feed.
+      await db
+        .insertInto('rsvp_tokens')
+        .values({
+          token_hash: hashToken(GUEST_RSVP_TOKEN),
+          meeting_id: MEETING.id,
+          recipient_key: 'email:guest@example.com',
+          created_at: CREATED,
+        })
+        .execute();
+      await db
+        .insertInto('invitee_answers')
+        .values({
+          meeting_id: MEETING.id,
+          recipient_key: 'email:guest@example.com',
+          response: 'yes',
+          via: 'link',
+          answered_at: CREATED,
+        })
+        .execute();
+      await db
+        .updateTable('users')
+        .set({ calendar_feed_token: ANA_FEED_TOKEN, notify_on_answers: 1 })
+        .where('id', '=', ANA.id)
+        .execute();
+    },
+    async check({ services }) {
+      expect(await services.answers.page(GUEST_RSVP_TOKEN)).toMatchObject({
+        invitee: 'guest@example.com',
+        response: 'yes',
+        meeting: { name: 'Reunión de presupuesto' },
+      });
+      const ana = await services.members.get(ANA.id);
+      expect(await services.calendar.feedUrl(ana)).toBe(
+        `http://tertulia.test/calendar/${ANA_FEED_TOKEN}.ics`,
+      );
+      expect(await services.calendar.feed(ANA_FEED_TOKEN)).toContain(`UID:${MEETING.id}@`);
+    },
+  },
+
   '009-hosting': {
     async insert(db) {
       // Hosts in control: a waiting room, a co-host, a guest already let in; the default on.
@@ -469,6 +593,26 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
       );
       expect(admitted?.state).toBe('admitted');
       expect((await services.settings.get()).waitingRoomDefault).toBe(true);
+    },
+  },
+
+  '010-meetings-by-start': {
+    async insert() {
+      // An index only: the meetings of earlier steps are what it must order.
+    },
+    async check(upgraded) {
+      const { services } = upgraded;
+      // The admin list pages the two fixture meetings, one a page, soonest first.
+      const admin = await adminOf(upgraded);
+      const first = await services.meetings.listAll(admin, 'upcoming', { limit: 1 });
+      expect(first.meetings.map((m) => m.id)).toEqual([MEETING.id]);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await services.meetings.listAll(admin, 'upcoming', {
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(second.meetings.map((m) => m.id)).toEqual([PROTECTED.id]);
+      expect(second.nextCursor).toBeNull();
     },
   },
 };

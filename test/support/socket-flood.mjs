@@ -1,6 +1,6 @@
 // A fuzzing participant in its own process, so its CPU is not the server's: sends the frames in
-// FRAMES_FILE (JSON: strings, or {b64} for binary) to the room at URL as fast as the server lets
-// it, in bursts of 20, reconnecting (same guest, via BEARER) whenever it is cut, for DURATION_MS.
+// FRAMES_FILE (JSON: strings, {b64} for binary, or {oversized, bytes} to build here) to the
+// room at URL as fast as the server lets it, in bursts of 20, reconnecting (same guest, via BEARER) whenever it is cut, for DURATION_MS.
 // An opening the server refuses (429 past the reconnect limit) is retried after its Retry-After,
 // as a persistent attacker would: refused at once, it would send no frames at all.
 // Prints one JSON line: frames sent, connections, refused openings by status, close codes, error
@@ -12,9 +12,19 @@ import { setTimeout } from 'node:timers';
 import WebSocket from 'ws';
 
 const [url, bearer, framesFile, durationMs] = process.argv.slice(2);
-const frames = JSON.parse(fs.readFileSync(framesFile, 'utf8')).map((f) =>
-  typeof f === 'string' ? f : Buffer.from(f.b64, 'base64'),
-);
+const oversized = {
+  chat: (bytes) => JSON.stringify({ type: 'chat', text: 'x'.repeat(bytes) }),
+  text: (bytes) => 'x'.repeat(bytes),
+  binary: (bytes) => Buffer.alloc(bytes, 0x41),
+};
+const built = new Map();
+const frames = JSON.parse(fs.readFileSync(framesFile, 'utf8')).map((f) => {
+  if (typeof f === 'string') return f;
+  if (f.b64 !== undefined) return Buffer.from(f.b64, 'base64');
+  const key = `${f.oversized}:${f.bytes}`;
+  if (!built.has(key)) built.set(key, oversized[f.oversized](f.bytes));
+  return built.get(key);
+});
 const until = Date.now() + Number(durationMs);
 const result = {
   framesSent: 0,

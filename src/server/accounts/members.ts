@@ -45,6 +45,8 @@ export class MembersService {
       language: 'en',
       disabled: 0,
       created_at: this.clock.now().toISOString(),
+      calendar_feed_token: null,
+      notify_on_answers: 0,
     };
     try {
       await this.db.insertInto('users').values(row).execute();
@@ -179,9 +181,12 @@ export class MembersService {
       displayName?: string | undefined;
       avatarId?: string | null | undefined;
       language?: Language | undefined;
+      notifyOnAnswers?: boolean | undefined;
     },
   ): Promise<Member> {
     const values: Partial<UserRow> = {};
+    if (change.notifyOnAnswers !== undefined)
+      values.notify_on_answers = change.notifyOnAnswers ? 1 : 0;
     if (change.displayName !== undefined) values.display_name = change.displayName;
     if (change.language !== undefined) values.language = change.language;
     if (change.avatarId !== undefined) {

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
@@ -34,12 +33,14 @@ import { auditRoutes } from './routes/audit.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
-import { joinRoutes } from './routes/join.js';
+import { joinRoutes, lobbyBootLoader } from './routes/join.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { memberRoutes } from './routes/members.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { roomRoutes } from './routes/room.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { rsvpRoutes } from './routes/rsvp.js';
 import { sessionRoutes } from './routes/session.js';
 import { registerWeb } from './web.js';
 
@@ -104,9 +105,6 @@ export async function buildApp({
     // 503 (fail closed: login guesses must not go uncounted) unless it sets skipOnError.
     ...(services.redis && { store: redisRateLimitStore(services.redis), skipOnError: false }),
   });
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
-  });
   // Frames over MAX_FRAME_BYTES get an error frame from the room; ws only drops far larger ones.
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 16 * MAX_FRAME_BYTES },
@@ -149,9 +147,11 @@ export async function buildApp({
   await app.register(joinRoutes, context);
   await app.register(avatarRoutes, context);
   await app.register(roomRoutes, context);
+  await app.register(rsvpRoutes, context);
+  await app.register(calendarRoutes, context);
   await app.register(adminSettingsRoutes, context);
   await app.register(auditRoutes, context);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await registerWeb(app, webDir ?? defaultWebDir);
+  await registerWeb(app, webDir ?? defaultWebDir, lobbyBootLoader(services, context.guards));
   return app;
 }

@@ -51,7 +51,10 @@ export function makeGuards(sessions: SessionsService) {
     await loadMember(request);
   }
 
-  return { requireMember, requireAdmin, optionalMember };
+  /** Who is logged in, for a page rather than a route (the join link's page, web.ts). */
+  const currentMember = loadMember;
+
+  return { requireMember, requireAdmin, optionalMember, currentMember };
 }
 
 export type Guards = ReturnType<typeof makeGuards>;

@@ -9,13 +9,14 @@ import type { NodeMetrics } from '../metrics/node-metrics.js';
 const UNMATCHED = 'unmatched';
 
 export function installRequestMetrics(app: FastifyInstance, metrics: NodeMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? UNMATCHED,
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
   metrics.watch({ sockets: () => app.websocketServer.clients.size });
 }

@@ -4,12 +4,24 @@
  * handler would answer as 500 INTERNAL; they are the client's mistake, 400 VALIDATION.
  * Errors with a code (the plugin's limits) keep their own mapping in error-handler.ts.
  */
-import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
+import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../shared/errors.js';
 import { AppError } from '../errors.js';
 
 const MALFORMED = 'The body is not well-formed multipart/form-data.';
+
+/**
+ * Registers the multipart parser in the (encapsulated) route plugin that takes uploads, rather
+ * than app-wide: it adds two promise-returning hooks to every request of its scope (a `close`
+ * listener and a temp-file clean-up), work a /healthz request has no use for.
+ * Elsewhere a multipart body is refused with 415 UNSUPPORTED_MEDIA_TYPE, as any unknown type.
+ */
+export async function acceptUploads(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
+  });
+}
 
 function asClientError(error: unknown): never {
   if (error instanceof AppError || (error as { code?: unknown }).code !== undefined) throw error;

@@ -25,4 +25,15 @@ export interface InvitationContent {
   attendeeEmails: string[];
   /** Host part used in UIDs and Message-IDs, e.g. meet.example.com. */
   domain: string;
+  /**
+   * The invitee's personal page to answer Yes / No / Maybe (rsvp-links.ts); absent or null when
+   * the message offers none (a cancellation). Rendered once per change with a placeholder token
+   * that each recipient's copy replaces with its own.
+   */
+  rsvpUrl?: string | null;
+  /**
+   * Where calendars send their iMIP replies (REPLY_ADDRESS), when Tertulia listens for them:
+   * the ICS then names it as ORGANIZER and asks attendees for a reply (RSVP=TRUE).
+   */
+  replyAddress?: string | null;
 }

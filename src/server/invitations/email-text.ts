@@ -26,6 +26,9 @@ export interface EmailText {
   linkFallback: string;
   passwordHint: string;
   calendarHint: Record<'REQUEST' | 'CANCEL', string>;
+  /** Above the personal answer link: will you come? */
+  rsvpPrompt: string;
+  rsvpButton: string;
   /** Names who sends it: the organization (admin settings) for the organizer. */
   footer: (organizer: string, organization: string) => string;
 }
@@ -53,6 +56,8 @@ const en: EmailText = {
     REQUEST: 'The attached invite.ics adds the meeting to your calendar.',
     CANCEL: 'The attached invite.ics removes the meeting from your calendar.',
   },
+  rsvpPrompt: 'Will you come? Let the organizer know (Yes, No or Maybe):',
+  rsvpButton: 'Answer',
   footer: (organizer, organization) => `Sent by ${organization} on behalf of ${organizer}.`,
 };
 
@@ -80,6 +85,8 @@ const es: EmailText = {
     REQUEST: 'El archivo adjunto invite.ics añade la reunión a tu calendario.',
     CANCEL: 'El archivo adjunto invite.ics quita la reunión de tu calendario.',
   },
+  rsvpPrompt: '¿Vendrás? Díselo a quien organiza (Sí, No o Quizás):',
+  rsvpButton: 'Responder',
   footer: (organizer, organization) => `Enviado por ${organization} en nombre de ${organizer}.`,
 };
 

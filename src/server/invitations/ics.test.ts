@@ -221,6 +221,28 @@ describe('renderIcs', () => {
     }
   });
 
+  it('names REPLY_ADDRESS as ORGANIZER and asks for replies when the server takes them', () => {
+    const withReplies = parse(
+      renderIcs(invitation({}, { replyAddress: 'replies@meet.example.com' }), 'REQUEST', STAMP),
+    ).event;
+    const organizer = withReplies.getFirstProperty('organizer')!;
+    expect(String(organizer.getFirstValue()).toLowerCase()).toBe('mailto:replies@meet.example.com');
+    expect(organizer.getParameter('cn')).toBe('Ana Gómez');
+    expect(withReplies.getAllProperties('attendee').map((a) => a.getParameter('rsvp'))).toEqual([
+      'TRUE',
+      'TRUE',
+    ]);
+    // Without it, the organizer's own address, and nobody is asked to reply.
+    const without = parse(renderIcs(invitation(), 'REQUEST', STAMP)).event;
+    expect(String(without.getFirstPropertyValue('organizer')).toLowerCase()).toBe(
+      'mailto:ana@example.com',
+    );
+    expect(without.getAllProperties('attendee').map((a) => a.getParameter('rsvp'))).toEqual([
+      'FALSE',
+      'FALSE',
+    ]);
+  });
+
   it('refuses a meeting whose start is not a date', () => {
     expect(() => renderIcs(invitation({ startsAt: 'tomorrow' }), 'REQUEST', STAMP)).toThrow(
       RangeError,

@@ -3,6 +3,8 @@
  * lands in the invitee's calendar and later updates or a cancellation replace it there.
  */
 import ical, {
+  type ICalCalendar,
+  type ICalDateTimeValue,
   ICalAttendeeRole,
   ICalAttendeeStatus,
   ICalCalendarMethod,
@@ -11,7 +13,14 @@ import ical, {
 import type { InvitationContent } from './content.js';
 import { emailText } from './email-text.js';
 
-export type IcsMethod = 'REQUEST' | 'CANCEL';
+/** REQUEST and CANCEL go by email (iTIP); PUBLISH is a file to add to a calendar by hand. */
+export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
+
+const METHODS: Record<IcsMethod, ICalCalendarMethod> = {
+  REQUEST: ICalCalendarMethod.REQUEST,
+  CANCEL: ICalCalendarMethod.CANCEL,
+  PUBLISH: ICalCalendarMethod.PUBLISH,
+};
 
 /**
  * Renders one VEVENT. Calendars match updates and cancellations to the event they already hold
@@ -31,50 +40,71 @@ export function renderIcs(
   method: IcsMethod,
   stamp: Date = new Date(),
 ): string {
+  const calendar = ical({
+    prodId: { company: 'Tertulia', product: 'Tertulia', language: 'EN' },
+    method: METHODS[method],
+  });
+  addMeetingEvent(calendar, content, method === 'CANCEL', stamp);
+  // RFC 5545 ends every content line with CRLF, the last one included; ical-generator leaves
+  // the final END:VCALENDAR bare, and strict parsers then drop or reject the object.
+  return `${calendar.toString()}\r\n`;
+}
+
+/**
+ * Adds the meeting's VEVENT to a calendar: an invitation's, or a feed's (calendar-feed.ts),
+ * which passes `inZone` to write local times with the meeting's TZID (and brings the
+ * VTIMEZONEs) so that subscribed calendars show a feed's events in the organizer's zone.
+ */
+export function addMeetingEvent(
+  calendar: ICalCalendar,
+  content: InvitationContent,
+  cancelled: boolean,
+  stamp: Date,
+  inZone?: (instant: Date, timeZone: string) => ICalDateTimeValue,
+): void {
   const { meeting, organizer } = content;
   const start = new Date(meeting.startsAt);
   if (Number.isNaN(start.getTime())) {
     throw new RangeError(`Meeting ${meeting.id} has an invalid start: ${meeting.startsAt}`);
   }
   const end = new Date(start.getTime() + meeting.durationMinutes * 60_000);
-
-  const calendar = ical({
-    prodId: { company: 'Tertulia', product: 'Tertulia', language: 'EN' },
-    method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
-  });
   calendar.createEvent({
     id: `${meeting.id}@${content.domain}`,
     sequence: meeting.sequence,
     stamp,
-    start,
-    end,
+    start: inZone ? inZone(start, meeting.timeZone) : start,
+    end: inZone ? inZone(end, meeting.timeZone) : end,
+    ...(inZone ? { timezone: meeting.timeZone } : {}),
     summary: meeting.name,
-    description: describe(content, method),
+    description: describe(content, cancelled),
     url: meeting.joinUrl,
     // Clients show LOCATION next to the title; for an online meeting the link is the place.
     location: meeting.joinUrl,
-    organizer: { name: quotable(organizer.displayName), email: organizer.email },
+    // Outlook, Google Calendar and Apple Calendar all send an attendee's reply to the
+    // ORGANIZER's address (none of them honours SENT-BY or the mail's Reply-To for it), so with
+    // a reply address the organizer is named by it, under the organizer's own name; their own
+    // address stays in DESCRIPTION. Without one, nobody collects replies by mail.
+    organizer: {
+      name: quotable(organizer.displayName),
+      email: content.replyAddress ?? organizer.email,
+    },
     attendees: content.attendeeEmails.map((email) => ({
       email,
       role: ICalAttendeeRole.REQ,
       status: ICalAttendeeStatus.NEEDSACTION,
-      // Nobody collects replies: the organizer follows attendance in Tertulia, not by mail.
-      rsvp: false,
+      rsvp: Boolean(content.replyAddress),
     })),
-    status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
-  // RFC 5545 ends every content line with CRLF, the last one included; ical-generator leaves
-  // the final END:VCALENDAR bare, and strict parsers then drop or reject the object.
-  return `${calendar.toString()}\r\n`;
 }
 
 /** DESCRIPTION in the organizer's language: who organizes, the link, the password, who sends. */
-function describe(content: InvitationContent, method: IcsMethod): string {
+function describe(content: InvitationContent, cancelled: boolean): string {
   const t = emailText(content.language);
   const { meeting, organizer } = content;
-  const lines = method === 'CANCEL' ? [t.cancelled] : [];
+  const lines = cancelled ? [t.cancelled] : [];
   lines.push(`${t.labels.organizer}: ${organizer.displayName} <${organizer.email}>`);
-  if (method === 'REQUEST') {
+  if (!cancelled) {
     lines.push(`${t.labels.link}: ${meeting.joinUrl}`);
     if (meeting.password) lines.push(`${t.labels.password}: ${meeting.password}`);
   }

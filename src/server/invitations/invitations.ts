@@ -2,21 +2,24 @@
  * Invitations: turns each meeting change into rendered outbox rows, written in the caller's
  * transaction so the change and its messages commit together, and answers what was delivered.
  */
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { callEach } from '../../shared/listeners.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/database.js';
-import type { MeetingsTable, OutboxTable } from '../storage/schema.js';
+import type { MeetingsTable, OutboxTable, RsvpTokensTable } from '../storage/schema.js';
 import { joinUrl } from '../join-link.js';
 import { newId } from '../tokens.js';
+import { issueRsvpToken, RSVP_TOKEN_SLOT, rsvpUrl } from './rsvp-links.js';
 import type { UserRow } from '../accounts/members.js';
 import type { InvitationContent, InvitationKind } from './content.js';
-import type { OutboundMessage } from './messages.js';
+import type { EmailMessage, OutboundMessage } from './messages.js';
 import type { OutboxRow, OutboxStore } from './outbox.js';
+import { newOutboxRow } from './outbox-rows.js';
 import { planDeliveries, type MeetingState, type Recipient } from './plan.js';
 import { renderEmail } from './render-email.js';
 import { renderSms } from './render-sms.js';
+import { ReminderScheduler } from './reminders.js';
 
 type MeetingRow = Selectable<MeetingsTable>;
 
@@ -42,11 +45,14 @@ export interface InvitationsOptions {
    * change; called inside the change's transaction, which it must read through.
    */
   organization: (tx: Db) => Promise<InvitationContent['organization']>;
+  /** REPLY_ADDRESS when the inbound SMTP listener runs: invitations ask calendars to reply there. */
+  replyAddress?: string | undefined;
 }
 
 export class InvitationsService {
   private readonly domain: string;
   private readonly listeners = new Set<() => void>();
+  private readonly reminders: ReminderScheduler;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +62,11 @@ export class InvitationsService {
     private readonly options: InvitationsOptions,
   ) {
     this.domain = new URL(options.publicUrl).hostname;
+    this.reminders = new ReminderScheduler(clock, {
+      publicUrl: options.publicUrl,
+      domain: this.domain,
+      channels: options.channels,
+    });
   }
 
   /** Called by the delivery worker: new rows are waiting. */
@@ -76,7 +87,11 @@ export class InvitationsService {
     );
   }
 
-  /** Writes the outbox rows for one change, inside the caller's transaction. */
+  /**
+   * Writes the outbox rows for one change, inside the caller's transaction: the invitations,
+   * updates or cancellations it calls for, and the meeting's reminders planned afresh.
+   * Answers how many invitations were queued.
+   */
   async recordChange(
     tx: Db,
     organizer: UserRow,
@@ -97,17 +112,21 @@ export class InvitationsService {
     });
     const afterState = toState(after);
     const planned = planDeliveries(before ? toState(before) : null, afterState);
-    if (planned.length === 0) return 0;
-    const attendeeEmails = afterState.recipients
-      .filter((r) => r.channel === 'email')
-      .map((r) => r.to);
     const organization = await this.options.organization(tx);
-    const render = this.renderer(after.meeting, organizer, attendeeEmails, organization);
-    const rows = planned.map(({ recipient, kind }) =>
-      this.buildRow(after.meeting, recipient, kind, render),
-    );
-    await tx.insertInto('outbox').values(rows).execute();
-    return rows.length;
+    const tokens: RsvpTokensTable[] = [];
+    if (planned.length > 0) {
+      const attendeeEmails = afterState.recipients
+        .filter((r) => r.channel === 'email')
+        .map((r) => r.to);
+      const render = this.renderer(after.meeting, organizer, attendeeEmails, organization);
+      const rows = planned.map(({ recipient, kind }) =>
+        this.buildRow(after.meeting, recipient, kind, render, tokens),
+      );
+      await tx.insertInto('outbox').values(rows).execute();
+      if (tokens.length > 0) await tx.insertInto('rsvp_tokens').values(tokens).execute();
+    }
+    await this.reminders.replan(tx, organizer, after.meeting, afterState.recipients, organization);
+    return planned.length;
   }
 
   /** Queues the current invitation (or cancellation) again for one recipient of a meeting. */
@@ -132,6 +151,7 @@ export class InvitationsService {
     const target = recipient ?? rowRecipient(previous);
     const attendees = recipients.filter((r) => r.channel === 'email').map((r) => r.to);
     const organization = await this.options.organization(tx);
+    const tokens: RsvpTokensTable[] = [];
     await tx
       .insertInto('outbox')
       .values(
@@ -140,8 +160,54 @@ export class InvitationsService {
           target,
           kind,
           this.renderer(version.meeting, organizer, attendees, organization),
+          tokens,
         ),
       )
+      .execute();
+    if (tokens.length > 0) await tx.insertInto('rsvp_tokens').values(tokens).execute();
+  }
+
+  /**
+   * Queues an email to a member about one of their meetings that is no invitation (someone
+   * answered), in the caller's transaction: shown in the Outbox, never among the meeting's
+   * deliveries (kind `answer`).
+   */
+  async recordNotice(
+    tx: Db,
+    meeting: Pick<MeetingRow, 'id' | 'sequence'>,
+    member: Pick<UserRow, 'id' | 'username' | 'email'>,
+    message: Omit<EmailMessage, 'to' | 'messageId'>,
+  ): Promise<void> {
+    const id = newId();
+    const now = this.clock.now().toISOString();
+    const payload: EmailMessage = {
+      ...message,
+      to: member.email,
+      messageId: `<${id}@${this.domain}>`,
+    };
+    await tx
+      .insertInto('outbox')
+      .values({
+        id,
+        meeting_id: meeting.id,
+        recipient_key: `member:${member.id}`,
+        participant_kind: 'member',
+        participant_address: member.username,
+        channel: 'email',
+        kind: 'answer',
+        sequence: meeting.sequence,
+        payload: JSON.stringify(payload),
+        status: this.options.channels.email ? 'queued' : 'kept',
+        attempts: 0,
+        next_attempt_at: now,
+        give_up_at: this.retryDeadline().toISOString(),
+        locked_until: null,
+        claim_token: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+      })
       .execute();
   }
 
@@ -199,6 +265,9 @@ export class InvitationsService {
           organization,
           attendeeEmails,
           domain: this.domain,
+          // Every copy gets its own token in place of the slot (buildRow).
+          rsvpUrl: kind === 'cancel' ? null : rsvpUrl(this.options.publicUrl, RSVP_TOKEN_SLOT),
+          replyAddress: this.options.replyAddress ?? null,
         };
         template = channel === 'email' ? renderEmail(content, '', '') : renderSms(content, '');
         templates.set(key, template);
@@ -212,38 +281,49 @@ export class InvitationsService {
     recipient: Recipient,
     kind: InvitationKind,
     render: (kind: InvitationKind, channel: 'email' | 'sms') => OutboundMessage,
-  ): OutboxTable {
-    const id = newId();
-    const template = render(kind, recipient.channel);
-    // One Message-ID per row: retries of the row reuse it, so a mail sent twice after an
-    // ambiguous failure is recognisably the same message.
-    const message: OutboundMessage =
-      template.channel === 'email'
-        ? { ...template, to: recipient.to, messageId: `<${id}@${this.domain}>` }
-        : { ...template, to: recipient.to };
+    /** Receives the hash of the personal answer link this message carries, if any. */
+    rsvpTokens: RsvpTokensTable[],
+  ): Insertable<OutboxTable> {
     const now = this.clock.now();
-    const enabled = this.options.channels[recipient.channel];
-    return {
-      id,
-      meeting_id: meeting.id,
-      recipient_key: recipient.key,
-      participant_kind: recipient.participantKind,
-      participant_address: recipient.participantAddress,
-      channel: recipient.channel,
+    const template = this.personalize(
+      render(kind, recipient.channel),
+      meeting,
+      recipient,
+      now,
+      rsvpTokens,
+    );
+    return newOutboxRow({
+      meeting,
+      recipient,
       kind,
-      sequence: meeting.sequence,
-      payload: JSON.stringify(message),
-      status: enabled ? 'queued' : 'kept',
-      attempts: 0,
-      next_attempt_at: now.toISOString(),
-      give_up_at: new Date(now.getTime() + this.options.retryWindowMs).toISOString(),
-      locked_until: null,
-      claim_token: null,
-      last_error: null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      sent_at: null,
-    };
+      template,
+      domain: this.domain,
+      now,
+      enabled: this.options.channels[recipient.channel],
+      giveUpAt: new Date(now.getTime() + this.options.retryWindowMs),
+    });
+  }
+
+  /** Puts a new personal answer link of this recipient where the template has the slot. */
+  private personalize(
+    template: OutboundMessage,
+    meeting: MeetingRow,
+    recipient: Recipient,
+    now: Date,
+    rsvpTokens: RsvpTokensTable[],
+  ): OutboundMessage {
+    const slot = rsvpUrl(this.options.publicUrl, RSVP_TOKEN_SLOT);
+    if (!template.text.includes(slot)) return template;
+    const { token, row } = issueRsvpToken(meeting.id, recipient.key, now);
+    rsvpTokens.push(row);
+    const link = rsvpUrl(this.options.publicUrl, token);
+    return template.channel === 'email'
+      ? {
+          ...template,
+          text: template.text.replaceAll(slot, link),
+          html: template.html.replaceAll(slot, link),
+        }
+      : { ...template, text: template.text.replaceAll(slot, link) };
   }
 
   private retryDeadline(): Date {

@@ -11,9 +11,12 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html: string;
-  /** The iCalendar object (RFC 5545) with its METHOD (REQUEST or CANCEL). */
-  ics: string;
-  icsMethod: 'REQUEST' | 'CANCEL';
+  /**
+   * The iCalendar object (RFC 5545) with its METHOD (REQUEST or CANCEL); null on reminders and
+   * on notices to an organizer (someone answered), which change no calendar.
+   */
+  ics: string | null;
+  icsMethod: 'REQUEST' | 'CANCEL' | null;
 }
 
 export interface SmsMessage {

@@ -115,6 +115,40 @@ export class OutboxStore {
     });
   }
 
+  /** A reminder claimed too late to be worth sending (see the worker): done, never sent. */
+  async markSkipped(claim: Claim, reason: string): Promise<boolean> {
+    return this.finish(claim, {
+      status: 'skipped',
+      last_error: reason,
+      updated_at: this.clock.now().toISOString(),
+    });
+  }
+
+  /**
+   * When the earliest queued row of a channel can next be claimed: its due time, or the end of
+   * the lease that holds it. Undefined when none waits. The worker sleeps until then.
+   */
+  async nextDueAt(channel: OutboxRow['channel']): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) =>
+        eb.fn
+          .min(
+            eb
+              .case()
+              .when('locked_until', '>', eb.ref('next_attempt_at'))
+              .then(eb.ref('locked_until'))
+              .else(eb.ref('next_attempt_at'))
+              .end(),
+          )
+          .as('due'),
+      )
+      .where('status', '=', 'queued')
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    return row?.due ? new Date(row.due) : undefined;
+  }
+
   async scheduleRetry(claim: Claim, at: Date, reason: string): Promise<boolean> {
     return this.finish(claim, {
       next_attempt_at: at.toISOString(),
@@ -158,15 +192,20 @@ export class OutboxStore {
     }
   }
 
-  /** How many rows wait to be sent, and how long the oldest of them has waited (/metrics). */
+  /**
+   * How many rows wait to be sent, and how long the oldest of them has waited (/metrics). A
+   * reminder waits from its due time: before it, it is not late, only early.
+   */
   async queue(): Promise<{ queued: number; oldestQueuedAgeMs: number }> {
+    const nowIso = this.clock.now().toISOString();
     const row = await this.db
       .selectFrom('outbox')
       .select((eb) => [
         eb.fn.countAll<number | string>().as('queued'),
-        eb.fn.min('created_at').as('oldest'),
+        eb.fn.min(eb.fn.coalesce('not_before', 'created_at')).as('oldest'),
       ])
       .where('status', '=', 'queued')
+      .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', nowIso)]))
       .executeTakeFirstOrThrow();
     const ageMs = row.oldest ? this.clock.now().getTime() - Date.parse(row.oldest) : 0;
     // PostgreSQL counts in bigint, which its driver hands over as a string.
@@ -179,6 +218,9 @@ export class OutboxStore {
       .selectFrom('outbox')
       .selectAll()
       .where('meeting_id', '=', meetingId)
+      // The invitation's state: reminders are listed on the Outbox page; notices to the
+      // organizer (someone answered) are about the meeting, not invitations of it.
+      .where('kind', 'not in', ['reminder', 'answer'])
       .orderBy('created_at', 'desc')
       .orderBy('sequence', 'desc')
       .execute();

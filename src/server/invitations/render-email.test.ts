@@ -41,7 +41,8 @@ function render(content: InvitationContent) {
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
 
-function icsOf(ics: string) {
+function icsOf(ics: string | undefined) {
+  if (ics === undefined) throw new Error('the invitation carries no ICS');
   const calendar = new ICAL.Component(ICAL.parse(ics));
   return {
     method: calendar.getFirstPropertyValue('method'),
@@ -122,7 +123,7 @@ describe('renderEmail', () => {
     expect(message.html).toContain('<html lang="es">');
     expect(message.html).toContain('>Unirse a la reunión</a>');
     expect(message.html).toContain('>Contraseña<');
-    expect(icsOf(message.ics).event.getFirstPropertyValue('description')).toContain(
+    expect(icsOf(message.ics ?? '').event.getFirstPropertyValue('description')).toContain(
       'Contraseña: 04812345',
     );
   });
@@ -138,7 +139,7 @@ describe('renderEmail', () => {
 
   it('says an update changed the meeting and carries a REQUEST with the new sequence', () => {
     const message = render(invitation({ sequence: 5 }, { kind: 'update' }));
-    const { method, event } = icsOf(message.ics);
+    const { method, event } = icsOf(message.ics ?? '');
 
     expect(message.text).toMatch(/^Ana Gómez has changed a meeting you are invited to\n/);
     expect(message.icsMethod).toBe('REQUEST');
@@ -151,7 +152,7 @@ describe('renderEmail', () => {
     'writes a %s cancellation with no way to join and a CANCEL calendar object',
     (language) => {
       const message = render(invitation({ password: '04812345' }, { language, kind: 'cancel' }));
-      const { method, event } = icsOf(message.ics);
+      const { method, event } = icsOf(message.ics ?? '');
       const cancelled =
         language === 'en'
           ? 'This meeting has been cancelled and will not take place.'
@@ -235,6 +236,20 @@ describe('renderEmail', () => {
     expect(es.text).toContain('Enviado por Acme en nombre de Ana Gómez.');
     expect(es.html).not.toContain('<img');
     expect(es.html).toContain('font-weight:bold;color:#111827;">Acme</td>');
+  });
+
+  it("offers the invitee's answer link in both parts, but not in a cancellation", () => {
+    const rsvpUrl = 'https://meet.example.com/r/q7Yk2LmN0pRsTuVwXyZa1B';
+    const invite = render(invitation({}, { rsvpUrl }));
+    expect(invite.text).toContain(
+      `Will you come? Let the organizer know (Yes, No or Maybe):\n${rsvpUrl}\n`,
+    );
+    expect(hrefs(invite.html)).toContain(rsvpUrl);
+    const spanish = render(invitation({}, { rsvpUrl, language: 'es' }));
+    expect(spanish.text).toContain('¿Vendrás? Díselo a quien organiza (Sí, No o Quizás):');
+    const cancel = render(invitation({}, { rsvpUrl, kind: 'cancel' }));
+    expect(cancel.text).not.toContain(rsvpUrl);
+    expect(cancel.html).not.toContain(rsvpUrl);
   });
 
   it('refuses a logo URL that is not http(s)', () => {

@@ -11,14 +11,14 @@ import {
   formatShortDateTime,
   type EmailText,
 } from './email-text.js';
-import { renderIcs, type IcsMethod } from './ics.js';
+import { renderIcs } from './ics.js';
 import type { EmailMessage } from './messages.js';
 
 /** What both parts show, worked out once so text and HTML cannot disagree. */
 interface Facts {
   t: EmailText;
   language: string;
-  method: IcsMethod;
+  method: 'REQUEST' | 'CANCEL';
   cancelled: boolean;
   heading: string;
   name: string;
@@ -27,6 +27,8 @@ interface Facts {
   duration: string;
   joinUrl: string;
   password: string | null;
+  /** The invitee's personal answer page, or null. */
+  rsvpUrl: string | null;
   footer: string;
   organization: string;
   /** Checked http(s) URL of the logo, or null. */
@@ -40,7 +42,7 @@ export function renderEmail(
 ): EmailMessage {
   const { meeting, language, organizer } = content;
   const start = new Date(meeting.startsAt);
-  const method: IcsMethod = content.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
+  const method: 'REQUEST' | 'CANCEL' = content.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
   const t = emailText(language);
   const facts: Facts = {
     t,
@@ -54,6 +56,7 @@ export function renderEmail(
     duration: formatDuration(meeting.durationMinutes, language),
     joinUrl: webLink(meeting.joinUrl),
     password: meeting.password,
+    rsvpUrl: content.rsvpUrl && method === 'REQUEST' ? webLink(content.rsvpUrl) : null,
     footer: t.footer(organizer.displayName, content.organization.name),
     organization: content.organization.name,
     logoUrl: content.organization.logoUrl === null ? null : webLink(content.organization.logoUrl),
@@ -97,6 +100,7 @@ function renderText(facts: Facts): string {
     lines.push('', `${t.labels.link}: ${facts.joinUrl}`);
     if (facts.password) lines.push(`${t.labels.password}: ${facts.password}`, t.passwordHint);
   }
+  if (facts.rsvpUrl) lines.push('', t.rsvpPrompt, facts.rsvpUrl);
   // "-- " (with the space) is the signature separator clients recognise and fold away.
   lines.push('', t.calendarHint[facts.method], '', '-- ', facts.footer, '');
   return lines.join('\n');
@@ -107,7 +111,7 @@ class SafeHtml {
   constructor(readonly value: string) {}
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -168,6 +172,18 @@ function joinBlock(facts: Facts): SafeHtml[] {
   return blocks;
 }
 
+/** The personal answer link: a plain link, lighter than the join button it follows. */
+function rsvpBlock(facts: Facts): SafeHtml[] {
+  if (!facts.rsvpUrl) return [];
+  const { t, rsvpUrl } = facts;
+  return [
+    markup`<tr><td style="padding:12px 24px 4px;${TEXT}">${t.rsvpPrompt}<br>
+<a href="${rsvpUrl}" target="_blank" rel="noopener" style="color:#2563eb;font-weight:bold;">${t.rsvpButton}</a>
+</td></tr>
+`,
+  ];
+}
+
 /**
  * The organization heads the email: its logo, or its name when it has none. Logos are stored as
  * 600 x 200 PNGs (logo.ts), shown at 180 x 60 with both sizes set, as Outlook needs.
@@ -217,7 +233,7 @@ ${notice}<tr><td style="padding:8px 24px;${FONT}font-size:22px;line-height:28px;
 <table role="presentation" cellpadding="0" cellspacing="0" border="0">
 ${details}</table>
 </td></tr>
-${joinBlock(facts)}<tr><td style="padding:16px 24px 4px;${SMALL}">${t.calendarHint[facts.method]}</td></tr>
+${joinBlock(facts)}${rsvpBlock(facts)}<tr><td style="padding:16px 24px 4px;${SMALL}">${t.calendarHint[facts.method]}</td></tr>
 <tr><td style="padding:4px 24px 24px;${SMALL}">${facts.footer}</td></tr>
 </table>
 </td></tr>

@@ -36,6 +36,19 @@ function content(
 }
 
 describe('renderSms', () => {
+  it("ends invitations and updates with the invitee's answer link, never a cancellation", () => {
+    const rsvpUrl = 'https://meet.example.com/r/RSVP-LINK-TOKEN-SLOT-0';
+    const answerable = (kind: InvitationKind, language: 'en' | 'es' = 'en') =>
+      renderSms({ ...content({ kind, language }), rsvpUrl }, '+34612345678').text;
+    expect(answerable('invite')).toMatch(
+      /\nWill you come\? Answer: https:\/\/meet\.example\.com\/r\/\S+$/,
+    );
+    expect(answerable('update', 'es')).toMatch(/\n¿Vienes\? Responde: https:\/\/\S+$/);
+    expect(answerable('cancel')).not.toContain('/r/');
+    // GSM-7 only: the link costs segments, never the cheaper alphabet.
+    expect(encodeSms(answerable('invite', 'es')).dataCoding).toBe(DATA_CODING_GSM7);
+  });
+
   it.each([
     [
       'en',

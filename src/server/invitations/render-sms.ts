@@ -25,6 +25,8 @@ interface SmsText {
   update: (f: SmsFacts) => string;
   cancel: (f: SmsFacts) => string;
   password: string;
+  /** Before the personal answer link. */
+  rsvp: string;
 }
 
 // The link always ends a sentence without a full stop after it, so no handset's link detection
@@ -35,12 +37,14 @@ const TEXTS: Record<Language, SmsText> = {
     update: (f) => `Updated: "${f.name}" is now on ${f.when}. Join: ${f.link}`,
     cancel: (f) => `Cancelled: "${f.name}" on ${f.when} by ${f.organizer}.`,
     password: 'Password',
+    rsvp: 'Will you come? Answer',
   },
   es: {
     invite: (f) => `${f.organizer} te invita a "${f.name}" el ${f.when}. Entra: ${f.link}`,
     update: (f) => `Cambio: "${f.name}" pasa al ${f.when}. Entra: ${f.link}`,
     cancel: (f) => `Cancelada: "${f.name}" del ${f.when}, por ${f.organizer}.`,
     password: 'Contraseña',
+    rsvp: '¿Vienes? Responde',
   },
 };
 
@@ -64,6 +68,7 @@ export function renderSms(content: InvitationContent, to: string): SmsMessage {
   if (meeting.password !== null && content.kind !== 'cancel') {
     text += `\n${texts.password}: ${meeting.password}`;
   }
+  if (content.rsvpUrl && content.kind !== 'cancel') text += `\n${texts.rsvp}: ${content.rsvpUrl}`;
   // The organization first, as companies' texts do: the sender id (SMS_FROM, often a bare
   // number) does not say who writes. But only when it costs no extra segment, as each is paid.
   const branded = `${content.organization.name}: ${text}`;

@@ -13,6 +13,7 @@ export function toDelivery(row: OutboxRow): Delivery {
     status: row.status,
     attempts: row.attempts,
     lastError: row.last_error,
+    notBefore: row.not_before,
     to: message.to,
     updatedAt: row.updated_at,
     sentAt: row.sent_at,
@@ -35,7 +36,13 @@ export function toOutboxDetail(row: OutboxRow): OutboxDetail {
     ...toOutboxItem(row),
     email:
       message.channel === 'email'
-        ? { subject: message.subject, text: message.text, html: message.html, ics: message.ics }
+        ? {
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            // Reminders and answer notices carry none (null), as their rows say.
+            ics: message.ics ?? null,
+          }
         : null,
     sms: message.channel === 'sms' ? { text: message.text } : null,
   };

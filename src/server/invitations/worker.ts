@@ -15,16 +15,22 @@ import {
 import { LeaseKeeper } from './lease-keeper.js';
 import type { ClaimedRow, OutboxStore } from './outbox.js';
 
+type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
+
 export interface WorkerOptions {
   /** First retry delay; doubles each attempt up to `retryMaxMs`. */
   retryBaseMs: number;
   retryMaxMs: number;
-  /** How often to look for due rows when nothing wakes the worker. */
+  /**
+   * The longest the worker sleeps when nothing wakes it: it wakes by itself when the next
+   * queued row (a reminder, a retry) is due, and sooner when this node queues new rows. This
+   * bound finds rows other nodes queued and leases of nodes that died.
+   */
   pollMs: number;
   /** Rows sent at the same time (SMTP pool and SMPP window absorb them). */
   concurrency: number;
   /** Told the outcome of every send attempt (the metrics count them). */
-  onOutcome?: (channel: Channel, outcome: 'sent' | 'retry' | 'failed') => void;
+  onOutcome?: (channel: Channel, outcome: DeliveryOutcome) => void;
 }
 
 export interface Transports {
@@ -90,7 +96,21 @@ export class DeliveryWorker {
       } catch (err) {
         this.log.error({ err, channel }, 'outbox worker cycle failed');
       }
-      if (found === 0 && this.running) await this.sleep(channel, this.options.pollMs);
+      if (found === 0 && this.running) await this.sleep(channel, await this.idleMs(channel));
+    }
+  }
+
+  /** How long to sleep: until the channel's next row is due, at most `pollMs`. */
+  private async idleMs(channel: Channel): Promise<number> {
+    try {
+      const due = await this.store.nextDueAt(channel);
+      if (!due) return this.options.pollMs;
+      // A millisecond past it: text timestamps compare equal at the due instant itself.
+      const waitMs = due.getTime() - this.clock.now().getTime() + 1;
+      return Math.max(0, Math.min(this.options.pollMs, waitMs));
+    } catch (err) {
+      this.log.error({ err, channel }, 'outbox next due time unknown');
+      return this.options.pollMs;
     }
   }
 
@@ -136,6 +156,14 @@ export class DeliveryWorker {
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {
+    if (this.tooLate(row)) {
+      const reason = `Not sent: the meeting began at ${row.not_after} before the reminder could go out`;
+      this.log.warn({ outboxId: row.id, channel: row.channel }, 'reminder skipped, too late');
+      if (await this.store.markSkipped(row, reason))
+        this.options.onOutcome?.(row.channel, 'skipped');
+      else this.warnTakenOver(row, 'skipped');
+      return;
+    }
     try {
       await this.send(JSON.parse(row.payload) as OutboundMessage);
     } catch (error) {
@@ -145,6 +173,14 @@ export class DeliveryWorker {
     }
     if (await this.store.markSent(row)) this.options.onOutcome?.(row.channel, 'sent');
     else this.warnTakenOver(row, 'sent');
+  }
+
+  /**
+   * A reminder still unsent when its meeting begins (the server was down at its time, or its
+   * relay kept failing) is skipped: it would tell people to hurry to a meeting under way.
+   */
+  private tooLate(row: ClaimedRow): boolean {
+    return row.not_after !== null && this.clock.now().toISOString() >= row.not_after;
   }
 
   /**

@@ -46,6 +46,11 @@ export interface MediaBackend {
   moderate?(roomId: string, peerId: string, what: 'audio' | 'video', muted: boolean): Promise<void>;
   /** A participant left for good: free what the backend holds for them. */
   left(roomId: string, peerId: string): Promise<void>;
+  /**
+   * A participant's page now reaches the media server through another app node (it resumed
+   * there): free what this node holds for them; they are still in the room.
+   */
+  movedAway?(roomId: string, peerId: string): Promise<void>;
   /** The server is shutting down: end sessions and processes the backend runs (SFU backends). */
   close?(): Promise<void>;
   /** SFU backends: their servers and how many are up (for /metrics). */

@@ -9,6 +9,7 @@ import type {
   AdminMeetingsFilter,
   Delivery,
   Meeting,
+  MeetingPage,
   Invitee,
   InviteeIssue,
 } from '../../shared/api.js';
@@ -25,7 +26,15 @@ import type {
 } from '../invitations/invitations.js';
 import { toDelivery } from '../invitations/views.js';
 import { choosePassword, type PasswordChoice } from './meeting-password.js';
-import { meetingsQuery, meetingsVisibleTo, presentMeetings } from './meeting-views.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import {
+  meetingsQuery,
+  meetingsVisibleTo,
+  pageOf,
+  presentMeeting,
+  presentMeetings,
+  type MeetingListRow,
+} from './meeting-views.js';
 import { resolveParticipants, type Resolved } from './participants.js';
 import { canonicalTimeZone } from './zones.js';
 import type { HostingStore } from '../hosting/hosting-store.js';
@@ -33,9 +42,8 @@ import type { HostingStore } from '../hosting/hosting-store.js';
 /** 128 bits: a join link is a bearer secret, long enough that guessing one is hopeless. */
 const JOIN_TOKEN_BYTES = 16;
 const QUICK_WINDOW_MINUTES = 24 * 60;
-/** The admin list shows at most this many meetings, searched among the newest/soonest scanned. */
-const ADMIN_LIST_MAX = 500;
-const ADMIN_LIST_SCAN = 5_000;
+/** Rows the admin list reads at a time while it searches for a page of matches. */
+const ADMIN_SCAN_BATCH = 200;
 /** A start this far behind the clock still counts as "now" (form filled in at 10:00 for 10:00). */
 const PAST_GRACE_MS = 5 * 60_000;
 
@@ -51,6 +59,9 @@ export interface MeetingInput extends PasswordChoice, HostingChoice {
   startsAt: string;
   durationMinutes: number;
   timeZone: string;
+  /** Minutes before the start; null: none; left out: the Settings' default (on update: as is). */
+  emailReminderMinutes?: number | null | undefined;
+  smsReminderMinutes?: number | null | undefined;
 }
 
 /** What admins may change at run time (Settings): read afresh on every use. */
@@ -60,12 +71,20 @@ export interface MeetingPolicy {
   defaultPhoneRegion: CountryCode;
   /** Whether a meeting created without saying has a waiting room. */
   waitingRoomDefault: boolean;
+  /** Reminder lead times of a new meeting whose form leaves them out; null: none. */
+  emailReminderMinutes: number | null;
+  smsReminderMinutes: number | null;
 }
 
 export interface MeetingsOptions {
   publicUrl: string;
   defaultTimeZone: string;
   policy: () => Promise<MeetingPolicy>;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
 }
 
 type ParticipantRow = Invitee & { userId: string | null };
@@ -88,8 +107,10 @@ export class MeetingsService {
   }
 
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
-    const { passwordLength, waitingRoomDefault } = await this.options.policy();
-    const cohosts = await this.cohostIds(input.cohosts);
+    const policy = await this.options.policy();
+    const { passwordLength } = policy;
+    const cohosts = await this.cohostMembers(input.cohosts);
+    const waitingRoom = input.waitingRoom ?? policy.waitingRoomDefault;
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone);
     const startsAt = this.checkStart(input.startsAt);
@@ -108,21 +129,38 @@ export class MeetingsService {
       join_token: newToken(JOIN_TOKEN_BYTES),
       sequence: 0,
       password,
+      // Copied, not referred to: a meeting keeps the reminders it was created with when an
+      // admin later changes the defaults.
+      email_reminder_minutes: inherit(input.emailReminderMinutes, policy.emailReminderMinutes),
+      sms_reminder_minutes: inherit(input.smsReminderMinutes, policy.smsReminderMinutes),
       created_at: now,
       updated_at: now,
     };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('meetings').values(row).execute();
       await insertParticipants(tx, row.id, participants);
-      await this.hosting.setWaitingRoom(row.id, input.waitingRoom ?? waitingRoomDefault, tx);
-      if (cohosts) await this.hosting.setCohosts(row.id, cohosts, tx);
+      await this.hosting.setWaitingRoom(row.id, waitingRoom, tx);
+      if (cohosts) await this.hosting.setCohosts(row.id, idsOf(cohosts), tx);
       await this.invitations.recordChange(tx, organizer, null, {
         meeting: row,
         participants,
       });
     });
     this.invitations.notifyQueued();
-    return this.get(organizer, row.id);
+    // Everything the answer shows is at hand: no need to read back what was just written.
+    return presentMeeting(
+      this.options.publicUrl,
+      organizer,
+      { ...row, organizer_name: organizer.display_name },
+      // A new meeting has no answers yet.
+      participants.map(({ kind, address, displayName }) => ({
+        kind,
+        address,
+        displayName,
+        response: null,
+      })),
+      { waitingRoom, cohosts: namesOf(cohosts ?? []) },
+    );
   }
 
   async createQuick(
@@ -131,7 +169,7 @@ export class MeetingsService {
       HostingChoice,
   ): Promise<Meeting> {
     const { passwordLength, waitingRoomDefault } = await this.options.policy();
-    const cohosts = await this.cohostIds(input.cohosts);
+    const cohosts = await this.cohostMembers(input.cohosts);
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone ?? this.options.defaultTimeZone);
     const now = this.clock.now();
@@ -151,62 +189,98 @@ export class MeetingsService {
           time_zone: timeZone,
           join_token: newToken(JOIN_TOKEN_BYTES),
           password,
+          // Started at once: there is nothing to remind anyone of.
+          email_reminder_minutes: null,
+          sms_reminder_minutes: null,
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
         })
         .execute();
       await this.hosting.setWaitingRoom(id, input.waitingRoom ?? waitingRoomDefault, tx);
-      if (cohosts) await this.hosting.setCohosts(id, cohosts, tx);
+      if (cohosts) await this.hosting.setCohosts(id, idsOf(cohosts), tx);
     });
     return this.get(organizer, id);
   }
 
-  async list(viewer: UserRow, scope: 'upcoming' | 'past'): Promise<Meeting[]> {
+  /** One page of the meetings the member organizes or is invited to; see list-cursor.ts. */
+  async list(viewer: UserRow, scope: 'upcoming' | 'past', page: PageRequest): Promise<MeetingPage> {
     const now = this.clock.now().toISOString();
-    const rows = await meetingsVisibleTo(this.db, viewer.id)
-      .where('meetings.ends_at', scope === 'upcoming' ? '>' : '<=', now)
-      .orderBy('meetings.starts_at', scope === 'upcoming' ? 'asc' : 'desc')
-      .limit(500)
+    const direction = scope === 'upcoming' ? 'asc' : 'desc';
+    const after = page.cursor === undefined ? null : decodeCursor(scope, page.cursor);
+    const rows = await pageOf(
+      meetingsVisibleTo(this.db, viewer.id).where(
+        'meetings.ends_at',
+        scope === 'upcoming' ? '>' : '<=',
+        now,
+      ),
+      direction,
+      after,
+    )
+      .limit(page.limit + 1)
       .execute();
-    return presentMeetings(this.db, this.options.publicUrl, viewer, rows);
+    return this.present(viewer, scope, rows, page.limit);
   }
 
   /**
-   * Admins: every meeting of the organization by one filter. The text search runs here, not in
-   * SQL, because SQLite's lower() only folds ASCII and names like "Reunión" must match too.
+   * Admins: one page of every meeting of the organization by one filter. The text search runs
+   * here, not in SQL, because SQLite's lower() only folds ASCII and names like "Reunión" must
+   * match too; so rows are read in batches, in list order, until the page is full.
    */
-  async listAll(viewer: UserRow, filter: AdminMeetingsFilter, q?: string): Promise<Meeting[]> {
+  async listAll(
+    viewer: UserRow,
+    filter: AdminMeetingsFilter,
+    page: PageRequest & { q?: string | undefined },
+  ): Promise<MeetingPage> {
     if (viewer.role !== 'admin') throw new AppError('ADMIN_ONLY');
+    const list = `admin:${filter}`;
     const now = this.clock.now().toISOString();
     let query = meetingsQuery(this.db);
     if (filter === 'upcoming') {
-      query = query
-        .where('meetings.status', '=', 'scheduled')
-        .where('meetings.ends_at', '>', now)
-        .orderBy('meetings.starts_at', 'asc');
+      query = query.where('meetings.status', '=', 'scheduled').where('meetings.ends_at', '>', now);
     } else if (filter === 'past') {
-      query = query
-        .where('meetings.status', '=', 'scheduled')
-        .where('meetings.ends_at', '<=', now)
-        .orderBy('meetings.starts_at', 'desc');
+      query = query.where('meetings.status', '=', 'scheduled').where('meetings.ends_at', '<=', now);
     } else if (filter === 'cancelled') {
-      query = query
-        .where('meetings.status', '=', 'cancelled')
-        .orderBy('meetings.starts_at', 'desc');
+      query = query.where('meetings.status', '=', 'cancelled');
     } else {
       query = query
         .where('meetings.status', '=', 'scheduled')
-        .where('meetings.password', 'is not', null)
-        .orderBy('meetings.starts_at', 'asc');
+        .where('meetings.password', 'is not', null);
     }
-    const needle = q?.toLocaleLowerCase();
-    const rows = (await query.limit(ADMIN_LIST_SCAN).execute()).filter(
-      (r) =>
-        !needle ||
-        r.name.toLocaleLowerCase().includes(needle) ||
-        r.organizer_name.toLocaleLowerCase().includes(needle),
-    );
-    return presentMeetings(this.db, this.options.publicUrl, viewer, rows.slice(0, ADMIN_LIST_MAX));
+    const direction = filter === 'upcoming' || filter === 'protected' ? 'asc' : 'desc';
+    const needle = page.q?.toLocaleLowerCase();
+    const matches = (r: MeetingListRow) =>
+      !needle ||
+      r.name.toLocaleLowerCase().includes(needle) ||
+      r.organizer_name.toLocaleLowerCase().includes(needle);
+    let after = page.cursor === undefined ? null : decodeCursor(list, page.cursor);
+    const found: MeetingListRow[] = [];
+    // One more than the page, to know whether another page follows.
+    while (found.length <= page.limit) {
+      const batch = await pageOf(query, direction, after).limit(ADMIN_SCAN_BATCH).execute();
+      found.push(...batch.filter(matches));
+      const last = batch.at(-1);
+      if (!last || batch.length < ADMIN_SCAN_BATCH) break;
+      after = { startsAt: last.starts_at, id: last.id };
+    }
+    return this.present(viewer, list, found, page.limit);
+  }
+
+  /** The API's page: at most `limit` meetings and, when more rows were found, the cursor. */
+  private async present(
+    viewer: UserRow,
+    list: string,
+    rows: MeetingListRow[],
+    limit: number,
+  ): Promise<MeetingPage> {
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return {
+      meetings: await presentMeetings(this.db, this.options.publicUrl, viewer, shown),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor(list, { startsAt: last.starts_at, id: last.id })
+          : null,
+    };
   }
 
   /** Members see the meetings they organize or are invited to; admins may open any. */
@@ -222,12 +296,12 @@ export class MeetingsService {
   async update(viewer: UserRow, id: string, change: Partial<MeetingInput>): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status === 'cancelled') throw new AppError('MEETING_CANCELLED');
-    const cohosts = await this.cohostIds(change.cohosts);
+    const cohosts = await this.cohostMembers(change.cohosts);
     const setHosting = async (tx: Db) => {
       if (change.waitingRoom !== undefined) {
         await this.hosting.setWaitingRoom(id, change.waitingRoom, tx);
       }
-      if (cohosts) await this.hosting.setCohosts(id, cohosts, tx);
+      if (cohosts) await this.hosting.setCohosts(id, idsOf(cohosts), tx);
     };
     // Switching the waiting room or naming co-hosts changes nothing invitees must hear about.
     if (Object.keys(change).every((key) => key === 'waitingRoom' || key === 'cohosts')) {
@@ -258,6 +332,14 @@ export class MeetingsService {
         time_zone: timeZone,
         // A new password replaces the old one at once; guests already in stay (no re-check).
         password: password === undefined ? before.meeting.password : password,
+        email_reminder_minutes: inherit(
+          change.emailReminderMinutes,
+          before.meeting.email_reminder_minutes,
+        ),
+        sms_reminder_minutes: inherit(
+          change.smsReminderMinutes,
+          before.meeting.sms_reminder_minutes,
+        ),
         sequence: before.meeting.sequence + 1,
         updated_at: this.clock.now().toISOString(),
       };
@@ -333,14 +415,14 @@ export class MeetingsService {
   }
 
   /** The members named as co-hosts, by user name; VALIDATION names one that is no member. */
-  private async cohostIds(usernames: string[] | undefined): Promise<string[] | undefined> {
+  private async cohostMembers(usernames: string[] | undefined): Promise<UserRow[] | undefined> {
     if (usernames === undefined) return undefined;
     const found = await this.members.findActiveByUsernames(usernames);
     const unknown = usernames.find((name) => !found.has(name));
     if (unknown !== undefined) {
       throw new AppError('VALIDATION', { message: `No active member is called ${unknown}.` });
     }
-    return [...found.values()].map((member) => member.id);
+    return [...found.values()];
   }
 
   private async ownMeeting(viewer: UserRow, id: string) {
@@ -401,6 +483,20 @@ async function loadVersion(tx: Db, id: string): Promise<MeetingVersion> {
     .orderBy('position')
     .execute();
   return { meeting, participants };
+}
+
+/** A lead time as given (a number, or null for none), or `fallback` when left out. */
+function inherit(given: number | null | undefined, fallback: number | null): number | null {
+  return given === undefined ? fallback : given;
+}
+
+function idsOf(members: UserRow[]): string[] {
+  return members.map((member) => member.id);
+}
+
+/** Co-hosts as `Meeting.cohosts` lists them: usernames in order (meeting-views.ts). */
+function namesOf(members: UserRow[]): string[] {
+  return members.map((member) => member.username).sort();
 }
 
 function addMinutes(date: Date, minutes: number): Date {

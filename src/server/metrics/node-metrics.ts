@@ -32,7 +32,8 @@ export interface NodeSources {
   redisUp: () => boolean;
 }
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
+/** `skipped`: a reminder whose meeting had begun before it could be sent. */
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
 /** Seconds; from a cached health check (~1 ms) to a slow upload or a meeting with many invitees. */
 const HTTP_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -62,7 +63,7 @@ export class NodeMetrics {
     });
     this.deliveries = new Counter({
       name: 'tertulia_deliveries_total',
-      help: 'Invitation sends by channel (email, sms) and result (sent, retry, failed).',
+      help: 'Invitation and reminder sends by channel (email, sms) and result (sent, retry, failed, skipped).',
       labelNames: ['channel', 'result'],
       registers,
     });

@@ -51,6 +51,8 @@ async function database(): Promise<Db> {
       language: 'en',
       disabled: 0,
       created_at: SENT_AT,
+      calendar_feed_token: null,
+      notify_on_answers: 0,
     })
     .execute();
   await db

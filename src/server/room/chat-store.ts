@@ -12,7 +12,7 @@ import type { Db } from '../storage/database.js';
 import type { ChatMessagesTable } from '../storage/schema.js';
 
 /** What a joining browser receives; a meeting's chat rarely comes near it. */
-const HISTORY_LIMIT = 500;
+export const HISTORY_LIMIT = 500;
 
 /**
  * Rows per INSERT statement: a batch of up to SMALL_BATCH rows is one statement, a larger one

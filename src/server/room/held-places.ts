@@ -158,10 +158,17 @@ export class HeldPlaces {
       for (const [peerId, { roomId, reason, holder }] of this.unfinished) {
         await this.remove(roomId, peerId, reason, holder);
       }
-      const adopted = (await this.bus.adoptOrphans(() => this.nextHolder())).map(
-        ({ roomId, member }) => ({ roomId, member, seq: 0 }),
-      );
-      for (const place of adopted) this.places.set(place.member.participant.peerId, place);
+      const adopted: Place[] = [];
+      for (const { roomId, member } of await this.bus.adoptOrphans(() => this.nextHolder())) {
+        const peerId = member.participant.peerId;
+        // The page is resuming on this node right now (its place set first, its take-over
+        // still on the way): the resume stands. Replaced here, the resume's own `taken` would
+        // look like another connection's and end the page as REPLACED.
+        if (this.places.has(peerId)) continue;
+        const place = { roomId, member, seq: 0 };
+        this.places.set(peerId, place);
+        adopted.push(place);
+      }
       const rooms = new Set([...this.places.values()].map((place) => place.roomId));
       for (const roomId of rooms) {
         const held = this.inRoom(roomId).filter((place) => place.seq !== Infinity);

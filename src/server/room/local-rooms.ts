@@ -6,6 +6,7 @@
  * a place moved or left ends a socket here that no longer holds it.
  */
 import { CLOSE_CODES, type RoomEvent } from '../../shared/signaling.js';
+import type { ChatHistories } from './chat-history.js';
 import type { HeldPlaces } from './held-places.js';
 import type { HostNotice } from './host-notices.js';
 import type { BusMessage, RoomBus } from './room-bus.js';
@@ -31,6 +32,8 @@ export class LocalRooms {
   constructor(
     private readonly bus: RoomBus,
     private readonly places: HeldPlaces,
+    /** Kept while this node listens to a room, from the chat events it delivers. */
+    private readonly chatHistories: ChatHistories,
     private readonly log: Log,
     private readonly options: {
       /** How long a signal is kept for a dropped participant (the grace time). */
@@ -39,6 +42,8 @@ export class LocalRooms {
       closedRoom: (connection: RoomConnection) => void;
       /** A host notice for one socket here (seated, or waiting when `waitingId` is set). */
       notice: (connection: RoomConnection, notice: HostNotice) => void;
+      /** A place this node held resumed on another node: what it held for the page goes. */
+      movedAway: (roomId: string, peerId: string) => void;
     },
   ) {}
 
@@ -74,6 +79,15 @@ export class LocalRooms {
     if (!waitingId || knocking?.get(waitingId) !== connection) return false;
     knocking.delete(waitingId);
     return true;
+  }
+
+  /**
+   * Whether every event of the room up to `seq` has been delivered here (in a snapshot's
+   * number, so a history kept from the events it counted is complete).
+   */
+  deliveredUpTo(roomId: string, seq: number): boolean {
+    const room = this.rooms.get(roomId);
+    return room !== undefined && room.waiting === null && room.seenSeq >= seq;
   }
 
   /** Rooms with sockets or places on this node, and the sockets seated in them (for /metrics). */
@@ -123,6 +137,7 @@ export class LocalRooms {
     const { connections } = room;
     switch (message.kind) {
       case 'closed':
+        this.chatHistories.forget(roomId);
         for (const connection of [...connections.values()]) this.options.closedRoom(connection);
         return;
       case 'event': {
@@ -154,6 +169,7 @@ export class LocalRooms {
     if (event.seq <= room.seenSeq) return;
     room.seenSeq = event.seq;
     this.follow(roomId, event);
+    if (event.type === 'chat') this.chatHistories.added(roomId, event.message);
     // Serialized once for the whole room, not once per recipient.
     const text = JSON.stringify(event);
     for (const connection of room.connections.values()) connection.deliver(event, text);
@@ -202,6 +218,7 @@ export class LocalRooms {
     room.waiting = null;
     if (!missed) {
       this.log.warn({ roomId, after: room.seenSeq }, 'room events missed; pages resume');
+      this.chatHistories.forget(roomId);
       for (const connection of room.connections.values()) {
         connection.socket.close(CLOSE_CODES.RECONNECT, 'events missed');
       }
@@ -236,6 +253,7 @@ export class LocalRooms {
     const { node, epoch } = place.member.holder;
     if (node === taken.holder.node && epoch === taken.holder.epoch) return;
     this.places.forget(taken.peerId);
+    if (taken.holder.node !== this.bus.node) this.options.movedAway(roomId, taken.peerId);
     const connection = this.rooms.get(roomId)?.connections.get(taken.peerId);
     // Adopted: this node was taken for stopped, yet the browser is here; it resumes elsewhere.
     if (connection && taken.adopted) connection.end(CLOSE_CODES.RECONNECT);
@@ -249,6 +267,7 @@ export class LocalRooms {
     if (!room || room.connections.size > 0 || room.knocking.size > 0) return;
     if (this.places.inRoom(roomId).length > 0) return;
     this.rooms.delete(roomId);
+    this.chatHistories.forget(roomId);
     room.subscribed.then((unsubscribe) => unsubscribe()).catch(() => {});
   }
 }

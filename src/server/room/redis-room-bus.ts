@@ -19,6 +19,7 @@ import {
 } from '../../shared/signaling.js';
 import type { RedisLink } from '../redis/redis-link.js';
 import {
+  holds,
   KEPT_SIGNALS,
   LOG_LENGTH,
   type BusMessage,
@@ -303,7 +304,9 @@ export class RedisRoomBus implements RoomBus {
             },
           );
           const taken = event && (await this.member(roomId, peerId));
-          if (taken) adopted.push({ roomId, member: taken });
+          // Read after the change: a page that resumed meanwhile holds it now, not this node's
+          // adoption, whose timer would otherwise remove the resumed place after the grace.
+          if (taken && holds(taken, mine)) adopted.push({ roomId, member: taken });
         }
       }
     });

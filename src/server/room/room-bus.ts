@@ -6,6 +6,7 @@
  * `RedisRoomBus` (redis-room-bus.ts) serves several without changing callers.
  */
 import { callEach } from '../../shared/listeners.js';
+import type { RosterFile } from './roster-file.js';
 import type {
   ChatMessage,
   RoomParticipant,
@@ -129,6 +130,7 @@ export const LOG_LENGTH = 1000;
 export const KEPT_SIGNALS = 200;
 
 interface RoomState {
+  id: string;
   seq: number;
   members: Map<string, RoomMember>;
   log: RoomEvent[];
@@ -136,20 +138,42 @@ interface RoomState {
   listeners: Set<(message: BusMessage) => void>;
 }
 
-/** One node: the state is this process's, so nothing can be lost or held elsewhere. */
+/** The holder of the places a restarted process found in its roster file, until adopted. */
+const PREVIOUS_RUN: PlaceHolder = { node: 'previous-run', epoch: 0 };
+
+/**
+ * One node: the state is this process's, so nothing can be held elsewhere. With a roster file
+ * (roster-file.ts) the rosters outlive the process: after a restart, even a `kill -9`, the
+ * places of the previous run are back, reconnecting, held by `PREVIOUS_RUN` until the pages
+ * resume them or the hub adopts them (`adoptOrphans`) and times out the rest, as a surviving
+ * node does with a dead node's places. Numbering goes on LOG_LENGTH past the saved number: the
+ * events in between are lost, and a page asking for them gets the snapshot alone.
+ */
 export class InProcessRoomBus implements RoomBus {
   readonly node = 'this-process';
   readonly available = true;
   private readonly rooms = new Map<string, RoomState>();
 
-  constructor(private readonly log: { error(obj: object, msg: string): void }) {}
+  constructor(
+    private readonly log: { error(obj: object, msg: string): void },
+    private readonly roster?: RosterFile,
+  ) {
+    for (const [roomId, saved] of roster?.load() ?? []) {
+      const room = this.room(roomId);
+      room.seq = saved.seq + LOG_LENGTH;
+      for (const member of saved.members) {
+        const participant = { ...member.participant, reconnecting: true };
+        room.members.set(participant.peerId, { ...member, participant, holder: PREVIOUS_RUN });
+      }
+    }
+  }
 
   async join(roomId: string, member: RoomMember, cap: number): Promise<RoomEvent | 'full'> {
     const room = this.room(roomId);
     const peerId = member.participant.peerId;
     if (!room.members.has(peerId) && room.members.size >= cap) return 'full';
     room.members.set(peerId, { ...member });
-    return this.append(room, { type: 'joined', participant: member.participant });
+    return this.changed(room, { type: 'joined', participant: member.participant });
   }
 
   async update(
@@ -162,7 +186,7 @@ export class InProcessRoomBus implements RoomBus {
     const member = room?.members.get(peerId);
     if (!room || !member || !holds(member, holder)) return undefined;
     member.participant = change(member.participant);
-    return this.append(room, { type: 'updated', participant: member.participant });
+    return this.changed(room, { type: 'updated', participant: member.participant });
   }
 
   async leave(
@@ -176,7 +200,7 @@ export class InProcessRoomBus implements RoomBus {
     if (!room || !member || !holds(member, holder)) return undefined;
     room.members.delete(peerId);
     room.kept.delete(peerId);
-    const event = this.append(room, { type: 'left', peerId, reason });
+    const event = this.changed(room, { type: 'left', peerId, reason });
     this.forgetIfIdle(roomId, room);
     return event;
   }
@@ -191,7 +215,7 @@ export class InProcessRoomBus implements RoomBus {
     if (!room || !member) return undefined;
     member.holder = holder;
     member.participant = { ...member.participant, reconnecting: false };
-    const event = this.append(room, { type: 'updated', participant: member.participant });
+    const event = this.changed(room, { type: 'updated', participant: member.participant });
     this.publish(room, { kind: 'taken', peerId, holder, seq: event.seq, adopted: false });
     return event;
   }
@@ -275,9 +299,25 @@ export class InProcessRoomBus implements RoomBus {
     return 0;
   }
 
-  /** No other node can stop while this one runs. */
-  async adoptOrphans(): Promise<Array<{ roomId: string; member: RoomMember }>> {
-    return [];
+  /**
+   * No other node can stop while this one runs; the places of this node's previous run (from
+   * the roster file) that no page took back yet are adopted, once, by `holder()`.
+   */
+  async adoptOrphans(
+    holder: () => PlaceHolder,
+  ): Promise<Array<{ roomId: string; member: RoomMember }>> {
+    const adopted: Array<{ roomId: string; member: RoomMember }> = [];
+    for (const room of this.rooms.values()) {
+      let changed = false;
+      for (const member of room.members.values()) {
+        if (!holds(member, PREVIOUS_RUN)) continue;
+        member.holder = holder();
+        adopted.push({ roomId: room.id, member: { ...member } });
+        changed = true;
+      }
+      if (changed) this.roster?.save(room.id, room.seq, room.members.values());
+    }
+    return adopted;
   }
 
   stop(): void {}
@@ -285,7 +325,14 @@ export class InProcessRoomBus implements RoomBus {
   private room(roomId: string): RoomState {
     let room = this.rooms.get(roomId);
     if (!room) {
-      room = { seq: 0, members: new Map(), log: [], kept: new Map(), listeners: new Set() };
+      room = {
+        id: roomId,
+        seq: 0,
+        members: new Map(),
+        log: [],
+        kept: new Map(),
+        listeners: new Set(),
+      };
       this.rooms.set(roomId, room);
     }
     return room;
@@ -298,6 +345,12 @@ export class InProcessRoomBus implements RoomBus {
     if (room.log.length > LOG_LENGTH) room.log.splice(0, room.log.length - LOG_LENGTH);
     this.publish(room, { kind: 'event', event: numbered });
     return numbered;
+  }
+
+  /** An event that changed the roster: saved (when there is a roster file) before it is told. */
+  private changed(room: RoomState, event: DistributiveOmit<RoomEvent, 'seq'>): RoomEvent {
+    this.roster?.save(room.id, room.seq + 1, room.members.values());
+    return this.append(room, event);
   }
 
   /** A listener that throws is logged; the others, and the caller's change, go on. */

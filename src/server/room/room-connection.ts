@@ -13,7 +13,11 @@ import {
   type ClientFrame,
   type ServerFrame,
   type SignalingErrorCode,
+  type Welcome,
 } from '../../shared/signaling.js';
+
+/** Messages of the rate limit one unreadable frame costs (see `refuse`). */
+const BAD_FRAME_COST = 10;
 
 export interface FrameHandler {
   frame(connection: RoomConnection, frame: ClientFrame): Promise<void>;
@@ -59,6 +63,16 @@ export class RoomConnection {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
+  /**
+   * `welcome`, with its chat history already serialized (chat-history.ts keeps it so between
+   * joins): the frame's own fields are serialized here, the history spliced in as it is.
+   */
+  sendWelcome(welcome: Omit<Welcome, 'chat'>, chatJson: string): void {
+    const fields = JSON.stringify(welcome);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(`${fields.slice(0, -1)},"chat":${chatJson}}`);
+  }
+
   get isLive(): boolean {
     return this.live;
   }
@@ -102,6 +116,8 @@ export class RoomConnection {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    // Cut already (a flood): what was still on the wire is dropped unread.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     this.lastFrameAt = this.now();
     if (!this.takeToken()) {
       // Closed as a drop, not `end()`ed: the hub then holds the place for the grace time and
@@ -114,8 +130,8 @@ export class RoomConnection {
     const bytes = Array.isArray(data)
       ? data.reduce((sum, part) => sum + part.length, 0)
       : data.byteLength;
-    if (bytes > MAX_FRAME_BYTES) return this.sendError('FRAME_TOO_LARGE');
-    if (isBinary) return this.sendError('BAD_FRAME', 'Frames are JSON text, not binary.');
+    if (bytes > MAX_FRAME_BYTES) return this.refuse('FRAME_TOO_LARGE');
+    if (isBinary) return this.refuse('BAD_FRAME', 'Frames are JSON text, not binary.');
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
       : Buffer.from(data as ArrayBuffer).toString('utf8');
@@ -123,18 +139,29 @@ export class RoomConnection {
     try {
       json = JSON.parse(text);
     } catch {
-      return this.sendError('BAD_FRAME', 'The frame is not valid JSON.');
+      return this.refuse('BAD_FRAME', 'The frame is not valid JSON.');
     }
     const parsed = clientFrameSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-      return this.sendError('BAD_FRAME', `${issue?.message ?? 'Invalid frame'}${where}.`);
+      return this.refuse('BAD_FRAME', `${issue?.message ?? 'Invalid frame'}${where}.`);
     }
     // Frames are handled one after another, so a slow hello never races the frames after it.
     this.queue = this.queue
       .then(() => this.handler.frame(this, parsed.data))
       .catch(() => this.sendError('BAD_FRAME', 'The frame could not be handled.'));
+  }
+
+  /**
+   * A frame the server cannot read. It costs the sender BAD_FRAME_COST messages of its rate
+   * limit: a page never sends one but by a bug, while a client sending nothing else (a fuzzer,
+   * an attack) is cut after a few dozen rather than answered 200 times in a burst, a burst
+   * others' frames wait behind.
+   */
+  private refuse(code: 'BAD_FRAME' | 'FRAME_TOO_LARGE', message?: string): void {
+    this.tokens -= BAD_FRAME_COST - 1;
+    this.sendError(code, message);
   }
 
   /** Token bucket: `perSecond` sustained with a `burst` allowance (join sends many candidates). */

@@ -29,6 +29,7 @@ import type { HostingStore } from '../hosting/hosting-store.js';
 import type { RoomEntry } from '../lobby/lobby.js';
 import { MediaRequestError, type MediaBackend, type MediaServers } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
+import { ChatHistories } from './chat-history.js';
 import type { ChatStore } from './chat-store.js';
 import { HeldPlaces } from './held-places.js';
 import { HostActions, waitingGuest, type HostFrame } from './host-actions.js';
@@ -77,6 +78,7 @@ export class RoomHub implements FrameHandler {
   private readonly holders = new WeakMap<RoomConnection, PlaceHolder>();
   private readonly closeTimers = new WeakMap<RoomConnection, NodeJS.Timeout>();
   private readonly places: HeldPlaces;
+  private readonly chatHistories: ChatHistories;
   private readonly sweeper: NodeJS.Timeout;
   private readonly gate: WaitingRoomGate;
   private readonly hostActions: HostActions;
@@ -94,11 +96,20 @@ export class RoomHub implements FrameHandler {
     audit: Pick<AuditService, 'record'>,
   ) {
     this.places = new HeldPlaces(bus, media, log, options.reconnectGraceMs);
-    this.rooms = new LocalRooms(bus, this.places, log, {
+    this.chatHistories = new ChatHistories(chat);
+    this.rooms = new LocalRooms(bus, this.places, this.chatHistories, log, {
       keptSignalMs: options.reconnectGraceMs,
       closedRoom: (connection) =>
         void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'),
       notice: (connection, notice) => this.notice(connection, notice),
+      // Its page connects to the media server again through that node (`reset`): this node's
+      // connections for it would keep its old feed in the room, and offer it subscriptions.
+      movedAway: (roomId, peerId) =>
+        void this.media
+          .movedAway?.(roomId, peerId)
+          .catch((error: unknown) =>
+            this.log.warn({ err: error, roomId, peerId }, 'media of a moved place not ended'),
+          ),
     });
     this.gate = new WaitingRoomGate(hosting);
     this.hostActions = new HostActions(bus, hosting, this.places, media, audit, log);
@@ -388,27 +399,32 @@ export class RoomHub implements FrameHandler {
     // the log no longer reaches back (or Redis lost it), the snapshot alone brings the page up.
     const missed =
       resumed && resume ? ((await this.bus.eventsSince(roomId, resume.lastSeq)) ?? []) : [];
-    const chat = await this.chat.history(roomId);
+    const chat = await this.chatHistories.json(
+      roomId,
+      this.rooms.deliveredUpTo(roomId, snapshot.seq),
+    );
     const kept = await this.bus.takeSignals(roomId, peerId);
     if (mediaReset) kept.push({ from: MEDIA_PEER_ID, payload: { kind: 'reset' } });
-    connection.send({
-      type: 'welcome',
-      peerId,
-      resumeToken,
-      seq: snapshot.seq,
-      resumed,
-      participants: snapshot.members.map((m) => m.participant),
-      chat,
-      media: {
-        backend: this.media.name,
-        iceServers: this.media.iceServers(peerId),
-        roomCap: await this.media.roomCap(),
+    connection.sendWelcome(
+      {
+        type: 'welcome',
+        peerId,
+        resumeToken,
+        seq: snapshot.seq,
+        resumed,
+        participants: snapshot.members.map((m) => m.participant),
+        media: {
+          backend: this.media.name,
+          iceServers: this.media.iceServers(peerId),
+          roomCap: await this.media.roomCap(),
+        },
+        heartbeatMs: this.options.heartbeatMs,
+        host: entry.host,
+        locked: hosting.locked,
+        waiting,
       },
-      heartbeatMs: this.options.heartbeatMs,
-      host: entry.host,
-      locked: hosting.locked,
-      waiting,
-    });
+      chat,
+    );
     for (const event of missed) if (event.seq <= snapshot.seq) connection.send(event);
     connection.goLive(
       snapshot.seq,

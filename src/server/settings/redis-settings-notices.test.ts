@@ -17,6 +17,8 @@ const defaults: SettingsDefaults = {
   defaultPhoneRegion: 'ES',
   organizationName: 'Default Org',
   waitingRoomDefault: false,
+  emailReminderMinutes: 1440,
+  smsReminderMinutes: null,
 };
 const actor = { id: null, label: 'test', source: null };
 

@@ -43,10 +43,15 @@ export function settingsDefaults(config: Config): SettingsDefaults {
     p2pRoomCap: config.p2pRoomCap,
     defaultPhoneRegion: config.defaultPhoneRegion,
     organizationName: config.organizationName,
+    emailReminderMinutes: config.reminders.emailMinutes,
+    smsReminderMinutes: config.reminders.smsMinutes,
     // Off: without a choice in Settings, whoever holds the link is in, as before issue 19.
     waitingRoomDefault: false,
   };
 }
+
+/** Stored in a reminder column for "no reminder": null there means "follow the configuration". */
+const NO_REMINDER = 0;
 
 type StoredValues = Omit<SettingsTable, 'id' | 'updated_at' | 'organization_logo_id'>;
 
@@ -57,6 +62,8 @@ const COLUMNS = {
   p2pRoomCap: 'p2p_room_cap',
   defaultPhoneRegion: 'default_phone_region',
   organizationName: 'organization_name',
+  emailReminderMinutes: 'email_reminder_minutes',
+  smsReminderMinutes: 'sms_reminder_minutes',
   waitingRoomDefault: 'waiting_room_default',
 } as const satisfies Record<SettingName, keyof StoredValues>;
 
@@ -68,6 +75,8 @@ const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
   default_phone_region: null,
   organization_name: null,
   organization_logo_id: null,
+  email_reminder_minutes: null,
+  sms_reminder_minutes: null,
   waiting_room_default: null,
   updated_at: '',
 };
@@ -206,6 +215,8 @@ export class SettingsService {
       defaultPhoneRegion: row.default_phone_region ?? d.defaultPhoneRegion,
       organizationName: row.organization_name ?? d.organizationName,
       organizationLogoUrl: logoUrl(row.organization_logo_id),
+      emailReminderMinutes: reminderOf(row.email_reminder_minutes, d.emailReminderMinutes),
+      smsReminderMinutes: reminderOf(row.sms_reminder_minutes, d.smsReminderMinutes),
       waitingRoomDefault:
         row.waiting_room_default === null ? d.waitingRoomDefault : row.waiting_room_default === 1,
     };
@@ -247,6 +258,12 @@ function validate(patch: UpdateSettingsBody): Partial<StoredValues> {
     if (value !== null && !inRange(name, value)) issues.push(rangeIssue(name));
     values[COLUMNS[name]] = value;
   }
+  for (const name of ['emailReminderMinutes', 'smsReminderMinutes'] as const) {
+    const value = patch[name];
+    if (value === undefined) continue;
+    if (typeof value === 'number' && !inRange(name, value)) issues.push(rangeIssue(name));
+    values[COLUMNS[name]] = value === 'default' ? null : (value ?? NO_REMINDER);
+  }
   if (patch.organizationName !== undefined) {
     const name = patch.organizationName === null ? null : cleanDisplayName(patch.organizationName);
     if (name !== null && !inRange('organizationName', [...name].length)) {
@@ -275,6 +292,11 @@ function validate(patch: UpdateSettingsBody): Partial<StoredValues> {
     values.default_phone_region = region;
   }
   return values;
+}
+
+function reminderOf(stored: number | null, fallback: number | null): number | null {
+  if (stored === null) return fallback;
+  return stored === NO_REMINDER ? null : stored;
 }
 
 function inRange(name: LimitedSetting, value: number): boolean {

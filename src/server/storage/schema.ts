@@ -15,6 +15,10 @@ export interface UsersTable {
   language: 'en' | 'es';
   disabled: number;
   created_at: string;
+  /** Secret of the member's calendar feed URL; made on first use, replaced when rotated. */
+  calendar_feed_token: string | null;
+  /** 1: email the member when an invitee of their meetings answers. */
+  notify_on_answers: number;
 }
 
 export interface SessionsTable {
@@ -40,6 +44,10 @@ export interface MeetingsTable {
   sequence: Generated<number>;
   /** Digits only, set by admins; null for meetings without a password (the default). */
   password: Generated<string | null>;
+  /** Minutes before the start an email reminder is due; null: none (quick conferences never). */
+  email_reminder_minutes: Generated<number | null>;
+  /** Minutes before the start an SMS reminder is due; null: none. */
+  sms_reminder_minutes: Generated<number | null>;
   created_at: string;
   updated_at: string;
 }
@@ -81,7 +89,11 @@ export interface GuestSessionsTable {
   expires_at: string;
 }
 
-export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'kept';
+/** `skipped`: a reminder still unsent when its meeting began (the server was down): never sent late. */
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'kept' | 'skipped';
+
+/** `answer`: tells an organizer that an invitee answered (never among the deliveries). */
+export type OutboxKind = 'invite' | 'update' | 'cancel' | 'reminder' | 'answer';
 
 export interface OutboxTable {
   id: string;
@@ -92,7 +104,7 @@ export interface OutboxTable {
   /** As the organizer sees the participant: email, E.164 number or user name. */
   participant_address: string;
   channel: 'email' | 'sms';
-  kind: 'invite' | 'update' | 'cancel';
+  kind: OutboxKind;
   sequence: number;
   /** The rendered OutboundMessage, JSON. */
   payload: string;
@@ -109,6 +121,30 @@ export interface OutboxTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** Reminders: when the row falls due (retries move `next_attempt_at`, never this). */
+  not_before: string | null;
+  /** Reminders: the meeting's start; a row still unsent then is skipped, not sent late. */
+  not_after: string | null;
+}
+
+export type InviteeResponse = 'yes' | 'no' | 'maybe';
+
+/** An invitee's answer to a meeting, keyed like outbox rows (`recipient_key`). */
+export interface InviteeAnswersTable {
+  meeting_id: string;
+  recipient_key: string;
+  response: InviteeResponse;
+  /** Where it came from: the personal link's page, or a calendar's iMIP REPLY by mail. */
+  via: 'link' | 'calendar';
+  answered_at: string;
+}
+
+/** A personal answer link's secret (SHA-256, hex) and the invitee it speaks for. */
+export interface RsvpTokensTable {
+  token_hash: string;
+  meeting_id: string;
+  recipient_key: string;
+  created_at: string;
 }
 
 export interface ChatMessagesTable {
@@ -132,6 +168,9 @@ export interface SettingsTable {
   organization_name: string | null;
   /** Names the logo file (`logos/<id>.png` in DATA_DIR); a new upload gets a new id. */
   organization_logo_id: string | null;
+  /** Default lead of meetings' reminders, in minutes; 0 stores "no reminder". */
+  email_reminder_minutes: number | null;
+  sms_reminder_minutes: number | null;
   /** 009-hosting: whether new meetings have a waiting room (null: off). */
   waiting_room_default: number | null;
   updated_at: string;
@@ -192,6 +231,8 @@ export interface Database {
   meeting_hosting: MeetingHostingTable;
   meeting_cohosts: MeetingCohostsTable;
   room_admissions: RoomAdmissionsTable;
+  invitee_answers: InviteeAnswersTable;
+  rsvp_tokens: RsvpTokensTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
   chat_messages: ChatMessagesTable;

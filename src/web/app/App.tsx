@@ -1,6 +1,6 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { LoginPage } from '../features/account/LoginPage.js';
+import { loadAllTexts } from '../i18n/index.js';
 import { SessionProvider } from '../session/SessionProvider.js';
 import { Loading } from '../ui/Loading.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -10,61 +10,91 @@ import { PublicShell, Shell } from './Shell.js';
 
 // Screens are split off, so a first load brings only what its route needs: above all, a guest
 // opening a join link never downloads the member app.
-const MeetingsPage = lazy(() =>
-  import('../features/meetings/MeetingsPage.js').then((m) => ({ default: m.MeetingsPage })),
+
+/**
+ * A screen beyond the first ones (login, lobby): its code and the texts the first screens do
+ * without (src/web/i18n/en-rest.ts), both before it renders.
+ */
+function screen<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(async () => {
+    const [module] = await Promise.all([load(), loadAllTexts()]);
+    return { default: pick(module) };
+  });
+}
+
+const LoginPage = lazy(() =>
+  import('../features/account/LoginPage.js').then((m) => ({ default: m.LoginPage })),
 );
-const NewMeetingPage = lazy(() =>
-  import('../features/meetings/NewMeetingPage.js').then((m) => ({ default: m.NewMeetingPage })),
+const MeetingsPage = screen(
+  () => import('../features/meetings/MeetingsPage.js'),
+  (m) => m.MeetingsPage,
 );
-const MeetingPage = lazy(() =>
-  import('../features/meetings/MeetingPage.js').then((m) => ({ default: m.MeetingPage })),
+const NewMeetingPage = screen(
+  () => import('../features/meetings/NewMeetingPage.js'),
+  (m) => m.NewMeetingPage,
 );
-const EditMeetingPage = lazy(() =>
-  import('../features/meetings/EditMeetingPage.js').then((m) => ({ default: m.EditMeetingPage })),
+const MeetingPage = screen(
+  () => import('../features/meetings/MeetingPage.js'),
+  (m) => m.MeetingPage,
 );
-const ProfilePage = lazy(() =>
-  import('../features/account/ProfilePage.js').then((m) => ({ default: m.ProfilePage })),
+const EditMeetingPage = screen(
+  () => import('../features/meetings/EditMeetingPage.js'),
+  (m) => m.EditMeetingPage,
 );
-const MembersPage = lazy(() =>
-  import('../features/admin/MembersPage.js').then((m) => ({ default: m.MembersPage })),
+const ProfilePage = screen(
+  () => import('../features/account/ProfilePage.js'),
+  (m) => m.ProfilePage,
 );
-const AllMeetingsPage = lazy(() =>
-  import('../features/admin/AllMeetingsPage.js').then((m) => ({ default: m.AllMeetingsPage })),
+const MembersPage = screen(
+  () => import('../features/admin/MembersPage.js'),
+  (m) => m.MembersPage,
 );
-const OutboxPage = lazy(() =>
-  import('../features/admin/OutboxPage.js').then((m) => ({ default: m.OutboxPage })),
+const AllMeetingsPage = screen(
+  () => import('../features/admin/AllMeetingsPage.js'),
+  (m) => m.AllMeetingsPage,
 );
-const OutboxMessagePage = lazy(() =>
-  import('../features/admin/OutboxMessagePage.js').then((m) => ({
-    default: m.OutboxMessagePage,
-  })),
+const OutboxPage = screen(
+  () => import('../features/admin/OutboxPage.js'),
+  (m) => m.OutboxPage,
 );
-const SettingsPage = lazy(() =>
-  import('../features/admin/SettingsPage.js').then((m) => ({ default: m.SettingsPage })),
+const OutboxMessagePage = screen(
+  () => import('../features/admin/OutboxMessagePage.js'),
+  (m) => m.OutboxMessagePage,
 );
-const AuditLogPage = lazy(() =>
-  import('../features/admin/AuditLogPage.js').then((m) => ({ default: m.AuditLogPage })),
+const SettingsPage = screen(
+  () => import('../features/admin/SettingsPage.js'),
+  (m) => m.SettingsPage,
+);
+const AuditLogPage = screen(
+  () => import('../features/admin/AuditLogPage.js'),
+  (m) => m.AuditLogPage,
 );
 const LobbyPage = lazy(() =>
   import('../features/lobby/LobbyPage.js').then((m) => ({ default: m.LobbyPage })),
 );
+const RsvpPage = screen(
+  () => import('../features/rsvp/RsvpPage.js'),
+  (m) => m.RsvpPage,
+);
 const loadRoomPage = () => import('../features/room/RoomPage.js');
-const RoomPage = lazy(() => loadRoomPage().then((m) => ({ default: m.RoomPage })));
+const RoomPage = screen(loadRoomPage, (m) => m.RoomPage);
 
 /**
- * The lobby leads to the room: its code is fetched as soon as the lobby shows, while the camera
- * starts and the guest types their name, so Join does not wait for it: a guest whose name came
- * in the link can click within half a second
- * (docs/decisions/004-join-keeps-the-page-thread-free.md).
+ * The lobby leads to the room: its code is fetched, and WebRTC warmed up, while the guest types
+ * their name or checks the camera, so Join does not wait for them
+ * (docs/decisions/004-join-keeps-the-page-thread-free.md). Not before Join is enabled, though:
+ * on a phone's network, the room's 110 KB would hold up the lobby's own code.
  */
+function prefetchRoom() {
+  void loadRoomPage().catch(() => {});
+  void loadAllTexts().catch(() => {});
+  void import('../features/room/webrtc-warmup.js')
+    .then(({ warmUpWebRtc }) => warmUpWebRtc())
+    .catch(() => {});
+}
+
 function LobbyThenRoom() {
-  useEffect(() => {
-    void loadRoomPage().catch(() => {});
-    void import('../features/room/webrtc-warmup.js')
-      .then(({ warmUpWebRtc }) => warmUpWebRtc())
-      .catch(() => {});
-  }, []);
-  return <LobbyPage />;
+  return <LobbyPage onJoinReady={prefetchRoom} />;
 }
 
 export function App() {
@@ -78,6 +108,7 @@ export function App() {
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/m/:token" element={<LobbyThenRoom />} />
                 <Route path="/m/:token/room" element={<RoomPage />} />
+                <Route path="/r/:token" element={<RsvpPage />} />
               </Route>
               <Route
                 element={

@@ -1,13 +1,11 @@
-import { useTranslation } from 'react-i18next';
-import { LANGUAGES, currentLanguage } from '../i18n/index.js';
+import { LANGUAGES, useTranslation } from '../i18n/index.js';
 import { useSession } from '../session/session-context.js';
 import styles from './LanguageSwitch.module.css';
 
 /** English / Español as two toggle buttons; each name is written in its own language. */
 export function LanguageSwitch() {
-  const { t } = useTranslation();
+  const { t, language: active } = useTranslation();
   const { changeLanguage } = useSession();
-  const active = currentLanguage();
   return (
     <div role="group" aria-label={t('nav.language')} className={styles.group}>
       {LANGUAGES.map((language) => (

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 import { Navigate, useLocation } from 'react-router';
 import { errorText } from '../i18n/error-text.js';
 import { Alert } from '../ui/Alert.js';

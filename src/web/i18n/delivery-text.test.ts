@@ -1,5 +1,4 @@
-import i18next, { type TFunction } from 'i18next';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   channelText,
   deliveryKindText,
@@ -8,20 +7,10 @@ import {
 } from './delivery-text.js';
 import { en } from './en.js';
 import { es } from './es.js';
+import { translator } from './translate.js';
 
-let t: TFunction;
-let tEs: TFunction;
-
-beforeAll(async () => {
-  const instance = i18next.createInstance();
-  await instance.init({
-    resources: { en: { translation: en }, es: { translation: es } },
-    lng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  t = instance.getFixedT('en');
-  tEs = instance.getFixedT('es');
-});
+const t = translator('en', en);
+const tEs = translator('es', es);
 
 const email = { channel: 'email' as const, lastError: null };
 

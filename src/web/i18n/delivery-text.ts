@@ -1,5 +1,5 @@
 /** The words for an invitation delivery: its state badge, what it announced, its channel. */
-import type { TFunction } from 'i18next';
+import type { TFunction } from './translate.js';
 import type { Delivery } from '../../shared/api.js';
 import { deliveryState } from '../lib/delivery-state.js';
 
@@ -19,6 +19,8 @@ export function deliveryStatusText(t: TFunction, delivery: Described): string {
       return t('delivery.failedBecause', { reason });
     case 'kept':
       return t(delivery.channel === 'email' ? 'delivery.keptEmail' : 'delivery.keptSms');
+    case 'skipped':
+      return t('delivery.skipped');
   }
 }
 

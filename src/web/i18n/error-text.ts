@@ -1,4 +1,4 @@
-import type { TFunction } from 'i18next';
+import type { TFunction } from './translate.js';
 import { isApiError } from '../lib/api-error.js';
 
 /**

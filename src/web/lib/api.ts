@@ -7,47 +7,39 @@ import type {
   CreateMeetingBody,
   Delivery,
   DeliveryStatus,
-  JoinInfo,
-  JoinReply,
-  Language,
   Meeting,
   MeetingDefaults,
+  Me,
+  MeetingPage,
   Member,
   MemberImportReport,
+  InviteeResponse,
+  RsvpPage,
   NewMember,
   OutboxDetail,
   OutboxItem,
   InviteeIssue,
   Invitee,
-  ParticipantSession,
   Role,
   UpdateMeetingBody,
   UpdateSettingsBody,
 } from '../../shared/api.js';
-import { request } from './http.js';
+import { json, request } from './http.js';
+import { joinApi } from './join-api.js';
+import { sessionApi } from './session-api.js';
+
+export type { JoinRequest } from './join-api.js';
+export type { ProfileChanges } from './session-api.js';
 
 export type MeetingScope = 'upcoming' | 'past';
 
 export type ParticipantCheck =
   { ok: true; participant: Invitee } | { ok: false; issue: InviteeIssue };
 
-/** What the lobby sends; a logged-in member sends nothing and joins under their account. */
-export interface JoinRequest {
-  displayName?: string;
-  avatarId?: string | null;
-  password?: string;
-}
-
 /** Everything is optional; `passwordProtected` is for admins only (403 ADMIN_ONLY otherwise). */
 export interface QuickMeetingRequest {
   name?: string;
   passwordProtected?: boolean;
-}
-
-export interface ProfileChanges {
-  displayName?: string;
-  avatarId?: string | null;
-  language?: Language;
 }
 
 export interface AuditFilter {
@@ -58,31 +50,25 @@ export interface AuditFilter {
   since?: string | undefined;
 }
 
-const json = (method: 'POST' | 'PATCH', body: unknown) => ({ method, body }) as const;
 const id = encodeURIComponent;
 
+/**
+ * Every endpoint. The session's and the lobby's calls live apart (session-api.ts, join-api.ts),
+ * so a guest's first screen does not download the member app's.
+ */
 export const api = {
-  logIn: (email: string, password: string) =>
-    request<Member>('/api/session', json('POST', { email, password })),
-  logOut: () => request<void>('/api/session', { method: 'DELETE' }),
-  me: (signal?: AbortSignal) => request<Member>('/api/me', { signal }),
-  updateMe: (changes: ProfileChanges) => request<Member>('/api/me', json('PATCH', changes)),
+  ...sessionApi,
+  ...joinApi,
+  rotateCalendarFeed: () => request<Me>('/api/me/calendar-feed', { method: 'POST' }),
+  rsvp: (token: string, signal?: AbortSignal) =>
+    request<RsvpPage>(`/api/rsvp/${id(token)}`, { signal }),
+  answer: (token: string, response: InviteeResponse) =>
+    request<RsvpPage>(`/api/rsvp/${id(token)}`, { method: 'PUT', body: { response } }),
 
   uploadAvatar: (file: Blob) => {
     const form = new FormData();
     form.append('file', file);
     return request<{ id: string; url: string }>('/api/avatars', { method: 'POST', body: form });
-  },
-
-  /** A guest's picture, allowed by the join link instead of a login. */
-  uploadGuestAvatar: (token: string, file: Blob, fileName: string) => {
-    const form = new FormData();
-    form.append('file', file, fileName);
-    return request<{ id: string; url: string }>('/api/avatars', {
-      method: 'POST',
-      body: form,
-      headers: { 'x-join-token': token },
-    });
   },
 
   checkParticipants: async (participants: string[], signal?: AbortSignal) => {
@@ -93,11 +79,11 @@ export const api = {
     return reply.results;
   },
 
-  listMeetings: async (scope: MeetingScope, signal?: AbortSignal) => {
-    const reply = await request<{ meetings: Meeting[] }>(`/api/meetings?scope=${scope}`, {
-      signal,
-    });
-    return reply.meetings;
+  /** One page of the member's meetings; `cursor` is the previous page's `nextCursor`. */
+  listMeetings: (scope: MeetingScope, cursor: string | null, signal?: AbortSignal) => {
+    const search = new URLSearchParams({ scope });
+    if (cursor !== null) search.set('cursor', cursor);
+    return request<MeetingPage>(`/api/meetings?${search}`, { signal });
   },
   meeting: (meetingId: string, signal?: AbortSignal) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, { signal }),
@@ -127,26 +113,20 @@ export const api = {
     return reply.deliveries;
   },
 
-  joinInfo: (token: string, signal?: AbortSignal) =>
-    request<JoinInfo>(`/api/join/${id(token)}`, { signal }),
-  /** Enters the meeting; the server sets the guest cookie the room then uses. */
-  join: (token: string, body: JoinRequest, signal?: AbortSignal) =>
-    request<JoinReply>(`/api/join/${id(token)}`, { ...json('POST', body), signal }),
-  /** Who the current guest (cookie) or member is in this meeting; 401 when neither. */
-  joinSession: (token: string, signal?: AbortSignal) =>
-    request<ParticipantSession>(`/api/join/${id(token)}/me`, { signal }),
-
   /**
    * Admins: every meeting of the organization (403 ADMIN_ONLY otherwise); `query` matches the
    * meeting or organizer name, in any case; empty lists all of the filter.
    */
-  listAllMeetings: async (filter: AdminMeetingsFilter, query: string, signal?: AbortSignal) => {
+  listAllMeetings: (
+    filter: AdminMeetingsFilter,
+    query: string,
+    cursor: string | null,
+    signal?: AbortSignal,
+  ) => {
     const search = new URLSearchParams({ filter });
     if (query.trim()) search.set('q', query.trim());
-    const reply = await request<{ meetings: Meeting[] }>(`/api/admin/meetings?${search}`, {
-      signal,
-    });
-    return reply.meetings;
+    if (cursor !== null) search.set('cursor', cursor);
+    return request<MeetingPage>(`/api/admin/meetings?${search}`, { signal });
   },
   /** `query` filters by email, user name or display name, in any case; empty lists all. */
   listMembers: async (signal?: AbortSignal, query = '') => {

@@ -16,6 +16,7 @@ function delivery(overrides: Partial<Delivery> = {}): Delivery {
     status: 'queued',
     attempts: 0,
     lastError: null,
+    notBefore: null,
     to: 'bob@example.com',
     updatedAt: '2025-06-10T10:00:00.000Z',
     sentAt: null,

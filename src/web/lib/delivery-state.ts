@@ -6,10 +6,11 @@ export const DELIVERY_STATUSES = [
   'sent',
   'failed',
   'kept',
+  'skipped',
 ] as const satisfies readonly DeliveryStatus[];
 
 /** The server's status, with a queued message whose last try failed told apart as `retrying`. */
-export type DeliveryState = 'queued' | 'retrying' | 'sent' | 'failed' | 'kept';
+export type DeliveryState = 'queued' | 'retrying' | 'sent' | 'failed' | 'kept' | 'skipped';
 
 export function deliveryState(delivery: Pick<Delivery, 'status' | 'lastError'>): DeliveryState {
   if (delivery.status === 'queued' && delivery.lastError) return 'retrying';

@@ -17,13 +17,16 @@ export function onUnauthenticated(listener: Listener): () => void {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON, or as is when it is FormData (the browser sets the multipart boundary). */
   body?: unknown;
   signal?: AbortSignal;
   /** Extra request headers, e.g. the join token a guest's avatar upload carries. */
   headers?: Record<string, string>;
 }
+
+/** Options for a JSON body sent with `method`. */
+export const json = (method: 'POST' | 'PATCH', body: unknown) => ({ method, body }) as const;
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, signal } = options;

@@ -1,5 +1,4 @@
 /** How meetings are written for people: times in the viewer's zone, participants as names. */
-import type { TFunction } from 'i18next';
 import type { Meeting, Invitee } from '../../shared/api.js';
 import { browserTimeZone } from './time-zone.js';
 
@@ -45,11 +44,14 @@ export function formatInMeetingZone(
   }
 }
 
+/** The one text this module needs; the app's translator (src/web/i18n) is one. */
+type StartedAtText = (key: 'meetings.startedAt', values: { time: string }) => string;
+
 /** A quick conference has no planned end; say when it started instead of a range. */
 export function formatMeetingWhen(
   meeting: Pick<Meeting, 'kind' | 'startsAt' | 'durationMinutes'>,
   locale: string,
-  t: TFunction,
+  t: StartedAtText,
 ): string {
   if (meeting.kind === 'scheduled') return formatMeetingRange(meeting, locale);
   const started = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Language, Member } from '../../shared/api.js';
-import { api } from '../lib/api.js';
+import { sessionApi } from '../lib/session-api.js';
 import { isApiError } from '../lib/api-error.js';
 import { onUnauthenticated } from '../lib/http.js';
+import { takeBootSession } from '../lib/lobby-boot.js';
 import { currentLanguage, setLanguage } from '../i18n/index.js';
 import { SessionContext, type Session, type SessionState } from './session-context.js';
 
@@ -19,7 +20,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     anonymousChoice.current = null;
     if (choice && choice !== member.language) {
       setState({ status: 'member', member: { ...member, language: choice } });
-      api.updateMe({ language: choice }).then(
+      sessionApi.updateMe({ language: choice }).then(
         (saved) => setState({ status: 'member', member: saved }),
         () => undefined, // still shown in the chosen language; saved next time it is switched
       );
@@ -31,8 +32,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
+    // A join link's page says who is logged in: no need to ask on the first load.
+    const boot = attempt === 0 ? takeBootSession() : null;
+    if (boot) {
+      if (boot.member) setMember(boot.member);
+      else setState({ status: 'anonymous' });
+      return;
+    }
     const controller = new AbortController();
-    api.me(controller.signal).then(setMember, (error: unknown) => {
+    sessionApi.me(controller.signal).then(setMember, (error: unknown) => {
       if (controller.signal.aborted) return;
       if (isApiError(error, 'UNAUTHENTICATED')) setState({ status: 'anonymous' });
       else setState({ status: 'unavailable', error });
@@ -44,7 +52,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logOut = useCallback(async () => {
     try {
-      await api.logOut();
+      await sessionApi.logOut();
     } finally {
       setState({ status: 'anonymous' });
     }
@@ -57,7 +65,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await setLanguage(language);
       if (!member) anonymousChoice.current = language;
       else if (member.language !== language) {
-        setState({ status: 'member', member: await api.updateMe({ language }) });
+        setState({ status: 'member', member: await sessionApi.updateMe({ language }) });
       }
     },
     [member],

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 import { copyText } from '../lib/clipboard.js';
 import { Button, type ButtonVariant } from './Button.js';
 import styles from './CopyButton.module.css';

@@ -9,6 +9,7 @@ const MARKS: Record<DeliveryState, string> = {
   sent: '✓',
   failed: '✕',
   kept: '■',
+  skipped: '⤼',
 };
 
 /** A delivery's state as a pill; `children` is the text that says it. */

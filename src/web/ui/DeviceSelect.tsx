@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 import type { DeviceOption } from '../lib/media-devices.js';
 import { Field } from './Field.js';
 

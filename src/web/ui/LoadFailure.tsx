@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 import { errorText } from '../i18n/error-text.js';
 import { Alert } from './Alert.js';
 import { Button } from './Button.js';

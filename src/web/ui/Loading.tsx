@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 
 /** Shown while data loads, so the screen is never blank. */
 export function Loading({ label }: { label?: string }) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 import { errorText } from '../i18n/error-text.js';
 import { isApiError } from '../lib/api-error.js';
 import { Alert } from './Alert.js';

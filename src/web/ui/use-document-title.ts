@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n/index.js';
 
 /** "Page – Tertulia" in the tab title, so screen reader users hear where a navigation led. */
 export function useDocumentTitle(title: string | undefined) {

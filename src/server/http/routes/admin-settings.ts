@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 import { LOGO_MAX_BYTES } from '../../settings/logo.js';
 import { auditActor } from '../audit-actor.js';
 import type { RouteContext } from '../context.js';
-import { fileBytes, uploadedFile } from '../uploads.js';
+import { acceptUploads, fileBytes, uploadedFile } from '../uploads.js';
 
 const YEAR_S = 365 * 24 * 3600;
 
@@ -14,6 +14,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards },
 ) => {
+  await acceptUploads(app);
   const { settings } = services;
   const errors = { 401: errorBody, 403: errorBody };
 

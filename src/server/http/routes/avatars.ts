@@ -4,7 +4,7 @@ import { avatarSchema, errorBody } from '../../../shared/api.js';
 import { AppError } from '../../errors.js';
 import { AVATAR_MAX_BYTES } from '../../avatars/avatars.js';
 import type { RouteContext } from '../context.js';
-import { fileBytes, uploadedFile } from '../uploads.js';
+import { acceptUploads, fileBytes, uploadedFile } from '../uploads.js';
 
 const YEAR_S = 365 * 24 * 3600;
 
@@ -12,6 +12,7 @@ export const avatarRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards },
 ) => {
+  await acceptUploads(app);
   app.post(
     '/api/avatars',
     {

@@ -7,10 +7,13 @@ import {
   joinReply,
   participantSessionSchema,
 } from '../../../shared/api.js';
+import { toMember } from '../../accounts/members.js';
+import type { Services } from '../../compose.js';
 import { AppError } from '../../errors.js';
 import { sourceOf } from '../../lobby/password-attempts.js';
-import { GUEST_COOKIE } from '../auth.js';
+import { GUEST_COOKIE, type Guards } from '../auth.js';
 import type { RouteContext } from '../context.js';
+import type { LobbyBootLoader } from '../web.js';
 
 /** Public: the lobby's facts, passing the lobby, and who one is in the room. */
 export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
@@ -50,6 +53,16 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
           409: errorBody,
           429: errorBody,
           503: errorBody,
+        },
+      },
+      // Per source address, in Redis with REDIS_URL (app.ts). Not applied while Redis is down
+      // (skipOnError): no pass is let through then anyway, the handler answers
+      // ROOM_UNAVAILABLE, which tells the page the room, not the lobby, is the trouble.
+      config: {
+        rateLimit: {
+          max: config.joinRateLimitPerMinute,
+          timeWindow: 60_000,
+          skipOnError: true,
         },
       },
     },
@@ -93,3 +106,23 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     },
   );
 };
+
+/**
+ * The join link's page carries what `GET /api/join/:token` and `GET /api/me` would answer
+ * (web.ts), in the same shapes: the lobby then asks nothing before Join works. A token the
+ * lobby could not show (unknown, malformed) gets no data: the lobby asks and shows the error
+ * as before.
+ */
+export function lobbyBootLoader({ lobby }: Services, guards: Guards): LobbyBootLoader {
+  return async (request, token) => {
+    if (!joinParams.safeParse({ token }).success) return null;
+    const member = await guards.currentMember(request);
+    try {
+      const info = joinInfoSchema.parse(await lobby.info(token, member));
+      return { token, info, member: member ? toMember(member) : null };
+    } catch (error) {
+      if (error instanceof AppError) return null;
+      throw error;
+    }
+  };
+}

@@ -10,6 +10,7 @@ import {
   meetingListReply,
   meetingDefaultsReply,
   meetingSchema,
+  notModified,
   quickMeetingBody,
   type Meeting,
   updateMeetingBody,
@@ -17,6 +18,8 @@ import {
 import type { AuditEvent } from '../../audit/audit.js';
 import { auditActor } from '../audit-actor.js';
 import { memberOf } from '../auth.js';
+import { conditionalGet } from '../conditional-get.js';
+import { plainJson } from '../plain-json.js';
 import type { RouteContext } from '../context.js';
 
 export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
@@ -134,12 +137,21 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     {
       schema: {
         tags: ['meetings'],
-        summary: 'Meetings the member organizes or is invited to',
+        summary: 'Meetings the member organizes or is invited to, a page at a time',
+        description:
+          'Upcoming soonest first, past newest first; meetings that start together are ordered ' +
+          'by id, so following `nextCursor` never skips or repeats one. The answer carries an ' +
+          '`ETag`; sent back in `If-None-Match`, it gets 304 while the page is unchanged.',
         querystring: meetingListQuery,
-        response: { 200: meetingListReply, 400: errorBody, 401: errorBody },
+        response: { 200: meetingListReply, 304: notModified, 400: errorBody, 401: errorBody },
       },
+      serializerCompiler: plainJson,
+      onSend: conditionalGet,
     },
-    async (request) => ({ meetings: await meetings.list(memberOf(request), request.query.scope) }),
+    async (request) => {
+      const { scope, limit, cursor } = request.query;
+      return meetings.list(memberOf(request), scope, { limit, cursor });
+    },
   );
 
   app.get(

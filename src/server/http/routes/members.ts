@@ -16,12 +16,13 @@ import { AppError } from '../../errors.js';
 import { auditActor } from '../audit-actor.js';
 import { memberOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
-import { fileBytes, uploadedFile } from '../uploads.js';
+import { acceptUploads, fileBytes, uploadedFile } from '../uploads.js';
 
 export const memberRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   app,
   { services, guards },
 ) => {
+  await acceptUploads(app);
   app.addHook('onRequest', guards.requireAdmin);
   const { audit } = services;
   const memberTarget = (m: { id: string; email: string }) => ({

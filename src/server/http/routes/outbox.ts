@@ -135,13 +135,14 @@ export const outboxRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     {
       schema: {
         tags: ['invitations'],
-        summary: "Download an email's calendar invitation (admins only)",
+        summary: "Download an email's calendar invitation (admins only; 404 for reminders)",
         params: idParams,
         response: { 200: z.string(), ...errors },
       },
     },
     async (request, reply) => {
       const message = await emailOf(request.params.id);
+      if (!message.ics || !message.icsMethod) throw new AppError('NOT_FOUND');
       return reply
         .type(`text/calendar; charset=utf-8; method=${message.icsMethod}`)
         .header('Content-Disposition', 'attachment; filename="invite.ics"')

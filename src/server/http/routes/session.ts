@@ -5,7 +5,9 @@ import {
   errorBody,
   loginBody,
   memberSchema,
+  meSchema,
   updateMeBody,
+  type Me,
 } from '../../../shared/api.js';
 import { toMember, type UserRow } from '../../accounts/members.js';
 import { AppError } from '../../errors.js';
@@ -74,11 +76,28 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       onRequest: guards.requireMember,
       schema: {
         tags: ['session'],
-        summary: 'The logged-in member',
-        response: { 200: memberSchema, 401: errorBody },
+        summary: 'The logged-in member, with their own settings and calendar feed URL',
+        response: { 200: meSchema, 401: errorBody },
       },
     },
-    async (request) => toMember(memberOf(request)),
+    async (request) => me(memberOf(request).id),
+  );
+
+  app.post(
+    '/api/me/calendar-feed',
+    {
+      onRequest: guards.requireMember,
+      schema: {
+        tags: ['session'],
+        summary: 'A new calendar feed URL; the old one stops working at once',
+        response: { 200: meSchema, 401: errorBody },
+      },
+    },
+    async (request) => {
+      const { id } = memberOf(request);
+      await services.calendar.rotate(id);
+      return me(id);
+    },
   );
 
   app.post(
@@ -112,11 +131,25 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
       onRequest: guards.requireMember,
       schema: {
         tags: ['session'],
-        summary: 'Change own display name, avatar or language',
+        summary: 'Change own display name, avatar, language or email on answers',
         body: updateMeBody,
-        response: { 200: memberSchema, 400: errorBody, 401: errorBody },
+        response: { 200: meSchema, 400: errorBody, 401: errorBody },
       },
     },
-    async (request) => services.members.updateProfile(memberOf(request).id, request.body),
+    async (request) => {
+      const { id } = memberOf(request);
+      await services.members.updateProfile(id, request.body);
+      return me(id);
+    },
   );
+
+  /** The member as they see themselves: read afresh, as a change may just have been made. */
+  async function me(id: string): Promise<Me> {
+    const user = await services.members.get(id);
+    return {
+      ...toMember(user),
+      notifyOnAnswers: user.notify_on_answers === 1,
+      calendarFeedUrl: await services.calendar.feedUrl(user),
+    };
+  }
 };

@@ -49,7 +49,15 @@ export class SmtpTransport implements EmailTransport {
         // `text/calendar; method=…` alternative (what Outlook and Gmail act on) and as an
         // `application/ics` attachment named below (what other clients offer to open). A
         // separate `attachments` entry would only add a third copy.
-        icalEvent: { method: message.icsMethod, filename: 'invite.ics', content: message.ics },
+        ...(message.ics !== null && message.icsMethod !== null
+          ? {
+              icalEvent: {
+                method: message.icsMethod,
+                filename: 'invite.ics',
+                content: message.ics,
+              },
+            }
+          : {}),
       });
     } catch (error) {
       throw toDeliveryError(error, this.secrets);

@@ -9,6 +9,12 @@
  * Janus room all nodes agree on (room-placements.ts). Each node keeps its own participants'
  * handles and learns of the other nodes' feeds from Janus itself (room-watcher.ts).
  *
+ * A participant has one feed at a time, its newest: when it publishes anew (its page moved to
+ * another node, which drained or died), its older feed is dropped from every subscription at
+ * once, whether Janus reports the old one gone before or after the new one is up. A participant
+ * seated on this node publishes through it, so feeds of theirs announced through other nodes
+ * are history, and nobody is ever subscribed to their own feed.
+ *
  * When an instance goes down, each of its rooms is opened again on another one (one move agreed
  * by every node) and every participant's browser is told to `reset`: it starts both connections
  * again, without leaving the room. Rooms that found no instance up wait for the next one that
@@ -30,6 +36,7 @@ import {
   type SignalSink,
 } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
+import { isCandidateLine } from './candidates.js';
 import { withTimeout, type JanusInstance, type JanusLog } from './janus-instance.js';
 import { JanusPlaces, type JanusPlace, type JanusSettings, type OwnJanus } from './janus-places.js';
 import { Publisher } from './publisher.js';
@@ -146,6 +153,9 @@ export class JanusBackend implements MediaBackend {
         );
       }
       case 'candidate': {
+        if (request.candidate && !isCandidateLine(request.candidate.candidate)) {
+          throw new MediaRequestError('The ICE candidate is not a candidate line.');
+        }
         const participant = (await this.rooms.get(roomId))?.participants.get(from);
         const target =
           request.connection === 'publish' ? participant?.publisher : participant?.subscriber;
@@ -171,36 +181,51 @@ export class JanusBackend implements MediaBackend {
     const room = await this.rooms.get(roomId)?.catch(() => undefined);
     if (!room) return;
     const local = room.participants.get(peerId);
-    const remote = [...room.remote.values()].find((feed) => feed.peerId === peerId);
-    // Its feed id is known from the publisher's join, before its media is up.
-    const feed = local?.publisher?.feed ?? local?.liveFeed ?? remote?.feed;
-    const slots = local?.slots ?? remote?.slots;
-    if (feed === undefined || feed === null || !slots) return;
+    // Its feed id is known from the publisher's join, before its media is up. One announced
+    // through other nodes may have an older feed of theirs beside it until Janus drops it:
+    // both are moderated.
+    const localFeed = local?.publisher?.feed ?? local?.liveFeed;
+    const feeds: { feed: number; slots: Map<string, SfuStream['slot']> }[] =
+      localFeed !== undefined && localFeed !== null && local
+        ? [{ feed: localFeed, slots: local.slots }]
+        : [...room.remote.values()].filter((announced) => announced.peerId === peerId);
     const slot = what === 'audio' ? 'audio' : 'camera';
-    const mids = [...slots].filter(([, s]) => s === slot).map(([mid]) => mid);
     const { janusRoomId, secret } = room.placement;
-    for (const mid of mids) {
-      await withTimeout(
-        room.admin.message({
-          request: 'moderate',
-          room: janusRoomId,
-          secret,
-          id: feed,
-          mid,
-          mute: muted,
-        }),
-        'moderate',
-      );
+    for (const { feed, slots } of feeds) {
+      const mids = [...slots].filter(([, s]) => s === slot).map(([mid]) => mid);
+      for (const mid of mids) {
+        await withTimeout(
+          room.admin.message({
+            request: 'moderate',
+            room: janusRoomId,
+            secret,
+            id: feed,
+            mid,
+            mute: muted,
+          }),
+          'moderate',
+        );
+      }
     }
   }
 
-  async left(roomId: string, peerId: string): Promise<void> {
+  left(roomId: string, peerId: string): Promise<void> {
+    return this.dropParticipant(roomId, peerId, true);
+  }
+
+  /** Their view stays shared: the node they moved to keeps it up to date. */
+  movedAway(roomId: string, peerId: string): Promise<void> {
+    return this.dropParticipant(roomId, peerId, false);
+  }
+
+  /** Frees this node's handles for `peerId`, and the room's if nobody else is here. */
+  private async dropParticipant(roomId: string, peerId: string, leaving: boolean): Promise<void> {
     const pending = this.rooms.get(roomId);
     const room = await pending?.catch(() => undefined);
     const participant = room?.participants.get(peerId);
     if (!room || !participant) return;
     room.participants.delete(peerId);
-    this.shareView(roomId, peerId, undefined);
+    if (leaving) this.shareView(roomId, peerId, undefined);
     if (participant.liveFeed !== null) {
       for (const other of room.participants.values()) other.subscriber?.drop(participant.liveFeed);
     }
@@ -228,7 +253,13 @@ export class JanusBackend implements MediaBackend {
     await Promise.all(
       rooms.map(([roomId, pending]) =>
         pending.then(
-          (room) => this.places.release(roomId, room.holder, room),
+          (room) => {
+            // Their pages resume on another node: no late offer from here may reach them there.
+            for (const participant of room.participants.values()) {
+              void participant.subscriber?.close();
+            }
+            return this.places.release(roomId, room.holder, room);
+          },
           () => {},
         ),
       ),
@@ -245,17 +276,24 @@ export class JanusBackend implements MediaBackend {
     const room = await this.room(roomId);
     const participant = this.participantOf(room, roomId, peerId);
     participant.slots = new Map(streams.map((stream) => [stream.mid, stream.slot]));
+    // Two offers close together (a page that restarted ICE as it reset) share one publisher.
     participant.publisher ??= new Publisher(
-      await room.instance.attach(),
+      room.instance.attach(),
       room.placement.janusRoomId,
       peerId,
       (payload) => void this.sink(roomId, peerId, MEDIA_PEER_ID, payload),
       (feed) => this.live(roomId, room, peerId, feed),
     );
+    const publisher = participant.publisher;
     let answer: Jsep;
     try {
-      answer = await participant.publisher.offer(offer, participant.slots);
+      answer = await publisher.offer(offer, participant.slots);
     } catch (error) {
+      // Never joined (no handle, or Janus refused the join): the next offer starts afresh.
+      if (publisher.feed === null && participant.publisher === publisher) {
+        participant.publisher = null;
+        void publisher.close();
+      }
       this.log.warn({ err: error, roomId, peerId }, 'Janus refused a publisher offer');
       throw new MediaRequestError('The media server refused this offer.');
     }
@@ -271,6 +309,7 @@ export class JanusBackend implements MediaBackend {
     const participant = room.participants.get(peerId);
     if (!participant || participant.liveFeed === feed) return;
     participant.liveFeed = feed;
+    this.supersede(room, peerId);
     // A new publish connection sends every layer until told otherwise.
     participant.cameraLayers = null;
     for (const [otherId, other] of room.participants) {
@@ -279,8 +318,14 @@ export class JanusBackend implements MediaBackend {
     this.pickCameraLayers(roomId, room);
   }
 
-  /** Janus announced feeds: those published through other nodes go to every subscriber here. */
+  /**
+   * Janus announced feeds: those published through other nodes go to every subscriber here,
+   * in place of any older feed of the same participant.
+   */
   private announced(room: JanusRoom, feeds: AnnouncedFeed[]): void {
+    // Feeds of one participant announced together (Janus's list when we join) cannot be told
+    // apart by age: all are kept, and the one that is gone is dropped when Janus says so.
+    const together = new Set(feeds.map((announced) => announced.feed));
     for (const announced of feeds) {
       const ours = [...room.participants].some(
         ([peerId, p]) => peerId === announced.peerId || p.publisher?.feed === announced.feed,
@@ -290,9 +335,22 @@ export class JanusBackend implements MediaBackend {
       // Set again when known: a renegotiated publisher may name its mids anew.
       room.remote.set(announced.feed, announced);
       if (known) continue;
+      this.supersede(room, announced.peerId, together);
       for (const participant of room.participants.values()) {
         participant.subscriber?.want(announced.feed);
       }
+    }
+  }
+
+  /**
+   * `peerId` publishes anew (here, or through another node): the feeds of theirs announced
+   * through other nodes, but those in `keep`, are dropped from every subscription here.
+   */
+  private supersede(room: JanusRoom, peerId: string, keep?: ReadonlySet<number>): void {
+    for (const [feed, announced] of room.remote) {
+      if (announced.peerId !== peerId || keep?.has(feed)) continue;
+      room.remote.delete(feed);
+      for (const participant of room.participants.values()) participant.subscriber?.drop(feed);
     }
   }
 
@@ -330,6 +388,8 @@ export class JanusBackend implements MediaBackend {
         cameraLayers: null,
       };
       room.participants.set(peerId, participant);
+      // Seated here, they publish through this node: a feed of theirs from another is history.
+      this.supersede(room, peerId);
       this.subscribe(room, roomId, peerId, participant);
     }
     return participant;
@@ -362,7 +422,9 @@ export class JanusBackend implements MediaBackend {
     for (const other of room.participants.values()) {
       if (other !== participant && other.liveFeed !== null) subscriber.want(other.liveFeed);
     }
-    for (const feed of room.remote.keys()) subscriber.want(feed);
+    for (const [feed, announced] of room.remote) {
+      if (announced.peerId !== peerId) subscriber.want(feed);
+    }
   }
 
   /** Tells the other nodes whom this participant shows large (undefined: they left). */

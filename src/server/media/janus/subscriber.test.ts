@@ -3,7 +3,7 @@ import type { Jsep } from 'janode';
 import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
 import type { SignalPayload } from '../../../shared/signaling.js';
 import type { JanusLog } from './janus-instance.js';
-import { Subscriber } from './subscriber.js';
+import { MAX_REFUSALS, REFUSED_RETRY_MS, Subscriber } from './subscriber.js';
 
 // Subscriber's negotiation rules against a stand-in for janode's VideoRoom handle: Janus itself
 // only answers with media flowing, which the browser e2e tests cover.
@@ -43,6 +43,11 @@ function subscriberWith(handle: ReturnType<typeof fakeHandle>) {
     log,
   );
   return { subscriber, sent };
+}
+
+/** Janus's refusal of a request naming a feed that is gone, as janode reports it. */
+function noSuchFeed(feed: number): Error {
+  return Object.assign(new Error(`428 No such feed (${feed})`), { _code: 428 });
 }
 
 const offersIn = (sent: SignalPayload[]) =>
@@ -115,6 +120,58 @@ describe('Subscriber', () => {
     await vi.runAllTimersAsync();
     expect(handle.configure).not.toHaveBeenCalledWith({ restart: true });
     expect(offersIn(sent)).toHaveLength(0);
+    await subscriber.close();
+  });
+
+  it('tries a change Janus refused again without the feed that went away, so the others still come', async () => {
+    const handle = fakeHandle();
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\ns=VideoRoom 42' };
+    handle.update.mockImplementation(async (...args: unknown[]) => {
+      const params = args[0] as { subscribe?: { feed: number }[] };
+      if (params.subscribe?.some(({ feed }) => feed === 9)) throw noSuchFeed(9);
+      return { streams: STREAMS, jsep: offer };
+    });
+    const { subscriber, sent } = subscriberWith(handle);
+    subscriber.want(5);
+    await vi.waitFor(() => expect(offersIn(sent)).toHaveLength(1));
+    // While the browser answers, two publishers come: 7, and 9 whose node drains at once.
+    subscriber.want(7);
+    subscriber.want(9);
+    subscriber.answer({ type: 'answer', sdp: 'answer 1' });
+    await vi.waitFor(() => expect(handle.update).toHaveBeenCalledTimes(1));
+    expect(handle.update).toHaveBeenCalledWith({
+      subscribe: [
+        { feed: 7, substream: 0 },
+        { feed: 9, substream: 0 },
+      ],
+    });
+    // Janus refused both; then says 9 is gone: 7 comes all the same, at once.
+    subscriber.drop(9);
+    await vi.waitFor(() => expect(offersIn(sent)).toHaveLength(2));
+    expect(handle.update).toHaveBeenLastCalledWith({ subscribe: [{ feed: 7, substream: 0 }] });
+    await subscriber.close();
+  });
+
+  it('tries a refused change again shortly, and after a few refusals takes it as done', async () => {
+    const handle = fakeHandle();
+    handle.update.mockRejectedValue(noSuchFeed(8));
+    const { subscriber, sent } = subscriberWith(handle);
+    subscriber.want(7);
+    await vi.waitFor(() => expect(offersIn(sent)).toHaveLength(1));
+    subscriber.answer({ type: 'answer', sdp: 'answer' });
+    await vi.waitFor(() => expect(handle.start).toHaveBeenCalledTimes(1));
+
+    subscriber.want(8);
+    await vi.waitFor(() => expect(handle.update).toHaveBeenCalledTimes(1));
+    await vi.advanceTimersByTimeAsync(REFUSED_RETRY_MS);
+    expect(handle.update).toHaveBeenCalledTimes(2);
+    await vi.runAllTimersAsync();
+    expect(handle.update).toHaveBeenCalledTimes(1 + MAX_REFUSALS);
+    // Given up on: a later change does not name feed 8 again.
+    handle.update.mockClear();
+    subscriber.drop(7);
+    await vi.waitFor(() => expect(handle.update).toHaveBeenCalledTimes(1));
+    expect(handle.update).toHaveBeenCalledWith({ unsubscribe: [{ feed: 7 }] });
     await subscriber.close();
   });
 });

@@ -6,6 +6,12 @@
  *
  * Cameras are published in three simulcast layers; this viewer gets the high one for the
  * participant it shows large (`show`) and the low one for every thumbnail.
+ *
+ * Janus refuses a whole subscription change when one of its feeds is gone ("428 No such feed"),
+ * which happens when a publisher leaves (a node drains, a page moves) between its announcement
+ * and our request. Such a refused change is not taken as done: it is tried again with the next
+ * change (the departure that drops the gone feed) or shortly after, so the feeds that are still
+ * there are not lost with it.
  */
 import Janode, { type Jsep } from 'janode';
 import type { SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
@@ -24,12 +30,23 @@ export interface Source {
 export const THUMBNAIL_LAYER = 0;
 export const MAIN_LAYER = 2;
 
+/** A change Janus refused is tried again after this long, unless another change comes first. */
+export const REFUSED_RETRY_MS = 1_000;
+/**
+ * Refusals in a row after which a change is taken as done all the same (as a failure to reach
+ * Janus always is): a feed Janus keeps refusing must not hold back every later subscription.
+ */
+export const MAX_REFUSALS = 5;
+
 export class Subscriber {
   private handle: VideoRoomHandle | null = null;
   private joined = false;
   private running = false;
   private dirty = false;
   private closed = false;
+  /** Changes Janus refused in a row; reset by one it takes. */
+  private refusals = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** The browser asked for an ICE restart; done by the next run. */
   private iceRestart = false;
   private readonly wanted = new Set<number>();
@@ -93,6 +110,7 @@ export class Subscriber {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.awaitingAnswer?.(null);
     this.awaitingAnswer = null;
     if (this.handle) await withTimeout(this.handle.detach(), 'detach').catch(() => {});
@@ -116,15 +134,23 @@ export class Subscriber {
       const unsubscribe = [...this.current].filter((feed) => !this.wanted.has(feed));
       if (this.closed) return;
       if (subscribe.length > 0 || unsubscribe.length > 0) {
-        // Whatever happens, these are settled: a failed change is logged, not retried forever.
+        const before = this.current;
         this.current = new Set(this.wanted);
         try {
           await this.negotiate(subscribe, unsubscribe);
+          this.refusals = 0;
         } catch (error) {
           this.log.warn(
             { err: error, subscribe: subscribe.length, unsubscribe: unsubscribe.length },
             'Janus subscription change failed',
           );
+          // Refused: Janus changed nothing, so nothing of it is done. Any other failure (a
+          // timeout, a browser that never answered) may have changed Janus: it stands settled.
+          if (refusedByJanus(error) && this.refusals < MAX_REFUSALS) {
+            this.refusals += 1;
+            this.current = before;
+            this.retryLater();
+          }
         }
       }
       if (this.iceRestart) {
@@ -137,6 +163,13 @@ export class Subscriber {
         this.log.warn({ err: error }, 'Janus simulcast layer change failed'),
       );
     } while (this.dirty);
+  }
+
+  /** Tries the refused change again in a moment, if nothing else kicks this before. */
+  private retryLater(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.kick(), REFUSED_RETRY_MS);
+    this.retryTimer.unref();
   }
 
   private async negotiate(subscribe: number[], unsubscribe: number[]): Promise<void> {
@@ -274,6 +307,11 @@ export class Subscriber {
     }
     return result;
   }
+}
+
+/** Janus answered the request with an error (janode gives its code): nothing was changed. */
+function refusedByJanus(error: unknown): boolean {
+  return typeof (error as { _code?: unknown } | null)?._code === 'number';
 }
 
 /** A stream's place in the layers map: a mid is reused when its feed leaves and another comes. */

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { errorText } from '../../i18n/error-text.js';
-import { api } from '../../lib/api.js';
+import { sessionApi } from '../../lib/session-api.js';
 import { safeNextPath } from '../../lib/safe-redirect.js';
 import { useSession } from '../../session/session-context.js';
 import { Alert } from '../../ui/Alert.js';
@@ -38,7 +38,7 @@ export function LoginPage() {
     if (found.email || found.password) return;
     setBusy(true);
     try {
-      setMember(await api.logIn(email.trim(), password));
+      setMember(await sessionApi.logIn(email.trim(), password));
       void navigate(next, { replace: true });
     } catch (error) {
       setFailure(errorText(t, error));

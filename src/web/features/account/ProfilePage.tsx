@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Language } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { LANGUAGES, isLanguage } from '../../i18n/index.js';
@@ -11,6 +11,7 @@ import { Button } from '../../ui/Button.js';
 import { Field } from '../../ui/Field.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import styles from './account.module.css';
+import { CalendarSettings } from './CalendarSettings.js';
 import { ChangePasswordForm } from './ChangePasswordForm.js';
 import { usePictureChoice } from './use-picture-choice.js';
 
@@ -156,6 +157,7 @@ export function ProfilePage() {
           {busy ? t('profile.saving') : t('profile.save')}
         </Button>
       </form>
+      <CalendarSettings />
       <ChangePasswordForm />
     </div>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useSearchParams } from 'react-router';
 import type { AdminMeetingsFilter, Meeting } from '../../../shared/api.js';
 import { api } from '../../lib/api.js';
@@ -9,7 +9,8 @@ import { Field } from '../../ui/Field.js';
 import { Loading } from '../../ui/Loading.js';
 import { LockIcon } from '../../ui/LockIcon.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
-import { useLoad } from '../../ui/use-load.js';
+import { LoadMore } from '../../ui/LoadMore.js';
+import { usePagedList } from '../../ui/use-paged-list.js';
 import styles from './admin.module.css';
 import { LoadFailure } from '../../ui/LoadFailure.js';
 
@@ -49,10 +50,15 @@ export function AllMeetingsPage() {
       { replace: true },
     ),
   );
-  const { loaded, reload } = useLoad(`admin-meetings:${filter}:${query}`, (signal) =>
-    api.listAllMeetings(filter, query, signal),
+  const { loaded, more, loadMore, reload } = usePagedList(
+    `admin-meetings:${filter}:${query}`,
+    async (cursor, signal) => {
+      const page = await api.listAllMeetings(filter, query, cursor, signal);
+      return { items: page.meetings, nextCursor: page.nextCursor };
+    },
   );
-  const meetings = loaded.status === 'ready' ? loaded.data : [];
+  const meetings = loaded.status === 'ready' ? loaded.data.items : [];
+  const hasMore = loaded.status === 'ready' && loaded.data.hasMore;
 
   const choose = (value: string) =>
     setParams(
@@ -104,8 +110,12 @@ export function AllMeetingsPage() {
       </div>
 
       {/* Always present, so a new count after a filter or search change is announced. */}
-      <p role="status" className={styles.muted}>
-        {loaded.status === 'ready' ? t('adminMeetings.count', { count: meetings.length }) : null}
+      <p role="status" className={styles.muted} data-testid="list-count">
+        {loaded.status === 'ready'
+          ? t(hasMore ? 'adminMeetings.countSome' : 'adminMeetings.count', {
+              count: meetings.length,
+            })
+          : null}
       </p>
       {loaded.status === 'loading' ? <Loading /> : null}
       {loaded.status === 'failed' ? <LoadFailure error={loaded.error} onRetry={reload} /> : null}
@@ -115,6 +125,15 @@ export function AllMeetingsPage() {
         </p>
       ) : null}
       {meetings.length > 0 ? <MeetingsTable meetings={meetings} /> : null}
+      {meetings.length > 0 ? (
+        // The count is the status line above the table; it changes with each page too.
+        <LoadMore
+          hasMore={hasMore}
+          more={more}
+          onMore={() => void loadMore()}
+          label={t('adminMeetings.loadMore')}
+        />
+      ) : null}
     </>
   );
 }
@@ -144,7 +163,7 @@ function useDebouncedSearch(committed: string, commit: (text: string) => void) {
 }
 
 function MeetingsTable({ meetings }: { meetings: Meeting[] }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   return (
     <DataTable caption={t('adminMeetings.tableLabel')}>
       <thead>
@@ -171,9 +190,7 @@ function MeetingsTable({ meetings }: { meetings: Meeting[] }) {
             </th>
             <td>{meeting.organizer.displayName}</td>
             <td className={styles.when}>
-              <time dateTime={meeting.startsAt}>
-                {formatMeetingWhen(meeting, i18n.language, t)}
-              </time>
+              <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, language, t)}</time>
             </td>
             <td>{meeting.participants.length}</td>
             <td>

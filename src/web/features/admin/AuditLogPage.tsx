@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useSearchParams } from 'react-router';
 import { AUDIT_ACTIONS, type AuditAction } from '../../../shared/audit-actions.js';
 import { api } from '../../lib/api.js';
@@ -42,7 +42,7 @@ function withFilter(previous: URLSearchParams, name: FilterName, value: string) 
 
 /** Admins: who did what and when, newest first; the filters and page are in the URL. */
 export function AuditLogPage() {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   useDocumentTitle(t('audit.title'));
   const [params, setParams] = useSearchParams();
   const action = parseAction(params.get('action'));
@@ -69,7 +69,7 @@ export function AuditLogPage() {
     api.auditLog(filter, signal),
   );
   const list = loaded.status === 'ready' ? loaded.data : null;
-  const when = (iso: string) => formatDateTime(iso, i18n.language);
+  const when = (iso: string) => formatDateTime(iso, language);
 
   return (
     <>

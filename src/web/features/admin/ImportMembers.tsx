@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { MemberImportReport } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';

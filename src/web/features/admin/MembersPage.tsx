@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Member } from '../../../shared/api.js';
 import { api } from '../../lib/api.js';
 import { useMember } from '../../session/session-context.js';

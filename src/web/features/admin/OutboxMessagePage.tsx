@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useLocation, useParams } from 'react-router';
 import type { OutboxDetail } from '../../../shared/api.js';
 import { channelText, deliveryKindText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
@@ -94,11 +94,14 @@ export function OutboxMessagePage() {
             <h2 id="text-heading">{t('outbox.textVersion')}</h2>
             <pre className={styles.pre}>{message.email.text}</pre>
           </section>
-          <p>
-            <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
-              {t('outbox.downloadIcs')}
-            </a>
-          </p>
+          {/* Reminders and notices to an organizer carry no calendar object. */}
+          {message.email.ics ? (
+            <p>
+              <a href={api.outboxIcsUrl(message.id)} download="invite.ics">
+                {t('outbox.downloadIcs')}
+              </a>
+            </p>
+          ) : null}
         </>
       ) : null}
       {message.sms ? (
@@ -116,7 +119,7 @@ export function OutboxMessagePage() {
 }
 
 function MessageFacts({ message }: { message: OutboxDetail }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   return (
     <dl className={styles.facts}>
       {message.email ? (
@@ -147,11 +150,11 @@ function MessageFacts({ message }: { message: OutboxDetail }) {
       ) : null}
       <dt>{t('outbox.created')}</dt>
       <dd>
-        <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, i18n.language)}</time>
+        <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, language)}</time>
       </dd>
       <dt>{t('outbox.changedAt')}</dt>
       <dd>
-        <time dateTime={message.updatedAt}>{formatDateTime(message.updatedAt, i18n.language)}</time>
+        <time dateTime={message.updatedAt}>{formatDateTime(message.updatedAt, language)}</time>
       </dd>
     </dl>
   );

@@ -1,8 +1,9 @@
 import { useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useSearchParams } from 'react-router';
 import { channelText, deliveryStatusLabel } from '../../i18n/delivery-text.js';
 import { errorText } from '../../i18n/error-text.js';
+import type { OutboxItem } from '../../../shared/api.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/date-time.js';
 import { DELIVERY_STATUSES, deliveryState, parseDeliveryStatus } from '../../lib/delivery-state.js';
@@ -18,7 +19,16 @@ import styles from './admin.module.css';
 
 /** Admins: every message the server prepared, filtered by delivery state; the filter is in the URL. */
 export function OutboxPage() {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
+  /** Why a message is where it is: its last error, a skipped reminder, or when one is due. */
+  const reasonText = (item: OutboxItem) => {
+    if (item.status === 'skipped') return t('delivery.skipped');
+    if (item.lastError) return item.lastError;
+    if (item.status === 'queued' && item.notBefore) {
+      return t('outbox.dueAt', { time: formatDateTime(item.notBefore, language) });
+    }
+    return '';
+  };
   useDocumentTitle(t('outbox.title'));
   const [params, setParams] = useSearchParams();
   const status = parseDeliveryStatus(params.get('status'));
@@ -136,13 +146,12 @@ export function OutboxPage() {
                 key={item.id}
                 data-testid="outbox-row"
                 data-channel={item.channel}
+                data-kind={item.kind}
                 data-status={item.status}
                 data-to={item.to}
               >
                 <td className={styles.created}>
-                  <time dateTime={item.createdAt}>
-                    {formatDateTime(item.createdAt, i18n.language)}
-                  </time>
+                  <time dateTime={item.createdAt}>{formatDateTime(item.createdAt, language)}</time>
                 </td>
                 <td>{channelText(t, item)}</td>
                 <th scope="row">{item.to}</th>
@@ -153,7 +162,7 @@ export function OutboxPage() {
                   </DeliveryBadge>
                 </td>
                 <td>{item.attempts}</td>
-                <td className={styles.reason}>{item.lastError ?? ''}</td>
+                <td className={styles.reason}>{reasonText(item)}</td>
                 <td>
                   <Link
                     to={`/admin/outbox/${encodeURIComponent(item.id)}`}

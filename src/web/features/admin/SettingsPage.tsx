@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { AdminSettings, SettingName } from '../../../shared/api.js';
 import { SETTINGS_LIMITS } from '../../../shared/settings-limits.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -52,7 +52,7 @@ function SettingsForm({
   admin: AdminSettings;
   onSaved: (admin: AdminSettings) => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const form = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState<SettingsValues>(() => formValues(admin));
   const [problems, setProblems] = useState<Problems>({});
@@ -108,7 +108,7 @@ function SettingsForm({
 
   const regionName = (code: string) => {
     try {
-      return new Intl.DisplayNames([i18n.language], { type: 'region' }).of(code) ?? code;
+      return new Intl.DisplayNames([language], { type: 'region' }).of(code) ?? code;
     } catch {
       return code;
     }
@@ -126,7 +126,7 @@ function SettingsForm({
           {...props}
           name={name}
           data-testid={`setting-${name}`}
-          placeholder={String(defaults[name])}
+          placeholder={String(defaults[name] ?? '')}
           value={values[name]}
           onChange={(event) => {
             setSaved(false);
@@ -140,10 +140,14 @@ function SettingsForm({
   const number = (
     name: NumberSetting,
     helpKey:
-      'settings.meetingPasswordLengthHelp' | 'settings.minutesHelp' | 'settings.p2pRoomCapHelp',
+      | 'settings.meetingPasswordLengthHelp'
+      | 'settings.minutesHelp'
+      | 'settings.p2pRoomCapHelp'
+      | 'settings.reminderHelp',
   ) => {
     const { min, max } = SETTINGS_LIMITS[name];
-    return input(name, t(helpKey, { min, max, value: defaults[name] }), {
+    const value = defaults[name] ?? t('settings.noReminder');
+    return input(name, t(helpKey, { min, max, value }), {
       type: 'number',
       inputMode: 'numeric',
       min,
@@ -184,6 +188,13 @@ function SettingsForm({
             }),
             { type: 'text', autoComplete: 'off', maxLength: 2, autoCapitalize: 'characters' },
           )}
+        </div>
+      </fieldset>
+      <fieldset className={styles.fieldset}>
+        <legend>{t('settings.remindersTitle')}</legend>
+        <div className={styles.grid}>
+          {number('emailReminderMinutes', 'settings.reminderHelp')}
+          {number('smsReminderMinutes', 'settings.reminderHelp')}
         </div>
       </fieldset>
       <fieldset className={styles.fieldset}>

@@ -2,8 +2,8 @@
  * How audit entries read in the Audit log page: action names, targets and details in the
  * viewer's language. Details come from the server as loose JSON, so each is read defensively.
  */
-import type { TFunction } from 'i18next';
-import type { AuditEntry } from '../../../shared/api.js';
+import type { TFunction } from '../../i18n/translate.js';
+import type { AuditEntry, SettingName } from '../../../shared/api.js';
 import type { AuditAction } from '../../../shared/audit-actions.js';
 
 const ACTION_KEYS = {
@@ -46,27 +46,28 @@ const TARGET_KEYS: Record<
   outbox: 'audit.target_outbox',
 };
 
-const SETTING_KEYS: Record<
-  string,
-  `settings.${'meetingPasswordLength' | 'joinOpensMinutesBefore' | 'joinClosesMinutesAfter' | 'p2pRoomCap' | 'defaultPhoneRegion' | 'organizationName'}`
-> = {
+const SETTING_KEYS: Record<string, `settings.${SettingName}`> = {
   meetingPasswordLength: 'settings.meetingPasswordLength',
   joinOpensMinutesBefore: 'settings.joinOpensMinutesBefore',
   joinClosesMinutesAfter: 'settings.joinClosesMinutesAfter',
   p2pRoomCap: 'settings.p2pRoomCap',
   defaultPhoneRegion: 'settings.defaultPhoneRegion',
   organizationName: 'settings.organizationName',
+  emailReminderMinutes: 'settings.emailReminderMinutes',
+  smsReminderMinutes: 'settings.smsReminderMinutes',
 };
 
 const MEETING_FIELD_KEYS: Record<
   string,
-  `audit.field_${'name' | 'participants' | 'startsAt' | 'durationMinutes' | 'timeZone'}`
+  `audit.field_${'name' | 'participants' | 'startsAt' | 'durationMinutes' | 'timeZone' | 'emailReminderMinutes' | 'smsReminderMinutes'}`
 > = {
   name: 'audit.field_name',
   participants: 'audit.field_participants',
   startsAt: 'audit.field_startsAt',
   durationMinutes: 'audit.field_durationMinutes',
   timeZone: 'audit.field_timeZone',
+  emailReminderMinutes: 'audit.field_emailReminderMinutes',
+  smsReminderMinutes: 'audit.field_smsReminderMinutes',
 };
 
 export function actionText(t: TFunction, action: AuditAction): string {

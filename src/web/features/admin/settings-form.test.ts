@@ -9,6 +9,8 @@ const defaults = {
   p2pRoomCap: 6,
   defaultPhoneRegion: 'ES',
   organizationName: 'Tertulia',
+  emailReminderMinutes: 1440,
+  smsReminderMinutes: 15,
   waitingRoomDefault: false,
 };
 const admin: AdminSettings = {
@@ -17,10 +19,11 @@ const admin: AdminSettings = {
     p2pRoomCap: 10,
     organizationName: 'Acme',
     organizationLogoUrl: null,
+    smsReminderMinutes: null,
     waitingRoomDefault: true,
   },
   defaults,
-  overridden: ['p2pRoomCap', 'organizationName', 'waitingRoomDefault'],
+  overridden: ['p2pRoomCap', 'organizationName', 'smsReminderMinutes', 'waitingRoomDefault'],
 };
 const empty = {
   meetingPasswordLength: '',
@@ -29,6 +32,8 @@ const empty = {
   p2pRoomCap: '',
   defaultPhoneRegion: '',
   organizationName: '',
+  emailReminderMinutes: '',
+  smsReminderMinutes: '',
   waitingRoomDefault: '',
 };
 
@@ -38,8 +43,14 @@ describe('settings form', () => {
       ...empty,
       p2pRoomCap: '10',
       organizationName: 'Acme',
+      emailReminderMinutes: '1440',
       waitingRoomDefault: 'on',
     });
+  });
+
+  it('shows reminder leads in effect, a lead of none as an empty field', () => {
+    expect(formValues(admin).emailReminderMinutes).toBe('1440');
+    expect(formValues(admin).smsReminderMinutes).toBe('');
   });
 
   it('sends empty fields as null, numbers as numbers and the region in capitals', () => {
@@ -49,6 +60,7 @@ describe('settings form', () => {
         p2pRoomCap: ' 12 ',
         defaultPhoneRegion: 'us',
         organizationName: ' A ',
+        emailReminderMinutes: '60',
         waitingRoomDefault: 'off',
       }),
     ).toEqual({
@@ -58,6 +70,8 @@ describe('settings form', () => {
       p2pRoomCap: 12,
       defaultPhoneRegion: 'US',
       organizationName: 'A',
+      emailReminderMinutes: 60,
+      smsReminderMinutes: null,
       waitingRoomDefault: false,
     });
   });
@@ -71,6 +85,7 @@ describe('settings form', () => {
         p2pRoomCap: '51',
         defaultPhoneRegion: 'ESP',
         organizationName: 'x'.repeat(81),
+        smsReminderMinutes: '0',
       }),
     ).toEqual({
       meetingPasswordLength: { kind: 'range', min: 6, max: 12 },
@@ -78,6 +93,7 @@ describe('settings form', () => {
       p2pRoomCap: { kind: 'range', min: 2, max: 50 },
       defaultPhoneRegion: { kind: 'region' },
       organizationName: { kind: 'length', min: 1, max: 80 },
+      smsReminderMinutes: { kind: 'range', min: 1, max: 10080 },
     });
     expect(checkSettings({ ...empty, joinClosesMinutesAfter: '0', p2pRoomCap: '50' })).toEqual({});
   });

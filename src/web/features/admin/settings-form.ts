@@ -1,6 +1,7 @@
 /**
  * The Settings form's values, checks and change set, without React. A field left empty means
- * "use the default" (sent as null), so what an admin sees empty follows the configuration.
+ * "use the default" (sent as null), so what an admin sees empty follows the configuration;
+ * except the reminder fields, which show the lead in effect and where empty means "none".
  */
 import type { AdminSettings, SettingName, UpdateSettingsBody } from '../../../shared/api.js';
 import { SETTINGS_LIMITS, type LimitedSetting } from '../../../shared/settings-limits.js';
@@ -17,6 +18,8 @@ export const NUMBER_SETTINGS = [
   'joinOpensMinutesBefore',
   'joinClosesMinutesAfter',
   'p2pRoomCap',
+  'emailReminderMinutes',
+  'smsReminderMinutes',
 ] as const satisfies readonly LimitedSetting[];
 export type NumberSetting = (typeof NUMBER_SETTINGS)[number];
 
@@ -34,6 +37,8 @@ export function formValues(admin: AdminSettings): SettingsValues {
     p2pRoomCap: value('p2pRoomCap'),
     defaultPhoneRegion: value('defaultPhoneRegion'),
     organizationName: value('organizationName'),
+    emailReminderMinutes: reminder(admin.settings.emailReminderMinutes),
+    smsReminderMinutes: reminder(admin.settings.smsReminderMinutes),
     // '' follows the default; 'on' or 'off' is stored here.
     waitingRoomDefault: admin.overridden.includes('waitingRoomDefault')
       ? admin.settings.waitingRoomDefault
@@ -42,6 +47,8 @@ export function formValues(admin: AdminSettings): SettingsValues {
       : '',
   };
 }
+
+const reminder = (minutes: number | null) => (minutes === null ? '' : String(minutes));
 
 /** What is wrong with each field, by the same rules as the server. */
 export function checkSettings(
@@ -77,6 +84,9 @@ export function settingsChanges(values: SettingsValues): UpdateSettingsBody {
     p2pRoomCap: number('p2pRoomCap'),
     defaultPhoneRegion: text(values.defaultPhoneRegion)?.toUpperCase() ?? null,
     organizationName: text(values.organizationName),
+    // Empty: no reminders (null is a value here, not "back to the default").
+    emailReminderMinutes: number('emailReminderMinutes'),
+    smsReminderMinutes: number('smsReminderMinutes'),
     waitingRoomDefault:
       values.waitingRoomDefault === '' ? null : values.waitingRoomDefault === 'on',
   };

@@ -1,10 +1,10 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useLocation, useNavigate } from 'react-router';
 import type { JoinInfo } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { handOffStream } from '../../lib/media-handoff.js';
-import { api } from '../../lib/api.js';
+import { joinApi } from '../../lib/join-api.js';
 import { isApiError } from '../../lib/api-error.js';
 import {
   cleanDisplayName,
@@ -95,7 +95,7 @@ export function GuestLobby({ token, info, timing, onStale }: GuestLobbyProps) {
     setBusy(true);
     try {
       const avatarId = await picture.avatarId();
-      await api.join(token, {
+      await joinApi.join(token, {
         displayName: cleanDisplayName(name),
         ...(avatarId ? { avatarId } : {}),
         ...(info.passwordRequired ? { password } : {}),

@@ -1,9 +1,10 @@
-import { useCallback } from 'react';
-import { useTranslation } from 'react-i18next';
+import { lazy, Suspense, useCallback } from 'react';
+import { useTranslation } from '../../i18n/index.js';
 import { useParams } from 'react-router';
 import type { JoinInfo } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
-import { api } from '../../lib/api.js';
+import { joinApi } from '../../lib/join-api.js';
+import { takeBootInfo } from '../../lib/lobby-boot.js';
 import { isApiError } from '../../lib/api-error.js';
 import { clockOffsetMs } from '../../lib/join-timing.js';
 import { Alert } from '../../ui/Alert.js';
@@ -11,9 +12,12 @@ import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { GuestLobby } from './GuestLobby.js';
-import { MemberJoin } from './MemberJoin.js';
+import { useAfterJoinReady } from './use-after-join-ready.js';
 import { useJoinTiming } from './use-join-timing.js';
 import styles from './lobby.module.css';
+
+/** A member opening the link goes straight in: their screen is a chunk guests never fetch. */
+const MemberJoin = lazy(() => import('./MemberJoin.js').then((m) => ({ default: m.MemberJoin })));
 
 interface LoadedInfo {
   info: JoinInfo;
@@ -22,15 +26,23 @@ interface LoadedInfo {
 }
 
 async function loadInfo(token: string, signal?: AbortSignal): Promise<LoadedInfo> {
-  const info = await api.joinInfo(token, signal);
+  const boot = takeBootInfo(token);
+  if (boot)
+    return { info: boot.info, offsetMs: clockOffsetMs(boot.info.serverTime, boot.receivedAt) };
+  const info = await joinApi.joinInfo(token, signal);
   return { info, offsetMs: clockOffsetMs(info.serverTime, Date.now()) };
+}
+
+interface LobbyPageProps {
+  /** Called once, when Join can be used (the app then fetches the room's code). */
+  onJoinReady?: () => void;
 }
 
 /**
  * `/m/:token`: the lobby of a join link. Guests give a name, maybe a picture, and check their
  * camera and microphone; a logged-in member goes straight in.
  */
-export function LobbyPage() {
+export function LobbyPage({ onJoinReady }: LobbyPageProps) {
   const { t } = useTranslation();
   const token = useParams().token ?? '';
   const { loaded, replace } = useLoad(token, (signal) => loadInfo(token, signal));
@@ -66,13 +78,26 @@ export function LobbyPage() {
       </section>
     );
   }
-  return <Lobby token={token} data={data} refresh={refresh} />;
+  return <Lobby token={token} data={data} refresh={refresh} onJoinReady={onJoinReady} />;
 }
 
-function Lobby({ token, data, refresh }: { token: string; data: LoadedInfo; refresh: () => void }) {
+interface LobbyProps extends LobbyPageProps {
+  token: string;
+  data: LoadedInfo;
+  refresh: () => void;
+}
+
+function Lobby({ token, data, refresh, onJoinReady }: LobbyProps) {
   const timing = useJoinTiming(data.info, data.offsetMs);
-  if (data.info.viewer) {
-    return <MemberJoin token={token} info={data.info} viewer={data.info.viewer} timing={timing} />;
+  // A member joins at once, so the room's code is wanted at once; a guest's when Join works.
+  const viewer = data.info.viewer;
+  useAfterJoinReady(viewer !== null || timing.state === 'open', onJoinReady);
+  if (viewer) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <MemberJoin token={token} info={data.info} viewer={viewer} timing={timing} />
+      </Suspense>
+    );
   }
   return <GuestLobby token={token} info={data.info} timing={timing} onStale={refresh} />;
 }

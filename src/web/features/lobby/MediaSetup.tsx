@@ -1,5 +1,5 @@
 import { useEffect, type RefObject } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { canChooseSpeaker, devicesOfKind } from '../../lib/media-devices.js';
 import { sendsVideo, type MediaPreferences } from '../../lib/media-preferences.js';
 import { Alert } from '../../ui/Alert.js';

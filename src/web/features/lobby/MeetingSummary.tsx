@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { JoinInfo, JoinState } from '../../../shared/api.js';
 import { relativeParts, type JoinTiming } from '../../lib/join-timing.js';
+import { calendarLinks, type CalendarLinks } from '../../../shared/calendar-links.js';
+import { AddToCalendar } from '../../ui/AddToCalendar.js';
 import { Notice } from '../../ui/Alert.js';
 import styles from './lobby.module.css';
 
@@ -10,8 +12,8 @@ import styles from './lobby.module.css';
  * only the window opening or closing is announced.
  */
 export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinTiming }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language;
+  const { t, language } = useTranslation();
+  const locale = language;
   const start = new Date(info.startsAt);
   const end = new Date(start.getTime() + info.durationMinutes * 60_000);
   const when = new Intl.DateTimeFormat(locale, {
@@ -48,8 +50,24 @@ export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinT
         </p>
       ) : null}
       {timing.state === 'ended' ? <p className={styles.fact}>{t('lobby.endedBody')}</p> : null}
+      {info.kind === 'scheduled' && timing.state !== 'ended' && timing.state !== 'cancelled' ? (
+        <AddToCalendar links={lobbyCalendarLinks(info)} />
+      ) : null}
       <StateAnnouncer state={timing.state} />
     </section>
+  );
+}
+
+/**
+ * From the lobby's own address: the join link is the page's, and the .ics is the lobby's file
+ * (no password in it; the invitation told invitees the password).
+ */
+function lobbyCalendarLinks(info: JoinInfo): CalendarLinks {
+  const token = window.location.pathname.replace(/^\/m\/([^/]+).*$/, '$1');
+  const joinUrl = `${window.location.origin}/m/${token}`;
+  return calendarLinks(
+    { ...info, joinUrl, details: joinUrl },
+    `/api/join/${encodeURIComponent(token)}/invite.ics`,
   );
 }
 

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useNavigate } from 'react-router';
 import type { JoinInfo } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
-import { api } from '../../lib/api.js';
+import { joinApi } from '../../lib/join-api.js';
 import { isApiError } from '../../lib/api-error.js';
 import type { JoinTiming } from '../../lib/join-timing.js';
 import { Alert } from '../../ui/Alert.js';
@@ -43,7 +43,7 @@ export function MemberJoin({ token, info, viewer, timing }: MemberJoinProps) {
 
   useEffect(() => {
     const controller = new AbortController();
-    api.join(token, {}, controller.signal).then(
+    joinApi.join(token, {}, controller.signal).then(
       () => void navigate(`/m/${encodeURIComponent(token)}/room`, { replace: true }),
       (error: unknown) => {
         if (!controller.signal.aborted) setFailure(error);

@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { errorText } from '../../i18n/error-text.js';
 import { Alert, Notice } from '../../ui/Alert.js';
 import { Avatar } from '../../ui/Avatar.js';

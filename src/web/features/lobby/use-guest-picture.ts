@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../lib/api.js';
-import { decodeFile, squareBlob } from '../../lib/square-image.js';
+import { joinApi } from '../../lib/join-api.js';
 
 export type PictureState =
   | { status: 'none' }
@@ -36,7 +35,7 @@ export function useGuestPicture(token: string) {
       const previewUrl = localPreview ? URL.createObjectURL(blob) : null;
       objectUrl.current = previewUrl;
       setState({ status: 'uploading', previewUrl });
-      const sent = api.uploadGuestAvatar(token, blob, fileName);
+      const sent = joinApi.uploadGuestAvatar(token, blob, fileName);
       upload.current = sent.then(
         (avatar) => (mine === generation.current ? avatar.id : null),
         () => null,
@@ -82,6 +81,7 @@ export function useGuestPicture(token: string) {
       setProblem(null);
       setState({ status: 'preparing' });
       try {
+        const { squareBlob } = await loadSquareImage();
         const square = await squareBlob(video);
         if (mine === generation.current) send(square, fileNameFor(square), true);
       } catch {
@@ -107,8 +107,12 @@ export function useGuestPicture(token: string) {
   return { state, problem, fromFile, fromVideo, remove, avatarId };
 }
 
+/** The cropping code: fetched when a guest picks a picture, not with the lobby. */
+const loadSquareImage = () => import('../../lib/square-image.js');
+
 async function squareOf(file: File): Promise<Blob | null> {
   try {
+    const { decodeFile, squareBlob } = await loadSquareImage();
     const bitmap = await decodeFile(file);
     try {
       return await squareBlob(bitmap);

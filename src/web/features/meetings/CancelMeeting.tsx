@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Meeting } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorText } from '../../i18n/error-text.js';
 import { api } from '../../lib/api.js';

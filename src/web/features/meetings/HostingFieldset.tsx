@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import type { ChipEntry } from './use-participant-chips.js';
 import styles from './meetings.module.css';

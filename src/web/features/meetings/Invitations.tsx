@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Delivery, Meeting } from '../../../shared/api.js';
 import { channelText, deliveryKindText, deliveryStatusText } from '../../i18n/delivery-text.js';
 import { errorText } from '../../i18n/error-text.js';
@@ -17,12 +17,15 @@ import { LoadFailure } from '../../ui/LoadFailure.js';
 
 /** For the organizer: whether each participant's invitation went out, and sending it again. */
 export function Invitations({ meeting }: { meeting: Meeting }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const { deliveries, error, changes, resending, resend, retry } = useDeliveries(meeting.id);
   const [failure, setFailure] = useState('');
 
   const names = new Map(
     meeting.participants.map((p) => [`${p.kind}:${p.address}`, p.displayName] as const),
+  );
+  const answers = new Map(
+    meeting.participants.map((p) => [`${p.kind}:${p.address}`, p.response] as const),
   );
 
   async function onResend(delivery: Delivery) {
@@ -50,6 +53,7 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
           <tr>
             <th scope="col">{t('invitations.participant')}</th>
             <th scope="col">{t('invitations.state')}</th>
+            <th scope="col">{t('answers.column')}</th>
             <th scope="col">{t('invitations.channel')}</th>
             <th scope="col">{t('invitations.message')}</th>
             <th scope="col">{t('invitations.changedAt')}</th>
@@ -63,6 +67,7 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
             const { kind, address } = delivery.participant;
             const name = names.get(`${kind}:${address}`);
             const busy = resending.includes(delivery.id);
+            const answer = answers.get(`${kind}:${address}`) ?? null;
             return (
               <tr
                 key={delivery.id}
@@ -85,11 +90,14 @@ export function Invitations({ meeting }: { meeting: Meeting }) {
                     {deliveryStatusText(t, delivery)}
                   </DeliveryBadge>
                 </td>
+                <td data-testid="invitee-answer" data-response={answer ?? 'none'}>
+                  {t(answer ? `answers.${answer}` : 'answers.none')}
+                </td>
                 <td>{channelText(t, delivery)}</td>
                 <td>{deliveryKindText(t, delivery)}</td>
                 <td>
                   <time dateTime={delivery.updatedAt}>
-                    {formatDateTime(delivery.updatedAt, i18n.language)}
+                    {formatDateTime(delivery.updatedAt, language)}
                   </time>
                 </td>
                 <td>

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { CreateMeetingBody, Meeting, Invitee } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';
 import { isApiError } from '../../lib/api-error.js';
@@ -15,6 +15,7 @@ import {
   NAME_MAX,
   checkMeetingValues,
   meetingBody,
+  reminderChoices,
   type MeetingFieldProblem,
   type MeetingFormValues,
 } from './meeting-form-values.js';
@@ -88,6 +89,15 @@ export function MeetingForm(props: MeetingFormProps) {
       case 'durationMinutes':
         return t('form.durationInvalid', { min: DURATION_MIN, max: DURATION_MAX });
     }
+  }
+
+  function reminderLabel(choice: string): string {
+    if (choice === 'default') return t('form.reminderDefault');
+    if (choice === 'none') return t('form.reminderNone');
+    const minutes = Number(choice);
+    if (minutes % (24 * 60) === 0) return t('form.reminderDays', { count: minutes / (24 * 60) });
+    if (minutes % 60 === 0) return t('form.reminderHours', { count: minutes / 60 });
+    return t('form.reminderMinutes', { count: minutes });
   }
 
   function showErrors(found: FieldErrors) {
@@ -197,6 +207,32 @@ export function MeetingForm(props: MeetingFormProps) {
         </Field>
       </div>
       <HostingFieldset values={hosting} chips={chips.chips} onChange={setHosting} />
+      <fieldset className={styles.fieldset} aria-describedby="reminders-help">
+        <legend className={styles.legend}>{t('form.reminders')}</legend>
+        <p id="reminders-help" className={styles.muted}>
+          {t('form.remindersHelp')}
+        </p>
+        <div className={styles.when}>
+          {(['emailReminder', 'smsReminder'] as const).map((field) => (
+            <Field key={field} label={t(`form.${field}`)}>
+              {(control) => (
+                <select
+                  {...control}
+                  name={field}
+                  value={values[field]}
+                  onChange={(event) => set(field)(event.target.value)}
+                >
+                  {reminderChoices(values[field], saved === undefined).map((choice) => (
+                    <option key={choice} value={choice}>
+                      {reminderLabel(choice)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ))}
+        </div>
+      </fieldset>
       {isAdmin ? (
         <PasswordFieldset
           values={password}

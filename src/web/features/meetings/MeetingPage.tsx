@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../lib/api.js';
 import {
@@ -22,7 +22,7 @@ import styles from './meetings.module.css';
 
 /** One meeting: its join link to share, its details, and the organizer's edit and cancel. */
 export function MeetingPage() {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const navigate = useNavigate();
   const id = useParams().id ?? '';
   const { loaded, replace } = useLoad(id, (signal) => api.meeting(id, signal));
@@ -39,7 +39,7 @@ export function MeetingPage() {
 
   const meeting = loaded.data;
   const cancelled = meeting.status === 'cancelled';
-  const inZone = formatInMeetingZone(meeting, i18n.language);
+  const inZone = formatInMeetingZone(meeting, language);
   const canChange = meeting.isOrganizer && !cancelled && !hasEnded(meeting);
 
   return (
@@ -86,7 +86,7 @@ export function MeetingPage() {
       <dl className={styles.facts}>
         <dt>{t('meeting.when')}</dt>
         <dd>
-          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, i18n.language, t)}</time>
+          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, language, t)}</time>
           {inZone ? (
             <span className={styles.muted}>
               {' '}

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { CopyButton } from '../../ui/CopyButton.js';
 import styles from './meetings.module.css';
 

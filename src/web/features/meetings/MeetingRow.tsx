@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link } from 'react-router';
 import type { Meeting } from '../../../shared/api.js';
 import { formatMeetingWhen, participantsSummary } from '../../lib/meeting-format.js';
@@ -6,9 +6,23 @@ import { CopyButton } from '../../ui/CopyButton.js';
 import { LockIcon } from '../../ui/LockIcon.js';
 import styles from './meetings.module.css';
 
+/** How many invitees said yes, no and maybe (the organizer's view). */
+function AnswerCounts({ participants }: { participants: Meeting['participants'] }) {
+  const { t } = useTranslation();
+  const count = (response: string | null) =>
+    participants.filter((p) => p.response === response).length;
+  const counts = { yes: count('yes'), no: count('no'), maybe: count('maybe'), none: count(null) };
+  return (
+    <p className={styles.rowMeta} data-testid="answer-counts">
+      <span aria-hidden="true">{t('answers.summary', counts)}</span>
+      <span className="visually-hidden">{t('answers.summaryLabel', counts)}</span>
+    </p>
+  );
+}
+
 /** One meeting in the list: name (link to its page), when, who, and its join link to copy. */
 export function MeetingRow({ meeting }: { meeting: Meeting }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const cancelled = meeting.status === 'cancelled';
   const { names, more } = participantsSummary(meeting.participants);
   return (
@@ -31,7 +45,7 @@ export function MeetingRow({ meeting }: { meeting: Meeting }) {
           ) : null}
         </h3>
         <p className={styles.rowWhen}>
-          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, i18n.language, t)}</time>
+          <time dateTime={meeting.startsAt}>{formatMeetingWhen(meeting, language, t)}</time>
         </p>
         <p className={styles.rowMeta}>
           {meeting.isOrganizer
@@ -44,6 +58,9 @@ export function MeetingRow({ meeting }: { meeting: Meeting }) {
               ? t('meetings.andMore', { names, count: more })
               : names}
         </p>
+        {meeting.isOrganizer && meeting.participants.length > 0 ? (
+          <AnswerCounts participants={meeting.participants} />
+        ) : null}
       </div>
       {cancelled ? null : (
         <div className={styles.rowActions}>

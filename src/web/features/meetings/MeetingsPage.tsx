@@ -1,11 +1,12 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, type MeetingScope } from '../../lib/api.js';
 import { Button } from '../../ui/Button.js';
 import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
-import { useLoad } from '../../ui/use-load.js';
+import { LoadMore } from '../../ui/LoadMore.js';
+import { usePagedList } from '../../ui/use-paged-list.js';
 import { MeetingRow } from './MeetingRow.js';
 import styles from './meetings.module.css';
 import { QuickConference } from './QuickConference.js';
@@ -20,7 +21,10 @@ export function MeetingsPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const scope: MeetingScope = params.get('scope') === 'past' ? 'past' : 'upcoming';
-  const { loaded, reload } = useLoad(scope, (signal) => api.listMeetings(scope, signal));
+  const { loaded, more, loadMore, reload } = usePagedList(scope, async (cursor, signal) => {
+    const page = await api.listMeetings(scope, cursor, signal);
+    return { items: page.meetings, nextCursor: page.nextCursor };
+  });
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
 
   function select(next: MeetingScope) {
@@ -70,17 +74,28 @@ export function MeetingsPage() {
       <div role="tabpanel" id="meetings-panel" aria-labelledby={`tab-${scope}`} tabIndex={0}>
         {loaded.status === 'loading' ? <Loading /> : null}
         {loaded.status === 'failed' ? <LoadFailure error={loaded.error} onRetry={reload} /> : null}
-        {loaded.status === 'ready' && loaded.data.length === 0 ? (
+        {loaded.status === 'ready' && loaded.data.items.length === 0 ? (
           <p className={styles.empty}>
             {scope === 'upcoming' ? t('meetings.emptyUpcoming') : t('meetings.emptyPast')}
           </p>
         ) : null}
-        {loaded.status === 'ready' && loaded.data.length > 0 ? (
-          <ul className={styles.list}>
-            {loaded.data.map((meeting) => (
-              <MeetingRow key={meeting.id} meeting={meeting} />
-            ))}
-          </ul>
+        {loaded.status === 'ready' && loaded.data.items.length > 0 ? (
+          <>
+            <ul className={styles.list}>
+              {loaded.data.items.map((meeting) => (
+                <MeetingRow key={meeting.id} meeting={meeting} />
+              ))}
+            </ul>
+            <LoadMore
+              shownText={t(loaded.data.hasMore ? 'meetings.shownSome' : 'meetings.shownAll', {
+                count: loaded.data.items.length,
+              })}
+              hasMore={loaded.data.hasMore}
+              more={more}
+              onMore={() => void loadMore()}
+              label={t('meetings.loadMore')}
+            />
+          </>
         ) : null}
       </div>
     </>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { useNavigate } from 'react-router';
 import { api } from '../../lib/api.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';

@@ -1,5 +1,5 @@
 import { useId, useRef, type ClipboardEvent, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { hasSeparator, splitParticipants } from '../../lib/participant-input.js';
 import { Chip } from '../../ui/Chip.js';
 import { fieldStyles } from '../../ui/Field.js';

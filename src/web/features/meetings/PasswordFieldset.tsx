@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Meeting } from '../../../shared/api.js';
 import { Button } from '../../ui/Button.js';
 import { Field } from '../../ui/Field.js';

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link } from 'react-router';
 import type { Meeting } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';

@@ -8,6 +8,8 @@ const saved: CreateMeetingBody = {
   startsAt: '2025-06-11T09:00:00+02:00',
   durationMinutes: 60,
   timeZone: 'Europe/Madrid',
+  emailReminderMinutes: 1440,
+  smsReminderMinutes: null,
 };
 
 describe('meetingChanges', () => {
@@ -43,6 +45,15 @@ describe('meetingChanges', () => {
     expect(meetingChanges(hosted, { ...hosted, waitingRoom: true, cohosts: ['ana'] })).toEqual({
       waitingRoom: true,
       cohosts: ['ana'],
+    });
+  });
+
+  it('sends a reminder lead only when it changed, none as null', () => {
+    expect(meetingChanges(saved, { ...saved, emailReminderMinutes: null })).toEqual({
+      emailReminderMinutes: null,
+    });
+    expect(meetingChanges(saved, { ...saved, smsReminderMinutes: 15 })).toEqual({
+      smsReminderMinutes: 15,
     });
   });
 });

@@ -24,6 +24,12 @@ export function meetingChanges(
   const same = (a: string[] = [], b: string[] = []) =>
     a.length === b.length && a.every((value, index) => value === b[index]);
   if (!same(before.participants, after.participants)) changes.participants = after.participants;
+  if (after.emailReminderMinutes !== before.emailReminderMinutes) {
+    changes.emailReminderMinutes = after.emailReminderMinutes;
+  }
+  if (after.smsReminderMinutes !== before.smsReminderMinutes) {
+    changes.smsReminderMinutes = after.smsReminderMinutes;
+  }
   if (after.waitingRoom !== undefined && after.waitingRoom !== before.waitingRoom) {
     changes.waitingRoom = after.waitingRoom;
   }

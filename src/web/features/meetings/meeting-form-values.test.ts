@@ -5,6 +5,7 @@ import {
   meetingBody,
   meetingValues,
   newMeetingValues,
+  reminderChoices,
   type MeetingFormValues,
 } from './meeting-form-values.js';
 
@@ -16,6 +17,8 @@ function values(overrides: Partial<MeetingFormValues> = {}): MeetingFormValues {
     wallTime: '2025-06-11T09:00',
     timeZone: 'Europe/Madrid',
     durationMinutes: '45',
+    emailReminder: 'default',
+    smsReminder: 'default',
     ...overrides,
   };
 }
@@ -27,6 +30,8 @@ describe('newMeetingValues', () => {
       wallTime: '2025-06-10T13:00',
       timeZone: 'Europe/Madrid',
       durationMinutes: '60',
+      emailReminder: 'default',
+      smsReminder: 'default',
     });
   });
 });
@@ -86,7 +91,22 @@ describe('meetingBody', () => {
       startsAt: '2025-06-11T09:00:00+02:00',
       durationMinutes: 45,
       timeZone: 'Europe/Madrid',
+      emailReminderMinutes: undefined,
+      smsReminderMinutes: undefined,
     });
+  });
+
+  it('sends a chosen lead in minutes, none as null, and leaves the default out', () => {
+    const body = meetingBody(values({ emailReminder: '60', smsReminder: 'none' }), []);
+    expect(body).toMatchObject({ emailReminderMinutes: 60, smsReminderMinutes: null });
+  });
+});
+
+describe('reminderChoices', () => {
+  it('offers the default only to new meetings, and keeps a lead set outside the presets', () => {
+    expect(reminderChoices('default', true).slice(0, 3)).toEqual(['default', 'none', '5']);
+    expect(reminderChoices('45', false)).toContain('45');
+    expect(reminderChoices('60', false)).not.toContain('default');
   });
 });
 
@@ -97,12 +117,16 @@ describe('meetingValues', () => {
       startsAt: '2025-12-01T15:30:00.000Z',
       timeZone: 'America/New_York',
       durationMinutes: 30,
+      emailReminderMinutes: 1440,
+      smsReminderMinutes: null,
     } as Meeting;
     expect(meetingValues(meeting)).toEqual({
       name: 'Review',
       wallTime: '2025-12-01T10:30',
       timeZone: 'America/New_York',
       durationMinutes: '30',
+      emailReminder: '1440',
+      smsReminder: 'none',
     });
   });
 });

@@ -21,6 +21,30 @@ export interface MeetingFormValues {
   timeZone: string;
   /** As typed; checked to be a whole number on submit. */
   durationMinutes: string;
+  /** A ReminderChoice: minutes before the start as text, `none`, or `default` (new meetings). */
+  emailReminder: string;
+  smsReminder: string;
+}
+
+/** `default` leaves the lead to the organization's Settings; `none` sends no reminder. */
+export type ReminderChoice = 'default' | 'none' | `${number}`;
+
+/** The leads the form offers, in minutes; a meeting set to another (by the API) keeps its own. */
+export const REMINDER_PRESETS = [5, 10, 15, 30, 60, 120, 24 * 60, 2 * 24 * 60] as const;
+
+/** The choices of a reminder field: the presets, and the meeting's own lead if it is another. */
+export function reminderChoices(current: string, isNew: boolean): string[] {
+  const choices = [...(isNew ? ['default'] : []), 'none', ...REMINDER_PRESETS.map(String)];
+  return choices.includes(current) ? choices : [...choices, current];
+}
+
+function reminderChoice(minutes: number | null): string {
+  return minutes === null ? 'none' : String(minutes);
+}
+
+function reminderMinutes(choice: string): number | null | undefined {
+  if (choice === 'default') return undefined;
+  return choice === 'none' ? null : Number(choice);
 }
 
 export type MeetingFieldProblem =
@@ -35,7 +59,14 @@ export function newMeetingValues(
   timeZone = browserTimeZone(),
 ): MeetingFormValues {
   const nextHour = instantToWallTime(now + 60 * 60_000, timeZone).slice(0, 14) + '00';
-  return { name: '', wallTime: nextHour, timeZone, durationMinutes: String(DURATION_DEFAULT) };
+  return {
+    name: '',
+    wallTime: nextHour,
+    timeZone,
+    durationMinutes: String(DURATION_DEFAULT),
+    emailReminder: 'default',
+    smsReminder: 'default',
+  };
 }
 
 export function meetingValues(meeting: Meeting): MeetingFormValues {
@@ -45,6 +76,8 @@ export function meetingValues(meeting: Meeting): MeetingFormValues {
     wallTime: instantToWallTime(new Date(meeting.startsAt), timeZone),
     timeZone,
     durationMinutes: String(meeting.durationMinutes),
+    emailReminder: reminderChoice(meeting.emailReminderMinutes),
+    smsReminder: reminderChoice(meeting.smsReminderMinutes),
   };
 }
 
@@ -91,5 +124,8 @@ export function meetingBody(values: MeetingFormValues, participants: string[]): 
     startsAt: wallTimeToIsoWithOffset(values.wallTime, values.timeZone),
     durationMinutes: Number(values.durationMinutes),
     timeZone: values.timeZone,
+    // Left out when `default`: the server applies the organization's Settings.
+    emailReminderMinutes: reminderMinutes(values.emailReminder),
+    smsReminderMinutes: reminderMinutes(values.smsReminder),
   };
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { MAX_CHAT_CHARS, type ChatMessage } from '../../../shared/signaling.js';
 import { linkify } from '../../lib/linkify.js';
 import styles from './room.module.css';
@@ -14,11 +14,11 @@ interface ChatPanelProps {
 
 /** The meeting's shared chat: text and links only, newest at the bottom, read out politely. */
 export function ChatPanel({ messages, selfId, failed, onSend, onClose }: ChatPanelProps) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const [draft, setDraft] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
+  const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
 
   useEffect(() => {
     const list = listRef.current;

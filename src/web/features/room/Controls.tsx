@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { RoomIcon, type RoomIconName } from './RoomIcons.js';
 import styles from './room.module.css';
 

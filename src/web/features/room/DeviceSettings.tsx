@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { devicesOfKind } from '../../lib/media-devices.js';
 import { loadMediaPreferences, saveMediaPreferences } from '../../lib/media-preferences.js';
 import { Notice } from '../../ui/Alert.js';

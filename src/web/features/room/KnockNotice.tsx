@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { WaitingGuest } from '../../../shared/signaling.js';
 import { playKnock } from './knock-sound.js';
 import { PersonBadge } from './PersonBadge.js';

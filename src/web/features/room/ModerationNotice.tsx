@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { Moderation } from '../../../shared/signaling.js';
 import styles from './hosts.module.css';
 

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { loadMediaPreferences } from '../../lib/media-preferences.js';
 import { ChatPanel } from './ChatPanel.js';
 import { Controls } from './Controls.js';

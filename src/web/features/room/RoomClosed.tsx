@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link } from 'react-router';
 import type { SignalingErrorCode } from '../../../shared/signaling.js';
 import { Button, buttonClassName } from '../../ui/Button.js';

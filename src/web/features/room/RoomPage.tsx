@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import { Link, Navigate, useParams } from 'react-router';
 import type { ParticipantSession } from '../../../shared/api.js';
 import { errorText } from '../../i18n/error-text.js';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { VideoView } from './VideoView.js';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { RoomIcon } from './RoomIcons.js';

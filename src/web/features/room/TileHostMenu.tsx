@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.js';
 import type { RoomParticipant } from '../../../shared/signaling.js';
 import type { HostCommand } from './signaling-client.js';
 import styles from './hosts.module.css';

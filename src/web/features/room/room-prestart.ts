@@ -4,7 +4,7 @@
  * meanwhile. The room page takes what was started for its meeting, once.
  */
 import type { ParticipantSession } from '../../../shared/api.js';
-import { api } from '../../lib/api.js';
+import { joinApi } from '../../lib/join-api.js';
 import { loadMediaPreferences } from '../../lib/media-preferences.js';
 import { RoomSession } from './room-session.js';
 
@@ -34,7 +34,7 @@ export function prestartRoom(token: string): Promise<void> {
   prestarted?.room?.dispose();
   const room = new RoomSession(token, loadMediaPreferences(token));
   room.start();
-  const me = api.joinSession(token);
+  const me = joinApi.joinSession(token);
   me.catch(() => {}); // whoever takes it handles the failure
   prestarted = { token, room, me };
   return new Promise((resolve) => {

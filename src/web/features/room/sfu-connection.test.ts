@@ -461,6 +461,24 @@ describe('SfuConnection', () => {
       expect(next.added[1]?.init.sendEncodings?.map((e) => e.rid)).toEqual(['h', 'm', 'l']);
       expect(connection.connections()).toEqual([next]);
     });
+
+    it('offers once on the new publish connection, whatever the old one asked before it closed', async () => {
+      const { connection, publisher, sent } = make();
+      // Resumed on another node: an ICE restart of the broken publisher, then the reset.
+      publisher().ice('disconnected');
+      connection.restartBroken();
+      fromMedia(connection, { kind: 'reset' });
+      const next = FakePeerConnection.created[1]!;
+      publisher().onnegotiationneeded?.();
+      next.onnegotiationneeded?.();
+      await settle();
+      const offers = sent.filter(
+        ({ payload }) => payload.kind === 'description' && payload.connection === 'publish',
+      );
+      expect(offers).toHaveLength(1);
+      expect(next.applied).toEqual(['local offer']);
+      expect(publisher().applied).toEqual([]);
+    });
   });
 
   describe('view', () => {

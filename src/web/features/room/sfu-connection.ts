@@ -151,7 +151,9 @@ export class SfuConnection implements MediaConnection {
         ...(slot === 'camera' ? { sendEncodings: CAMERA_LAYERS } : {}),
       });
     }
-    pc.onnegotiationneeded = () => void this.offerToPublish();
+    // Bound to this connection: one replaced by a reset (after an ICE restart asked for on
+    // resuming) must not make the new one offer twice.
+    pc.onnegotiationneeded = () => void this.offerToPublish(pc);
     return pc;
   }
 
@@ -196,14 +198,14 @@ export class SfuConnection implements MediaConnection {
     this.send(MEDIA_PEER_ID, { kind: 'iceRestart' });
   }
 
-  private async offerToPublish(): Promise<void> {
-    if (this.closed) return;
-    await this.publisher.setLocalDescription();
-    const offer = this.publisher.localDescription;
-    if (offer?.type !== 'offer') return;
+  private async offerToPublish(pc: RTCPeerConnection): Promise<void> {
+    if (this.closed || pc !== this.publisher) return;
+    await pc.setLocalDescription();
+    const offer = pc.localDescription;
+    if (offer?.type !== 'offer' || pc !== this.publisher) return;
     // Which mid carries what, so the server can tell others which stream is the screen.
     const streams: SfuStream[] = [];
-    this.publisher.getTransceivers().forEach((transceiver, index) => {
+    pc.getTransceivers().forEach((transceiver, index) => {
       const slot = PUBLISHED[index];
       if (slot && transceiver.mid !== null) {
         streams.push({ mid: transceiver.mid, peerId: this.selfId, slot });
@@ -287,7 +289,10 @@ export class SfuConnection implements MediaConnection {
     for (const mid of [...this.shown.keys()]) if (!this.streams.has(mid)) this.shown.delete(mid);
     for (const transceiver of pc.getTransceivers()) {
       const stream = transceiver.mid === null ? undefined : this.streams.get(transceiver.mid);
-      if (!stream || transceiver.mid === null) continue;
+      // A stopped transceiver may still hold the mid Janus gave anew to another feed.
+      if (!stream || transceiver.mid === null || transceiver.currentDirection === 'stopped') {
+        continue;
+      }
       const key = `${stream.peerId}/${stream.slot}`;
       if (this.shown.get(transceiver.mid) === key) continue;
       this.shown.set(transceiver.mid, key);

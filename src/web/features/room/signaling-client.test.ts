@@ -75,11 +75,13 @@ function listener(): SignalingListener {
 }
 
 /** A client welcomed into the room over its first socket. */
-function welcomedClient(handlers: SignalingListener = listener()) {
+function welcomedClient(handlers: SignalingListener = listener(), serverAnswers = true) {
   const client = new SignalingClient(
     'ws://test/ws',
     { audio: true, video: true, screen: false },
     handlers,
+    null,
+    { serverAnswers: async () => serverAnswers },
   );
   client.start();
   const socket = FakeSocket.opened[0]!;
@@ -210,14 +212,14 @@ describe('SignalingClient when its server drains (a deploy)', () => {
     expect(FakeSocket.opened).toHaveLength(2);
   });
 
-  it('keeps trying, not the lobby, while servers refuse it for a while after NODE_DRAINING', () => {
+  it('keeps trying, not the lobby, while servers refuse it for a while after NODE_DRAINING', async () => {
     const handlers = listener();
     const { socket } = welcomedClient(handlers);
     socket.closeWith(CLOSE_CODES.NODE_DRAINING);
     // The draining server (or a single one restarting) refuses five upgrades in a row.
     for (let refused = 0; refused < 5; refused += 1) {
       FakeSocket.opened.at(-1)!.closeWith(1006);
-      vi.advanceTimersByTime(3000);
+      await vi.advanceTimersByTimeAsync(3000);
     }
     expect(handlers.status).not.toHaveBeenCalledWith('refused', 'upgrade');
     const next = FakeSocket.opened.at(-1)!;
@@ -226,14 +228,31 @@ describe('SignalingClient when its server drains (a deploy)', () => {
     expect(next.sent[0]).toMatchObject({ type: 'hello', resume });
   });
 
-  it('takes three refusals in a row as "no session here" without a NODE_DRAINING first', () => {
+  it('takes three refusals in a row as "no session here" without a NODE_DRAINING first', async () => {
     const handlers = listener();
     const { socket } = welcomedClient(handlers);
     socket.closeWith(1006);
     for (let refused = 0; refused < 3; refused += 1) {
-      vi.advanceTimersByTime(3000);
+      await vi.advanceTimersByTimeAsync(3000);
       FakeSocket.opened.at(-1)!.closeWith(1006);
     }
+    await vi.advanceTimersByTimeAsync(0);
     expect(handlers.status).toHaveBeenLastCalledWith('refused', 'upgrade');
+  });
+
+  it('keeps trying, not the lobby, while no server answers at all (a lone server restarting)', async () => {
+    const handlers = listener();
+    const { socket } = welcomedClient(handlers, false);
+    socket.closeWith(1006);
+    for (let failed = 0; failed < 8; failed += 1) {
+      await vi.advanceTimersByTimeAsync(3000);
+      FakeSocket.opened.at(-1)!.closeWith(1006);
+    }
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(handlers.status).not.toHaveBeenCalledWith('refused', 'upgrade');
+    const next = FakeSocket.opened.at(-1)!;
+    expect(FakeSocket.opened).toHaveLength(10);
+    next.open();
+    expect(next.sent[0]).toMatchObject({ type: 'hello', resume });
   });
 });

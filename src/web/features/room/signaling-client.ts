@@ -65,6 +65,18 @@ const MOVE_TOLERANCE_MS = 30_000;
 const WAITING_HEARTBEAT_MS = 2000;
 /** Pings in a row the server may leave unanswered before its connection is taken as dead. */
 const UNANSWERED_PINGS_BEFORE_DROP = 3;
+/** How long the check "is a server there at all?" after a failed opening may take. */
+const PROBE_TIMEOUT_MS = 3000;
+
+export interface SignalingOptions {
+  /**
+   * Whether a server answers HTTP where the socket failed to open. A socket refused by the
+   * server and one that found no server look the same to a page (close 1006 before opening);
+   * only the first says "no session here". No server is one restarting (a lone node after a
+   * crash, whose places it keeps) or a network gone: keep trying, the grace time decides.
+   */
+  serverAnswers?: () => Promise<boolean>;
+}
 
 export class SignalingClient {
   private socket: WebSocket | null = null;
@@ -88,6 +100,7 @@ export class SignalingClient {
     private media: MediaState,
     private readonly listener: SignalingListener,
     saved: SavedPlace | null = null,
+    private readonly options: SignalingOptions = {},
   ) {
     if (saved) {
       this.place = { peerId: saved.peerId, resumeToken: saved.resumeToken };
@@ -189,13 +202,23 @@ export class SignalingClient {
       if (ending) return this.end('closed', ending);
       if (close.code === CLOSE_CODES.LEFT) return this.end('closed');
       if (close.code === CLOSE_CODES.NODE_DRAINING) return this.moveNow();
-      // A refused upgrade (no session, meeting over) closes before opening, like a dead network;
-      // several in a row while the page is online mean the server says no.
+      // A refused upgrade (no session, meeting over) closes before opening, like a dead network
+      // or a server that is down; several in a row from a server that answers mean it says no.
       const moving = Date.now() < this.movingUntil;
-      if (!opened && !moving && globalThis.navigator?.onLine !== false) this.refusals += 1;
-      if (this.refusals >= REFUSALS_BEFORE_GIVING_UP) return this.end('refused', 'upgrade');
+      if (!opened && !moving && globalThis.navigator?.onLine !== false) {
+        return void this.countRefusal();
+      }
       this.scheduleReconnect();
     };
+  }
+
+  /** A failed opening is a refusal only when a server is there to refuse. */
+  private async countRefusal(): Promise<void> {
+    const answers = await (this.options.serverAnswers ?? (() => serverAnswers(this.url)))();
+    if (this.stopped || this.socket) return;
+    if (answers) this.refusals += 1;
+    if (this.refusals >= REFUSALS_BEFORE_GIVING_UP) return this.end('refused', 'upgrade');
+    this.scheduleReconnect();
   }
 
   private receive(data: unknown): void {
@@ -319,6 +342,20 @@ export class SignalingClient {
     this.heartbeat = null;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
+  }
+}
+
+/** Whether the server behind a room socket URL answers HTTP (a balancer's 5xx is no server). */
+async function serverAnswers(socketUrl: string): Promise<boolean> {
+  const url = new URL('/healthz', socketUrl.replace(/^ws/, 'http'));
+  try {
+    const response = await fetch(url, {
+      cache: 'no-store',
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    return response.status < 500;
+  } catch {
+    return false;
   }
 }
 
