@@ -40,8 +40,8 @@ export function toOutboxDetail(row: OutboxRow): OutboxDetail {
             subject: message.subject,
             text: message.text,
             html: message.html,
-            // Reminders and answer notices carry none (null), as their rows say.
-            ics: message.ics ?? null,
+            // Reminders and notices to an organizer carry no calendar object.
+            ics: message.ics,
           }
         : null,
     sms: message.channel === 'sms' ? { text: message.text } : null,

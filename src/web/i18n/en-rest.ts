@@ -605,4 +605,11 @@ export const enRest = {
     rotateConfirm: 'Calendars subscribed to the current address will stop updating. Continue?',
     saved: 'Saved.',
   },
+  calendar: {
+    title: 'Add to calendar',
+    ics: 'Download .ics (Apple Calendar, Outlook, Thunderbird)',
+    google: 'Google Calendar',
+    outlook: 'Outlook on the web',
+    webNote: 'The web calendars keep a copy: changes to the meeting reach them only by email.',
+  },
 };

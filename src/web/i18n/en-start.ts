@@ -160,11 +160,4 @@ export const enStart = {
     UNKNOWN_REGION: 'This is not a country code with phone numbers, such as ES or US.',
     CURRENT_PASSWORD_WRONG: 'Your current password is not right.',
   },
-  calendar: {
-    title: 'Add to calendar',
-    ics: 'Download .ics (Apple Calendar, Outlook, Thunderbird)',
-    google: 'Google Calendar',
-    outlook: 'Outlook on the web',
-    webNote: 'The web calendars keep a copy: changes to the meeting reach them only by email.',
-  },
 };

@@ -614,4 +614,12 @@ export const esRest: Texts<typeof enRest> = {
       'Los calendarios suscritos a la dirección actual dejarán de actualizarse. ¿Continuar?',
     saved: 'Guardado.',
   },
+  calendar: {
+    title: 'Añadir al calendario',
+    ics: 'Descargar .ics (Calendario de Apple, Outlook, Thunderbird)',
+    google: 'Google Calendar',
+    outlook: 'Outlook en la web',
+    webNote:
+      'Los calendarios web guardan una copia: los cambios de la reunión solo les llegan por correo.',
+  },
 };

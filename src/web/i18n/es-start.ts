@@ -161,12 +161,4 @@ export const esStart: Texts<typeof enStart> = {
     UNKNOWN_REGION: 'No es un código de país con números de teléfono, como ES o US.',
     CURRENT_PASSWORD_WRONG: 'Tu contraseña actual no es correcta.',
   },
-  calendar: {
-    title: 'Añadir al calendario',
-    ics: 'Descargar .ics (Calendario de Apple, Outlook, Thunderbird)',
-    google: 'Google Calendar',
-    outlook: 'Outlook en la web',
-    webNote:
-      'Los calendarios web guardan una copia: los cambios de la reunión solo les llegan por correo.',
-  },
 };

@@ -7,8 +7,8 @@ import {
   joinReply,
   participantSessionSchema,
 } from '../../../shared/api.js';
-import { toMember } from '../../accounts/members.js';
 import type { Services } from '../../compose.js';
+import { toMe } from './session.js';
 import { AppError } from '../../errors.js';
 import { sourceOf } from '../../lobby/password-attempts.js';
 import { GUEST_COOKIE, type Guards } from '../auth.js';
@@ -113,13 +113,14 @@ export const joinRoutes: FastifyPluginAsyncZod<RouteContext> = async (
  * lobby could not show (unknown, malformed) gets no data: the lobby asks and shows the error
  * as before.
  */
-export function lobbyBootLoader({ lobby }: Services, guards: Guards): LobbyBootLoader {
+export function lobbyBootLoader(services: Services, guards: Guards): LobbyBootLoader {
+  const { lobby } = services;
   return async (request, token) => {
     if (!joinParams.safeParse({ token }).success) return null;
     const member = await guards.currentMember(request);
     try {
       const info = joinInfoSchema.parse(await lobby.info(token, member));
-      return { token, info, member: member ? toMember(member) : null };
+      return { token, info, member: member ? await toMe(services, member) : null };
     } catch (error) {
       if (error instanceof AppError) return null;
       throw error;

@@ -10,6 +10,7 @@ import {
   type Me,
 } from '../../../shared/api.js';
 import { toMember, type UserRow } from '../../accounts/members.js';
+import type { Services } from '../../compose.js';
 import { AppError } from '../../errors.js';
 import { hashToken } from '../../tokens.js';
 import { auditActor } from '../audit-actor.js';
@@ -144,12 +145,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteContext> = async (
   );
 
   /** The member as they see themselves: read afresh, as a change may just have been made. */
-  async function me(id: string): Promise<Me> {
-    const user = await services.members.get(id);
-    return {
-      ...toMember(user),
-      notifyOnAnswers: user.notify_on_answers === 1,
-      calendarFeedUrl: await services.calendar.feedUrl(user),
-    };
-  }
+  const me = async (id: string): Promise<Me> => toMe(services, await services.members.get(id));
 };
+
+/** A member as `GET /api/me` shows them to themselves: with their settings and feed URL. */
+export async function toMe(services: Pick<Services, 'calendar'>, user: UserRow): Promise<Me> {
+  return {
+    ...toMember(user),
+    notifyOnAnswers: user.notify_on_answers === 1,
+    calendarFeedUrl: await services.calendar.feedUrl(user),
+  };
+}

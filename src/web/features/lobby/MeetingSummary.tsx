@@ -1,11 +1,16 @@
-import { useState } from 'react';
-import { useTranslation } from '../../i18n/index.js';
+import { lazy, Suspense, useCallback, useState } from 'react';
+import { loadAllTexts, useTranslation } from '../../i18n/index.js';
 import type { JoinInfo, JoinState } from '../../../shared/api.js';
 import { relativeParts, type JoinTiming } from '../../lib/join-timing.js';
-import { calendarLinks, type CalendarLinks } from '../../../shared/calendar-links.js';
-import { AddToCalendar } from '../../ui/AddToCalendar.js';
 import { Notice } from '../../ui/Alert.js';
 import styles from './lobby.module.css';
+import { useAfterJoinReady } from './use-after-join-ready.js';
+
+/** Not needed to join: its code and texts (the rest part) come once the page is idle. */
+const LobbyCalendar = lazy(async () => {
+  const [module] = await Promise.all([import('./LobbyCalendar.js'), loadAllTexts()]);
+  return { default: module.LobbyCalendar };
+});
 
 /**
  * What the meeting is and where its join window stands. The relative time refreshes quietly;
@@ -14,6 +19,11 @@ import styles from './lobby.module.css';
 export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinTiming }) {
   const { t, language } = useTranslation();
   const locale = language;
+  const [calendarShown, setCalendarShown] = useState(false);
+  useAfterJoinReady(
+    true,
+    useCallback(() => setCalendarShown(true), []),
+  );
   const start = new Date(info.startsAt);
   const end = new Date(start.getTime() + info.durationMinutes * 60_000);
   const when = new Intl.DateTimeFormat(locale, {
@@ -51,23 +61,14 @@ export function MeetingSummary({ info, timing }: { info: JoinInfo; timing: JoinT
       ) : null}
       {timing.state === 'ended' ? <p className={styles.fact}>{t('lobby.endedBody')}</p> : null}
       {info.kind === 'scheduled' && timing.state !== 'ended' && timing.state !== 'cancelled' ? (
-        <AddToCalendar links={lobbyCalendarLinks(info)} />
+        calendarShown ? (
+          <Suspense fallback={null}>
+            <LobbyCalendar info={info} />
+          </Suspense>
+        ) : null
       ) : null}
       <StateAnnouncer state={timing.state} />
     </section>
-  );
-}
-
-/**
- * From the lobby's own address: the join link is the page's, and the .ics is the lobby's file
- * (no password in it; the invitation told invitees the password).
- */
-function lobbyCalendarLinks(info: JoinInfo): CalendarLinks {
-  const token = window.location.pathname.replace(/^\/m\/([^/]+).*$/, '$1');
-  const joinUrl = `${window.location.origin}/m/${token}`;
-  return calendarLinks(
-    { ...info, joinUrl, details: joinUrl },
-    `/api/join/${encodeURIComponent(token)}/invite.ics`,
   );
 }
 
