@@ -21,6 +21,7 @@ import { HttpSmsTransport } from './invitations/transports/http-sms.js';
 import { SmppTransport } from './invitations/transports/smpp.js';
 import { SmtpTransport } from './invitations/transports/smtp.js';
 import { DeliveryWorker, type Transports } from './invitations/worker.js';
+import { HostingStore } from './hosting/hosting-store.js';
 import { LobbyService } from './lobby/lobby.js';
 import { InMemoryPasswordAttempts } from './lobby/password-attempts.js';
 import { RedisPasswordAttempts } from './lobby/redis-password-attempts.js';
@@ -67,6 +68,8 @@ export interface Services {
   audit: AuditService;
   /** The meeting rooms' signaling on this node. */
   rooms: RoomHub;
+  /** Hosts' decisions: waiting room, lock, co-hosts, admissions (shared by every node). */
+  hosting: HostingStore;
   /** The Redis several nodes share (REDIS_URL); undefined on a single node. */
   redis: RedisLink | undefined;
   /** `/readyz`, and whether this node is draining (main.ts starts that on SIGTERM). */
@@ -183,6 +186,7 @@ export function createServices(
     onOutcome: (channel, outcome) => metrics.countDelivery(channel, outcome),
   });
   invitations.onQueued(() => worker.wake());
+  const hosting = new HostingStore(db, clock);
   const pageOrganization = async () => {
     const s = await settings.get();
     return { name: s.organizationName, logoUrl: s.organizationLogoUrl };
@@ -206,6 +210,8 @@ export function createServices(
     async () => (await settings.get()).p2pRoomCap,
     redis,
     metrics,
+    hosting,
+    audit,
   );
   metrics.watch({
     rooms: () => rooms.stats(),
@@ -215,20 +221,28 @@ export function createServices(
   return {
     members,
     sessions: new SessionsService(db, clock, config.sessionTtlMs),
-    meetings: new MeetingsService(db, members, invitations, clock, {
-      publicUrl: config.publicUrl,
-      defaultTimeZone: config.defaultTimeZone,
-      policy: async () => {
-        const s = await settings.get();
-        return {
-          passwordLength: s.meetingPasswordLength,
-          // Checked when set (config.ts, settings.ts), so always one of libphonenumber's regions.
-          defaultPhoneRegion: s.defaultPhoneRegion as CountryCode,
-          emailReminderMinutes: s.emailReminderMinutes,
-          smsReminderMinutes: s.smsReminderMinutes,
-        };
+    meetings: new MeetingsService(
+      db,
+      members,
+      invitations,
+      clock,
+      {
+        publicUrl: config.publicUrl,
+        defaultTimeZone: config.defaultTimeZone,
+        policy: async () => {
+          const s = await settings.get();
+          return {
+            passwordLength: s.meetingPasswordLength,
+            // Checked when set (config.ts, settings.ts), so always one of libphonenumber's regions.
+            defaultPhoneRegion: s.defaultPhoneRegion as CountryCode,
+            emailReminderMinutes: s.emailReminderMinutes,
+            smsReminderMinutes: s.smsReminderMinutes,
+            waitingRoomDefault: s.waitingRoomDefault,
+          };
+        },
       },
-    }),
+      hosting,
+    ),
     avatars: new AvatarsService(db, clock),
     lobby: new LobbyService(
       db,
@@ -245,6 +259,7 @@ export function createServices(
         };
       },
       audit,
+      hosting,
     ),
     invitations,
     answers,
@@ -254,6 +269,7 @@ export function createServices(
     settings,
     audit,
     rooms,
+    hosting,
     redis,
     readiness: new Readiness(db, redis),
     metrics,
@@ -273,6 +289,8 @@ function createRoomHub(
   p2pRoomCap: () => Promise<number>,
   redis: RedisLink | undefined,
   metrics: NodeMetrics,
+  hosting: HostingStore,
+  audit: AuditService,
 ): RoomHub {
   const bus: RoomBus = redis
     ? new RedisRoomBus(redis, log, {
@@ -289,10 +307,11 @@ function createRoomHub(
       if (bus.available) log.warn({ err: error, roomId }, 'signal not relayed');
     });
   const media = createMediaBackend(config, clock, sink, p2pRoomCap, log, redis);
-  return new RoomHub(bus, new ChatStore(db, log), media, clock, log, {
+  const options = {
     heartbeatMs: config.room.heartbeatMs,
     reconnectGraceMs: config.room.reconnectGraceMs,
-  });
+  };
+  return new RoomHub(bus, new ChatStore(db, log), media, clock, log, options, hosting, audit);
 }
 
 /** p2p, the configured Janus instances, or a Janus this node runs itself (maybe p2p behind it). */

@@ -216,6 +216,15 @@ const reminderFields = {
   smsReminderMinutes: reminderMinutesSchema,
 };
 
+/**
+ * Hosts in control: `waitingRoom` (guests wait until a host lets them in; default from admin
+ * Settings) and `cohosts`, user names of members who are hosts like the organizer.
+ */
+const hostingFields = {
+  waitingRoom: z.boolean().optional(),
+  cohosts: z.array(usernameSchema).max(PARTICIPANTS_MAX).optional(),
+};
+
 export const createMeetingBody = z
   .object({
     name: z.string().trim().min(1).max(MEETING_NAME_MAX),
@@ -230,6 +239,7 @@ export const createMeetingBody = z
     timeZone: z.string().min(1).max(64),
     ...passwordFields,
     ...reminderFields,
+    ...hostingFields,
   })
   .strict();
 export type CreateMeetingBody = z.input<typeof createMeetingBody>;
@@ -248,6 +258,7 @@ export const updateMeetingBody = z
     timeZone: z.string().min(1).max(64).optional(),
     ...passwordFields,
     ...reminderFields,
+    ...hostingFields,
   })
   .strict();
 export type UpdateMeetingBody = z.input<typeof updateMeetingBody>;
@@ -258,9 +269,14 @@ export const quickMeetingBody = z
     name: z.string().trim().min(1).max(MEETING_NAME_MAX).optional(),
     timeZone: z.string().min(1).max(64).optional(),
     ...passwordFields,
+    ...hostingFields,
   })
   .strict()
   .nullish();
+
+/** What a new meeting gets when its form says nothing (admin Settings). */
+export const meetingDefaultsReply = z.object({ waitingRoom: z.boolean() });
+export type MeetingDefaults = z.infer<typeof meetingDefaultsReply>;
 
 export const meetingStatusSchema = z.enum(['scheduled', 'cancelled']);
 export const meetingKindSchema = z.enum(['scheduled', 'quick']);
@@ -288,6 +304,10 @@ export const meetingSchema = z.object({
   emailReminderMinutes: z.number().int().nullable(),
   /** Minutes before the start each phone invitee is reminded by SMS; null: no reminder. */
   smsReminderMinutes: z.number().int().nullable(),
+  /** Guests wait until a host lets them in. */
+  waitingRoom: z.boolean(),
+  /** User names of the members who are hosts besides the organizer. */
+  cohosts: z.array(z.string()),
 });
 export type Meeting = z.infer<typeof meetingSchema>;
 
@@ -530,6 +550,8 @@ export const settingsSchema = z.object({
   emailReminderMinutes: z.number().int().nullable(),
   /** ...and phone invitees by SMS; null: none. */
   smsReminderMinutes: z.number().int().nullable(),
+  /** Whether new meetings start with a waiting room (guests wait until a host lets them in). */
+  waitingRoomDefault: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -542,6 +564,7 @@ export const SETTING_NAMES = [
   'organizationName',
   'emailReminderMinutes',
   'smsReminderMinutes',
+  'waitingRoomDefault',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -571,6 +594,7 @@ export const updateSettingsBody = z
     // Here null is a value ("no reminders"), as in meetings; `default` follows the configuration.
     emailReminderMinutes: z.union([z.number().int(), z.null(), z.literal('default')]).optional(),
     smsReminderMinutes: z.union([z.number().int(), z.null(), z.literal('default')]).optional(),
+    waitingRoomDefault: z.boolean().nullable().optional(),
   })
   .strict();
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

@@ -22,5 +22,14 @@ export const AUDIT_ACTIONS = [
   'outbox.retry',
   'outbox.retry_all',
   'lobby.password_wrong',
+  'room.admit',
+  'room.deny',
+  'room.mute',
+  'room.stop_video',
+  'room.mute_all',
+  'room.remove',
+  'room.lock',
+  'room.unlock',
+  'room.end',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -26,6 +26,11 @@ export const SIGNALING_ERRORS = {
   FORBIDDEN: 'Only a host of this meeting may do that.',
   NOT_IN_ROOM: 'That participant is no longer in the meeting.',
   THROTTLED: 'Too many hand raises or reactions at once; this one was dropped.',
+  NOT_WAITING: 'That guest is no longer waiting.',
+  MEETING_LOCKED: 'This meeting is locked: nobody new may join.',
+  ADMISSION_DENIED: 'A host did not let you in.',
+  REMOVED: 'A host removed you from the meeting.',
+  MEETING_ENDED: 'A host ended the meeting for everyone.',
 } as const;
 export type SignalingErrorCode = keyof typeof SIGNALING_ERRORS;
 
@@ -44,6 +49,14 @@ export const CLOSE_CODES = {
   RECONNECT: 1012,
   /** The room's shared state (Redis) cannot be reached: try again shortly. */
   ROOM_UNAVAILABLE: 1013,
+  /** A host removed this participant; the link starts again from the lobby. */
+  REMOVED: 4013,
+  /** A host did not let this waiting guest in. */
+  ADMISSION_DENIED: 4014,
+  /** The meeting is locked: no new participant, waiting or not. */
+  MEETING_LOCKED: 4015,
+  /** A host ended the meeting for everyone. */
+  MEETING_ENDED: 4016,
 } as const;
 
 const peerId = z.string().min(1).max(64);
@@ -233,6 +246,36 @@ const gestureFrames = [
   z.object({ type: z.literal('hand'), raised: z.boolean(), peerId: peerId.optional() }),
   z.object({ type: z.literal('reaction'), reaction: reactionSchema }),
 ] as const;
+/** A guest in the waiting room, as hosts see them. */
+export const waitingGuestSchema = z.object({
+  waitingId: z.string().min(1).max(64),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  knockedAt: z.string(),
+});
+export type WaitingGuest = z.infer<typeof waitingGuestSchema>;
+
+/** What a host did to someone, as that person is told (`by`: the host's name). */
+export const moderationSchema = z.enum(['muted', 'videoStopped', 'removed', 'denied', 'ended']);
+export type Moderation = z.infer<typeof moderationSchema>;
+
+/** Host frames: a participant who is no host gets `FORBIDDEN` and nothing happens. */
+const hostFrames = [
+  /** Let a waiting guest in; they enter with no further click. */
+  z.object({ type: z.literal('admit'), waitingId: waitingGuestSchema.shape.waitingId }),
+  z.object({ type: z.literal('deny'), waitingId: waitingGuestSchema.shape.waitingId }),
+  z.object({ type: z.literal('admitAll') }),
+  /** Mute someone's microphone (`audio`) or stop their camera (`video`); they may turn it on again. */
+  z.object({ type: z.literal('mute'), peerId, what: z.enum(['audio', 'video']) }),
+  /** Mute every microphone but the sender's. */
+  z.object({ type: z.literal('muteAll') }),
+  z.object({ type: z.literal('remove'), peerId }),
+  /** Locked: nobody new may join or knock. */
+  z.object({ type: z.literal('lock'), locked: z.boolean() }),
+  z.object({ type: z.literal('endMeeting') }),
+] as const;
+export const HOST_FRAME_TYPES = hostFrames.map((f) => f.shape.type.value);
+export type HostFrameType = (typeof HOST_FRAME_TYPES)[number];
 
 // ---- browser -> server --------------------------------------------------------------------------
 
@@ -270,6 +313,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     pageClosing: z.boolean().optional(),
   }),
   ...gestureFrames,
+  ...hostFrames,
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -291,6 +335,8 @@ export const roomEventSchema = z.discriminatedUnion('type', [
    * close yours to it; it negotiates again as a newcomer does.
    */
   z.object({ type: z.literal('restarted'), seq: z.number(), peerId }),
+  /** A host locked or unlocked the meeting (`by`: their name). */
+  z.object({ type: z.literal('locked'), seq: z.number(), locked: z.boolean(), by: z.string() }),
 ]);
 export type RoomEvent = z.infer<typeof roomEventSchema>;
 
@@ -312,6 +358,12 @@ export const welcomeSchema = z.object({
   }),
   /** Send a ping at least this often; the server drops a silent connection after 5 periods. */
   heartbeatMs: z.number(),
+  /** This participant is a host: it may send host frames and gets `knock` frames. */
+  host: z.boolean().optional(),
+  /** The meeting is locked (see the `locked` event). */
+  locked: z.boolean().optional(),
+  /** Hosts only: the guests waiting now, oldest first. */
+  waiting: z.array(waitingGuestSchema).optional(),
 });
 export type Welcome = z.infer<typeof welcomeSchema>;
 
@@ -327,6 +379,21 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), at: z.number().optional() }),
   /** Someone's reaction, to show a moment over their tile; not numbered, never replayed. */
   z.object({ type: z.literal('reaction'), peerId, reaction: reactionSchema }),
+  /**
+   * The answer to an unadmitted guest's hello while the waiting room is on: nothing of the room
+   * (no roster, no signals) until a host decides; then `welcome`, or `moderated` denied.
+   */
+  z.object({ type: z.literal('waiting'), hostPresent: z.boolean() }),
+  /** Hosts: a guest started waiting. */
+  z.object({ type: z.literal('knock'), guest: waitingGuestSchema }),
+  /** Hosts: a guest stopped waiting (let in, turned away, or gone). */
+  z.object({
+    type: z.literal('knockEnded'),
+    waitingId: waitingGuestSchema.shape.waitingId,
+    outcome: z.enum(['admitted', 'denied', 'left']),
+  }),
+  /** To the person a host acted on, with the host's name; removed, denied, ended then close. */
+  z.object({ type: z.literal('moderated'), action: moderationSchema, by: z.string() }),
   z.object({
     type: z.literal('error'),
     code: z.enum(Object.keys(SIGNALING_ERRORS) as [SignalingErrorCode, ...SignalingErrorCode[]]),

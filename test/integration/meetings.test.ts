@@ -99,6 +99,8 @@ describe.concurrent.each(databaseKinds)('meetings API (%s)', (kind) => {
         password: null,
         emailReminderMinutes: 1440,
         smsReminderMinutes: 15,
+        waitingRoom: false,
+        cohosts: [],
       });
       expect(meeting.joinUrl).toMatch(/^http:\/\/tertulia\.test\/m\/[A-Za-z0-9_-]{22,}$/);
     });

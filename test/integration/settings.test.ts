@@ -77,6 +77,7 @@ describe.each(databaseKinds)('admin settings (%s)', (kind) => {
       organizationName: 'Tertulia',
       emailReminderMinutes: 1440,
       smsReminderMinutes: 15,
+      waitingRoomDefault: false,
     };
     expect(response.json<AdminSettings>()).toEqual({
       settings: { ...defaults, organizationLogoUrl: null },

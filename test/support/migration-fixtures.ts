@@ -72,6 +72,7 @@ const GUEST_TOKEN = 'fixture-guest-token-of-the-lobby-003';
 const GUEST_AVATAR = '00000000-0000-4000-8000-00000000b002';
 const CHAT_IDS = ['0fixture1', '0fixture2'];
 const AUDIT_ID = '0fixtureaudit1';
+const ADMISSION_ID = 'fixture-admission-0001';
 const GUEST_RSVP_TOKEN = 'FixtureRsvpToken008aaa';
 const ANA_FEED_TOKEN = 'FixtureCalendarFeedTokenOfAna008aaaaaaaaaaa';
 
@@ -546,6 +547,52 @@ export const MIGRATION_FIXTURES: Record<string, MigrationFixture> = {
         `http://tertulia.test/calendar/${ANA_FEED_TOKEN}.ics`,
       );
       expect(await services.calendar.feed(ANA_FEED_TOKEN)).toContain(`UID:${MEETING.id}@`);
+    },
+  },
+
+  '009-hosting': {
+    async insert(db) {
+      // Hosts in control: a waiting room, a co-host, a guest already let in; the default on.
+      await db
+        .insertInto('meeting_hosting')
+        .values({ meeting_id: MEETING.id, waiting_room: 1, locked: 0, ended_at: null })
+        .execute();
+      await db
+        .insertInto('meeting_cohosts')
+        .values({ meeting_id: MEETING.id, user_id: ANA.id })
+        .execute();
+      await db
+        .insertInto('room_admissions')
+        .values({
+          id: ADMISSION_ID,
+          meeting_id: MEETING.id,
+          identity: `guest:${hashToken(GUEST_TOKEN)}`,
+          display_name: 'Greta Guest',
+          avatar_url: null,
+          state: 'admitted',
+          knocked_at: CREATED,
+          decided_by: 'Ana',
+        })
+        .execute();
+      await db
+        .updateTable('settings')
+        .set({ waiting_room_default: 1 })
+        .where('id', '=', 1)
+        .execute();
+    },
+    async check({ services }) {
+      expect(await services.hosting.options(MEETING.id)).toEqual({
+        waitingRoom: true,
+        locked: false,
+        ended: false,
+      });
+      expect(await services.hosting.cohosts(MEETING.id)).toEqual([ANA.id]);
+      const admitted = await services.hosting.admissionOf(
+        MEETING.id,
+        `guest:${hashToken(GUEST_TOKEN)}`,
+      );
+      expect(admitted?.state).toBe('admitted');
+      expect((await services.settings.get()).waitingRoomDefault).toBe(true);
     },
   },
 

@@ -11,6 +11,7 @@ import { avatarUrl, type UserRow } from '../accounts/members.js';
 import type { Clock } from '../clock.js';
 import type { AuditService } from '../audit/audit.js';
 import { AppError } from '../errors.js';
+import type { HostingStore } from '../hosting/hosting-store.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 import { hashToken, newToken } from '../tokens.js';
@@ -44,6 +45,10 @@ export interface RoomEntry {
    * a co-host the organizer named. Guest sessions never are, even a member's.
    */
   host: boolean;
+  /** The member behind the entry (for the audit log); null for a guest session. */
+  member: { id: string; email: string } | null;
+  /** The request's IP address, set by the WebSocket route (audit log). */
+  source?: string;
 }
 
 /** What admins may change at run time (Settings) that the lobby uses. */
@@ -61,13 +66,15 @@ export class LobbyService {
     private readonly settings: () => Promise<LobbySettings>,
     /** Wrong passwords go to the audit log, aggregated per meeting and source. */
     private readonly audit: Pick<AuditService, 'recordWrongPassword'>,
+    /** Co-hosts, and whether a host ended the meeting for everyone. */
+    private readonly hosting: Pick<HostingStore, 'options' | 'isCohost'>,
   ) {}
 
   async info(token: string, viewer: UserRow | null): Promise<JoinInfo> {
     const meeting = await this.meetingByToken(token);
     const now = this.clock.now();
     const settings = await this.settings();
-    const window = joinWindow(meeting, settings.joinWindow, now);
+    const window = await this.windowOf(meeting);
     return {
       name: meeting.name,
       kind: meeting.kind,
@@ -191,6 +198,7 @@ export class LobbyService {
         return {
           ...room,
           host: false,
+          member: null,
           identity: `guest:${tokenHash}`,
           session: {
             kind: 'guest',
@@ -208,7 +216,11 @@ export class LobbyService {
       }
       return {
         ...room,
-        host: isMeetingHost(meeting, member),
+        host:
+          member.role === 'admin' ||
+          meeting.organizer_id === member.id ||
+          (await this.hosting.isCohost(meeting.id, member.id)),
+        member: { id: member.id, email: member.email },
         identity: `member:${member.id}`,
         session: memberSession(member, meeting, window.closesAt),
       };
@@ -237,8 +249,13 @@ export class LobbyService {
       .execute();
   }
 
+  /** The join window, closed early when a host ended the meeting for everyone. */
   private async windowOf(meeting: MeetingRow) {
-    return joinWindow(meeting, (await this.settings()).joinWindow, this.clock.now());
+    const window = joinWindow(meeting, (await this.settings()).joinWindow, this.clock.now());
+    if (window.state === 'open' && (await this.hosting.options(meeting.id)).ended) {
+      return { ...window, state: 'ended' as const };
+    }
+    return window;
   }
 
   private async checkPassword(
@@ -312,15 +329,4 @@ function memberSession(member: UserRow, meeting: MeetingRow, closesAt: Date): Pa
 function sameSecret(expected: string, given: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(expected), digest(given));
-}
-
-/**
- * Whether a member hosts the meeting in its room: its organizer (a quick conference's creator is
- * its organizer) or any admin. Minimal until co-hosts arrive with the host controls.
- */
-export function isMeetingHost(
-  meeting: Pick<MeetingRow, 'organizer_id'>,
-  member: Pick<UserRow, 'id' | 'role'>,
-): boolean {
-  return member.role === 'admin' || meeting.organizer_id === member.id;
 }

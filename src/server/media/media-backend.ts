@@ -37,6 +37,13 @@ export interface MediaBackend {
   relay(roomId: string, from: string, to: string, signal: PeerSignal): Promise<void>;
   /** SFU: a participant's request to the media server. p2p has none and refuses it. */
   request(roomId: string, from: string, request: MediaRequest): Promise<void>;
+  /**
+   * SFU backends: a host muted (`muted: true`) someone's microphone or camera, which the media
+   * server then stops forwarding whatever their page sends; `false` when that person turns it
+   * on again themselves (nothing to do unless a host had muted it). p2p has none: there the
+   * muted page stops sending itself (docs/protocol.md says so).
+   */
+  moderate?(roomId: string, peerId: string, what: 'audio' | 'video', muted: boolean): Promise<void>;
   /** A participant left for good: free what the backend holds for them. */
   left(roomId: string, peerId: string): Promise<void>;
   /**

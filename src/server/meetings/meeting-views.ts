@@ -77,6 +77,7 @@ export async function presentMeetings(
           .orderBy('p.meeting_id')
           .orderBy('p.position')
           .execute();
+  const hosting = await hostingOf(db, ids);
   const answerRows =
     ids.length === 0
       ? []
@@ -100,15 +101,21 @@ export async function presentMeetings(
     });
     byMeeting.set(p.meeting_id, list);
   }
-  return rows.map((r) => presentMeeting(publicUrl, viewer, r, byMeeting.get(r.id) ?? []));
+  return rows.map((r) =>
+    presentMeeting(publicUrl, viewer, r, byMeeting.get(r.id) ?? [], {
+      waitingRoom: hosting.waitingRoom.has(r.id),
+      cohosts: hosting.cohosts.get(r.id) ?? [],
+    }),
+  );
 }
 
-/** One row as the API's `Meeting`, its participants already at hand. */
+/** One row as the API's `Meeting`, its participants and hosting already at hand. */
 export function presentMeeting(
   publicUrl: string,
   viewer: { id: string; role: 'member' | 'admin' },
   r: MeetingListRow,
   participants: MeetingInvitee[],
+  hosting: Pick<Meeting, 'waitingRoom' | 'cohosts'>,
 ): Meeting {
   return {
     id: r.id,
@@ -128,5 +135,31 @@ export function presentMeeting(
     password: r.organizer_id === viewer.id || viewer.role === 'admin' ? r.password : null,
     emailReminderMinutes: r.email_reminder_minutes,
     smsReminderMinutes: r.sms_reminder_minutes,
+    waitingRoom: hosting.waitingRoom,
+    cohosts: hosting.cohosts,
   };
+}
+
+/** Waiting room and co-hosts (009-hosting) of a list of meetings, in two queries. */
+async function hostingOf(db: Db, ids: string[]) {
+  const waitingRoom = new Set<string>();
+  const cohosts = new Map<string, string[]>();
+  if (ids.length === 0) return { waitingRoom, cohosts };
+  const switched = await db
+    .selectFrom('meeting_hosting')
+    .select('meeting_id')
+    .where('meeting_id', 'in', ids)
+    .where('waiting_room', '=', 1)
+    .execute();
+  for (const row of switched) waitingRoom.add(row.meeting_id);
+  const named = await db
+    .selectFrom('meeting_cohosts as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select(['c.meeting_id', 'u.username'])
+    .where('c.meeting_id', 'in', ids)
+    .orderBy('u.username')
+    .execute();
+  for (const row of named)
+    cohosts.set(row.meeting_id, [...(cohosts.get(row.meeting_id) ?? []), row.username]);
+  return { waitingRoom, cohosts };
 }

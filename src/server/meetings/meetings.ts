@@ -37,6 +37,7 @@ import {
 } from './meeting-views.js';
 import { resolveParticipants, type Resolved } from './participants.js';
 import { canonicalTimeZone } from './zones.js';
+import type { HostingStore } from '../hosting/hosting-store.js';
 
 /** 128 bits: a join link is a bearer secret, long enough that guessing one is hopeless. */
 const JOIN_TOKEN_BYTES = 16;
@@ -46,7 +47,13 @@ const ADMIN_SCAN_BATCH = 200;
 /** A start this far behind the clock still counts as "now" (form filled in at 10:00 for 10:00). */
 const PAST_GRACE_MS = 5 * 60_000;
 
-export interface MeetingInput extends PasswordChoice {
+/** Hosts in control: the waiting room switch and the co-hosts' user names. */
+export interface HostingChoice {
+  waitingRoom?: boolean | undefined;
+  cohosts?: string[] | undefined;
+}
+
+export interface MeetingInput extends PasswordChoice, HostingChoice {
   name: string;
   participants: string[];
   startsAt: string;
@@ -62,6 +69,8 @@ export interface MeetingPolicy {
   /** Digits in a generated meeting password. */
   passwordLength: number;
   defaultPhoneRegion: CountryCode;
+  /** Whether a meeting created without saying has a waiting room. */
+  waitingRoomDefault: boolean;
   /** Reminder lead times of a new meeting whose form leaves them out; null: none. */
   emailReminderMinutes: number | null;
   smsReminderMinutes: number | null;
@@ -87,6 +96,7 @@ export class MeetingsService {
     private readonly invitations: InvitationsService,
     private readonly clock: Clock,
     private readonly options: MeetingsOptions,
+    private readonly hosting: HostingStore,
   ) {}
 
   async checkParticipants(inputs: string[]): Promise<Resolved[]> {
@@ -99,6 +109,8 @@ export class MeetingsService {
   async create(organizer: UserRow, input: MeetingInput): Promise<Meeting> {
     const policy = await this.options.policy();
     const { passwordLength } = policy;
+    const cohosts = await this.cohostMembers(input.cohosts);
+    const waitingRoom = input.waitingRoom ?? policy.waitingRoomDefault;
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone);
     const startsAt = this.checkStart(input.startsAt);
@@ -127,6 +139,8 @@ export class MeetingsService {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('meetings').values(row).execute();
       await insertParticipants(tx, row.id, participants);
+      await this.hosting.setWaitingRoom(row.id, waitingRoom, tx);
+      if (cohosts) await this.hosting.setCohosts(row.id, idsOf(cohosts), tx);
       await this.invitations.recordChange(tx, organizer, null, {
         meeting: row,
         participants,
@@ -145,39 +159,46 @@ export class MeetingsService {
         displayName,
         response: null,
       })),
+      { waitingRoom, cohosts: namesOf(cohosts ?? []) },
     );
   }
 
   async createQuick(
     organizer: UserRow,
-    input: { name?: string | undefined; timeZone?: string | undefined } & PasswordChoice,
+    input: { name?: string | undefined; timeZone?: string | undefined } & PasswordChoice &
+      HostingChoice,
   ): Promise<Meeting> {
-    const { passwordLength } = await this.options.policy();
+    const { passwordLength, waitingRoomDefault } = await this.options.policy();
+    const cohosts = await this.cohostMembers(input.cohosts);
     const password = choosePassword(organizer, input, passwordLength) ?? null;
     const timeZone = zoneOrThrow(input.timeZone ?? this.options.defaultTimeZone);
     const now = this.clock.now();
     const id = newId();
-    await this.db
-      .insertInto('meetings')
-      .values({
-        id,
-        organizer_id: organizer.id,
-        kind: 'quick',
-        name: input.name ?? (organizer.language === 'es' ? 'Reunión rápida' : 'Quick conference'),
-        status: 'scheduled',
-        starts_at: now.toISOString(),
-        ends_at: addMinutes(now, QUICK_WINDOW_MINUTES).toISOString(),
-        duration_minutes: QUICK_WINDOW_MINUTES,
-        time_zone: timeZone,
-        join_token: newToken(JOIN_TOKEN_BYTES),
-        password,
-        // Started at once: there is nothing to remind anyone of.
-        email_reminder_minutes: null,
-        sms_reminder_minutes: null,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('meetings')
+        .values({
+          id,
+          organizer_id: organizer.id,
+          kind: 'quick',
+          name: input.name ?? (organizer.language === 'es' ? 'Reunión rápida' : 'Quick conference'),
+          status: 'scheduled',
+          starts_at: now.toISOString(),
+          ends_at: addMinutes(now, QUICK_WINDOW_MINUTES).toISOString(),
+          duration_minutes: QUICK_WINDOW_MINUTES,
+          time_zone: timeZone,
+          join_token: newToken(JOIN_TOKEN_BYTES),
+          password,
+          // Started at once: there is nothing to remind anyone of.
+          email_reminder_minutes: null,
+          sms_reminder_minutes: null,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        })
+        .execute();
+      await this.hosting.setWaitingRoom(id, input.waitingRoom ?? waitingRoomDefault, tx);
+      if (cohosts) await this.hosting.setCohosts(id, idsOf(cohosts), tx);
+    });
     return this.get(organizer, id);
   }
 
@@ -275,6 +296,18 @@ export class MeetingsService {
   async update(viewer: UserRow, id: string, change: Partial<MeetingInput>): Promise<Meeting> {
     const current = await this.ownMeeting(viewer, id);
     if (current.status === 'cancelled') throw new AppError('MEETING_CANCELLED');
+    const cohosts = await this.cohostMembers(change.cohosts);
+    const setHosting = async (tx: Db) => {
+      if (change.waitingRoom !== undefined) {
+        await this.hosting.setWaitingRoom(id, change.waitingRoom, tx);
+      }
+      if (cohosts) await this.hosting.setCohosts(id, idsOf(cohosts), tx);
+    };
+    // Switching the waiting room or naming co-hosts changes nothing invitees must hear about.
+    if (Object.keys(change).every((key) => key === 'waitingRoom' || key === 'cohosts')) {
+      await this.db.transaction().execute(setHosting);
+      return this.get(viewer, id);
+    }
     const { passwordLength } = await this.options.policy();
     const password = choosePassword(viewer, change, passwordLength);
     const timeZone =
@@ -311,6 +344,7 @@ export class MeetingsService {
         updated_at: this.clock.now().toISOString(),
       };
       await tx.updateTable('meetings').set(next).where('id', '=', id).execute();
+      await setHosting(tx);
       if (participants) {
         await tx.deleteFrom('meeting_participants').where('meeting_id', '=', id).execute();
         await insertParticipants(tx, id, participants);
@@ -380,6 +414,17 @@ export class MeetingsService {
     return results.flatMap((r) => (r.ok ? [r.participant] : []));
   }
 
+  /** The members named as co-hosts, by user name; VALIDATION names one that is no member. */
+  private async cohostMembers(usernames: string[] | undefined): Promise<UserRow[] | undefined> {
+    if (usernames === undefined) return undefined;
+    const found = await this.members.findActiveByUsernames(usernames);
+    const unknown = usernames.find((name) => !found.has(name));
+    if (unknown !== undefined) {
+      throw new AppError('VALIDATION', { message: `No active member is called ${unknown}.` });
+    }
+    return [...found.values()];
+  }
+
   private async ownMeeting(viewer: UserRow, id: string) {
     const row = await this.db
       .selectFrom('meetings')
@@ -443,6 +488,15 @@ async function loadVersion(tx: Db, id: string): Promise<MeetingVersion> {
 /** A lead time as given (a number, or null for none), or `fallback` when left out. */
 function inherit(given: number | null | undefined, fallback: number | null): number | null {
   return given === undefined ? fallback : given;
+}
+
+function idsOf(members: UserRow[]): string[] {
+  return members.map((member) => member.id);
+}
+
+/** Co-hosts as `Meeting.cohosts` lists them: usernames in order (meeting-views.ts). */
+function namesOf(members: UserRow[]): string[] {
+  return members.map((member) => member.username).sort();
 }
 
 function addMinutes(date: Date, minutes: number): Date {

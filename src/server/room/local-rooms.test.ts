@@ -17,6 +17,7 @@ async function nodeHoldingAna() {
   const rooms = new LocalRooms(bus, places, chat, quiet, {
     keptSignalMs: 1_000,
     closedRoom: () => {},
+    notice: () => {},
     movedAway,
   });
   const member = testMember('ana', { node: bus.node, epoch: 1 });

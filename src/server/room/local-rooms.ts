@@ -8,6 +8,7 @@
 import { CLOSE_CODES, type RoomEvent } from '../../shared/signaling.js';
 import type { ChatHistories } from './chat-history.js';
 import type { HeldPlaces } from './held-places.js';
+import type { HostNotice } from './host-notices.js';
 import type { BusMessage, RoomBus } from './room-bus.js';
 import type { RoomConnection } from './room-connection.js';
 
@@ -21,6 +22,8 @@ interface LocalRoom {
   seenSeq: number;
   /** Events that came while the missing ones before them are fetched (a gap), in order. */
   waiting: RoomEvent[] | null;
+  /** Guests in the waiting room on this node, by waiting id: nothing of the room reaches them. */
+  knocking: Map<string, RoomConnection>;
 }
 
 export class LocalRooms {
@@ -37,6 +40,8 @@ export class LocalRooms {
       keptSignalMs: number;
       /** The meeting was cancelled: each socket of the room here ends for good. */
       closedRoom: (connection: RoomConnection) => void;
+      /** A host notice for one socket here (seated, or waiting when `waitingId` is set). */
+      notice: (connection: RoomConnection, notice: HostNotice) => void;
       /** A place this node held resumed on another node: what it held for the page goes. */
       movedAway: (roomId: string, peerId: string) => void;
     },
@@ -57,6 +62,22 @@ export class LocalRooms {
     const room = this.rooms.get(roomId);
     if (room?.connections.get(peerId) !== connection) return false;
     room.connections.delete(peerId);
+    return true;
+  }
+
+  /** A guest's socket waits for a host here (the room is listened to already). */
+  park(connection: RoomConnection, roomId: string, waitingId: string): void {
+    connection.waitingId = waitingId;
+    this.rooms.get(roomId)?.knocking.set(waitingId, connection);
+  }
+
+  /** The socket no longer waits; false when it was not waiting here. */
+  unpark(connection: RoomConnection, roomId: string): boolean {
+    const waitingId = connection.waitingId;
+    connection.waitingId = null;
+    const knocking = this.rooms.get(roomId)?.knocking;
+    if (!waitingId || knocking?.get(waitingId) !== connection) return false;
+    knocking.delete(waitingId);
     return true;
   }
 
@@ -81,6 +102,11 @@ export class LocalRooms {
     for (const room of this.rooms.values()) yield* room.connections.values();
   }
 
+  /** Every socket in a waiting room on this node. */
+  *waitingConnections(): Iterable<RoomConnection> {
+    for (const room of this.rooms.values()) yield* room.knocking.values();
+  }
+
   /** Subscribes this node to a room's bus messages while it holds sockets or places there. */
   async listen(roomId: string): Promise<void> {
     let room = this.rooms.get(roomId);
@@ -90,6 +116,7 @@ export class LocalRooms {
         connections,
         seenSeq: 0,
         waiting: null,
+        knocking: new Map(),
         subscribed: Promise.resolve(() => {}),
       };
       local.subscribed = this.bus.subscribe(roomId, (message) =>
@@ -134,6 +161,8 @@ export class LocalRooms {
         for (const connection of connections.values()) connection.deliver(frame, text);
         return;
       }
+      case 'notice':
+        return this.noticeFor(room, message.notice);
       case 'signal': {
         const { to, from, payload } = message;
         const target = connections.get(to);
@@ -154,6 +183,38 @@ export class LocalRooms {
     // Serialized once for the whole room, not once per recipient.
     const text = JSON.stringify(event);
     for (const connection of room.connections.values()) connection.deliver(event, text);
+    // Waiting guests learn only that a host arrived, never who else is there.
+    if (event.type === 'joined' && event.participant.host) {
+      for (const connection of room.knocking.values()) {
+        connection.send({ type: 'waiting', hostPresent: true });
+      }
+    }
+  }
+
+  /** Hands a host notice to the sockets here it concerns. */
+  private noticeFor(room: LocalRoom, notice: HostNotice): void {
+    const targets: RoomConnection[] = [];
+    switch (notice.type) {
+      case 'knock':
+      case 'knockEnded':
+        for (const connection of room.connections.values()) {
+          if (connection.host && connection.isLive) targets.push(connection);
+        }
+        break;
+      case 'admission': {
+        const waiting = room.knocking.get(notice.waitingId);
+        if (waiting) targets.push(waiting);
+        break;
+      }
+      case 'moderated': {
+        const target = room.connections.get(notice.peerId);
+        if (target) targets.push(target);
+        break;
+      }
+      case 'ended':
+        targets.push(...room.connections.values(), ...room.knocking.values());
+    }
+    for (const connection of targets) this.options.notice(connection, notice);
   }
 
   /**
@@ -213,7 +274,8 @@ export class LocalRooms {
   /** Unsubscribes from a room once this node has no socket and holds no place there. */
   releaseIfIdle(roomId: string): void {
     const room = this.rooms.get(roomId);
-    if (!room || room.connections.size > 0 || this.places.inRoom(roomId).length > 0) return;
+    if (!room || room.connections.size > 0 || room.knocking.size > 0) return;
+    if (this.places.inRoom(roomId).length > 0) return;
     this.rooms.delete(roomId);
     this.chatHistories.forget(roomId);
     room.subscribed.then((unsubscribe) => unsubscribe()).catch(() => {});

@@ -34,6 +34,7 @@ import {
 } from './room-bus.js';
 import { APPEND, CHANGE, EVENTS_SINCE, JOIN, REFRESH } from './redis-room-scripts.js';
 import { NodeWatch } from './redis-node-watch.js';
+import { hostNoticeSchema, type HostNotice } from './host-notices.js';
 
 /** A room's keys outlive its last activity this long; nodes holding places refresh them. */
 const ROOM_TTL_MS = 10 * 60_000;
@@ -78,6 +79,7 @@ const busMessageSchema = z.discriminatedUnion('kind', [
     adopted: z.boolean(),
   }),
   z.object({ kind: z.literal('reaction'), peerId: z.string(), reaction: reactionSchema }),
+  z.object({ kind: z.literal('notice'), notice: hostNoticeSchema }),
 ]);
 
 export class RedisRoomBus implements RoomBus {
@@ -169,6 +171,16 @@ export class RedisRoomBus implements RoomBus {
   async react(roomId: string, peerId: string, reaction: Reaction): Promise<void> {
     const message = { kind: 'reaction', peerId, reaction };
     await this.link.publish(this.channel(roomId), JSON.stringify(message));
+  }
+
+  async locked(roomId: string, locked: boolean, by: string): Promise<RoomEvent> {
+    const event = { type: 'locked', locked, by } as const;
+    const seq = await this.run(APPEND, roomId, ['', JSON.stringify(event)]);
+    return { ...event, seq };
+  }
+
+  async notify(roomId: string, notice: HostNotice): Promise<void> {
+    await this.link.publish(this.channel(roomId), JSON.stringify({ kind: 'notice', notice }));
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {

@@ -14,6 +14,7 @@ import type {
   RoomEvent,
   ServerSignal,
 } from '../../shared/signaling.js';
+import type { HostNotice } from './host-notices.js';
 
 /**
  * Which connection answers for a place: the node (one process run, so a restarted node is a new
@@ -53,7 +54,9 @@ export type BusMessage =
    */
   | { kind: 'taken'; peerId: string; holder: PlaceHolder; seq: number; adopted: boolean }
   /** A participant's reaction: to every connection in the room now, never logged nor kept. */
-  | { kind: 'reaction'; peerId: string; reaction: Reaction };
+  | { kind: 'reaction'; peerId: string; reaction: Reaction }
+  /** News of a host's decision for the connections it concerns (host-notices.ts). */
+  | { kind: 'notice'; notice: HostNotice };
 
 export interface RoomSnapshot {
   seq: number;
@@ -93,6 +96,10 @@ export interface RoomBus {
   restarted(roomId: string, peerId: string): Promise<RoomEvent | undefined>;
   /** Shows `peerId`'s reaction to everyone in the room now (not numbered, not replayed). */
   react(roomId: string, peerId: string, reaction: Reaction): Promise<void>;
+  /** A host locked or unlocked the meeting (the lock itself is in the database). */
+  locked(roomId: string, locked: boolean, by: string): Promise<RoomEvent>;
+  /** Delivers a host notice to the connections it concerns, on every node. */
+  notify(roomId: string, notice: HostNotice): Promise<void>;
   snapshot(roomId: string): Promise<RoomSnapshot>;
   member(roomId: string, peerId: string): Promise<RoomMember | undefined>;
   /** The events after `seq` in order, or null when the log no longer reaches back that far. */
@@ -231,6 +238,15 @@ export class InProcessRoomBus implements RoomBus {
   async react(roomId: string, peerId: string, reaction: Reaction): Promise<void> {
     const room = this.rooms.get(roomId);
     if (room?.members.has(peerId)) this.publish(room, { kind: 'reaction', peerId, reaction });
+  }
+
+  async locked(roomId: string, locked: boolean, by: string): Promise<RoomEvent> {
+    return this.append(this.room(roomId), { type: 'locked', locked, by });
+  }
+
+  async notify(roomId: string, notice: HostNotice): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (room) this.publish(room, { kind: 'notice', notice });
   }
 
   async snapshot(roomId: string): Promise<RoomSnapshot> {

@@ -27,6 +27,10 @@ export interface FrameHandler {
 export class RoomConnection {
   /** Set once the hub has placed this connection in the room. */
   peerId: string | null = null;
+  /** A host of the meeting: gets `knock` frames and may send host frames. */
+  host = false;
+  /** Set while this guest's hello waits for a host (the waiting room). */
+  waitingId: string | null = null;
   /** Whether the hub has sent `welcome`; frames for it wait in `pending` until then. */
   private live = false;
   private pending: ServerFrame[] = [];

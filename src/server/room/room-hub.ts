@@ -11,16 +11,21 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   CLOSE_CODES,
+  HOST_FRAME_TYPES,
   MEDIA_PEER_ID,
   PAGE_CLOSE_GRACE_MS,
   type ClientFrame,
+  type MediaState,
+  type SignalingErrorCode,
   type RoomParticipant,
   type SignalPayload,
   mediaRequestSchema,
   peerSignalSchema,
 } from '../../shared/signaling.js';
+import type { AuditService } from '../audit/audit.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import type { HostingStore } from '../hosting/hosting-store.js';
 import type { RoomEntry } from '../lobby/lobby.js';
 import { MediaRequestError, type MediaBackend, type MediaServers } from '../media/media-backend.js';
 import { hashToken, newToken } from '../tokens.js';
@@ -29,9 +34,12 @@ import type { ChatStore } from './chat-store.js';
 import { GesturesThrottle } from './gestures-throttle.js';
 import { changeHand } from './hands.js';
 import { HeldPlaces } from './held-places.js';
+import { HostActions, waitingGuest, type HostFrame } from './host-actions.js';
+import type { HostNotice } from './host-notices.js';
 import { LocalRooms } from './local-rooms.js';
 import { RoomConnection, type FrameHandler } from './room-connection.js';
 import type { PlaceHolder, RoomBus, RoomMember } from './room-bus.js';
+import { WaitingRoomGate, type GateOutcome } from './waiting-room-gate.js';
 
 export interface RoomHubOptions {
   /** How often browsers ping; SILENT_PERIODS_BEFORE_CUT silent periods end a connection. */
@@ -75,6 +83,10 @@ export class RoomHub implements FrameHandler {
   private readonly gestures = new GesturesThrottle<RoomConnection>();
   private readonly chatHistories: ChatHistories;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly gate: WaitingRoomGate;
+  private readonly hostActions: HostActions;
+  /** The hello of each guest waiting for a host, run again once a host lets them in. */
+  private readonly parkedHellos = new WeakMap<RoomConnection, HelloFrame>();
 
   constructor(
     private readonly bus: RoomBus,
@@ -83,6 +95,8 @@ export class RoomHub implements FrameHandler {
     private readonly clock: Clock,
     private readonly log: Log,
     private readonly options: RoomHubOptions,
+    private readonly hosting: HostingStore,
+    audit: Pick<AuditService, 'record'>,
   ) {
     this.places = new HeldPlaces(bus, media, log, options.reconnectGraceMs);
     this.chatHistories = new ChatHistories(chat);
@@ -90,6 +104,7 @@ export class RoomHub implements FrameHandler {
       keptSignalMs: options.reconnectGraceMs,
       closedRoom: (connection) =>
         void this.endForGood(connection, CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'),
+      notice: (connection, notice) => this.notice(connection, notice),
       // Its page connects to the media server again through that node (`reset`): this node's
       // connections for it would keep its old feed in the room, and offer it subscriptions.
       movedAway: (roomId, peerId) =>
@@ -99,6 +114,8 @@ export class RoomHub implements FrameHandler {
             this.log.warn({ err: error, roomId, peerId }, 'media of a moved place not ended'),
           ),
     });
+    this.gate = new WaitingRoomGate(hosting);
+    this.hostActions = new HostActions(bus, hosting, this.places, media, audit, log);
     this.sweeper = setInterval(() => this.sweep(), options.heartbeatMs);
     this.sweeper.unref();
   }
@@ -111,10 +128,12 @@ export class RoomHub implements FrameHandler {
   /** A socket whose request the lobby already authenticated for `entry`'s meeting. */
   accept(socket: WebSocket, entry: RoomEntry): void {
     const connection = new RoomConnection(socket, this);
+    connection.host = entry.host;
     this.entries.set(connection, entry);
     // The sweep only sees connections in a room: one that never says hello is closed here.
     const helloTimer = setTimeout(() => {
-      if (!connection.peerId) connection.end(CLOSE_CODES.TIMED_OUT);
+      // A guest in the waiting room said hello: they wait as long as it takes a host.
+      if (!connection.peerId && !connection.waitingId) connection.end(CLOSE_CODES.TIMED_OUT);
     }, HELLO_TIMEOUT_MS);
     helloTimer.unref();
     const untilClose = entry.closesAt.getTime() - this.clock.now().getTime();
@@ -133,12 +152,17 @@ export class RoomHub implements FrameHandler {
     if (!entry) return;
     if (frame.type === 'ping') return connection.send({ type: 'pong', at: frame.at });
     if (frame.type === 'hello') {
-      if (connection.peerId) return connection.sendError('ALREADY_JOINED');
+      if (connection.peerId || connection.waitingId) return connection.sendError('ALREADY_JOINED');
       return this.hello(connection, entry, frame);
     }
     const peerId = connection.peerId;
     if (!peerId || !connection.isLive) return connection.sendError('NOT_JOINED');
     try {
+      if (isHostFrame(frame)) {
+        // Checked here, before anything is read or changed: a guest's host frame does nothing.
+        if (!entry.host) return connection.sendError('FORBIDDEN');
+        return await this.hostActions.handle(connection, entry, peerId, frame);
+      }
       await this.inRoom(connection, entry, peerId, frame);
     } catch (error) {
       // Redis is down: this frame is lost, the socket stays (the room goes on when it is back).
@@ -151,11 +175,12 @@ export class RoomHub implements FrameHandler {
     connection: RoomConnection,
     entry: RoomEntry,
     peerId: string,
-    frame: Exclude<ClientFrame, { type: 'hello' | 'ping' }>,
+    frame: Exclude<ClientFrame, { type: 'hello' | 'ping' } | HostFrame>,
   ): Promise<void> {
     const roomId = entry.meetingId;
     switch (frame.type) {
       case 'media':
+        await this.unmuteIfTurnedOn(roomId, peerId, frame.media);
         await this.bus.update(
           roomId,
           peerId,
@@ -179,6 +204,22 @@ export class RoomHub implements FrameHandler {
       case 'leave':
         if (frame.pageClosing) return this.closingPage(connection);
         return this.endForGood(connection, CLOSE_CODES.LEFT);
+    }
+  }
+
+  /**
+   * A microphone or camera its owner turns on again: a host's mute of it, which an SFU enforces,
+   * ends. Asked only on the change (from off, as this node last saw the place), not per frame.
+   */
+  private async unmuteIfTurnedOn(roomId: string, peerId: string, media: MediaState) {
+    if (!this.media.moderate) return;
+    const before = this.places.get(peerId)?.member.participant.media;
+    for (const what of ['audio', 'video'] as const) {
+      if (media[what] && before?.[what] === false) {
+        await this.media.moderate(roomId, peerId, what, false).catch((error: unknown) => {
+          this.log.warn({ err: error, roomId, peerId }, 'media server did not unmute');
+        });
+      }
     }
   }
 
@@ -240,6 +281,7 @@ export class RoomHub implements FrameHandler {
   closed(connection: RoomConnection): void {
     const entry = this.entries.get(connection);
     clearTimeout(this.closeTimers.get(connection));
+    if (entry && connection.waitingId) return this.stopWaiting(connection, entry);
     const peerId = connection.peerId;
     if (!entry || !peerId) return;
     const roomId = entry.meetingId;
@@ -274,6 +316,19 @@ export class RoomHub implements FrameHandler {
     if (live) this.closingPage(live);
     else this.holdPlace(roomId, peerId, PAGE_CLOSE_GRACE_MS, 'left', member.holder);
     return true;
+  }
+
+  /**
+   * The waiting room was switched on: the guests in the room now are marked admitted, so that a
+   * reload or a dropped connection does not send them to wait. One who joins meanwhile is
+   * either in this snapshot or sees the switch when the gate asks again (newPlace).
+   */
+  async admitPresent(roomId: string): Promise<void> {
+    const { members } = await this.bus.snapshot(roomId);
+    const guests = members
+      .filter((m) => m.participant.kind === 'guest')
+      .map(({ identity, participant }) => ({ identity, ...participant }));
+    await this.hosting.settle(roomId, guests, 'admitted', 'waiting room switched on');
   }
 
   /** The meeting was cancelled: everyone in its room is told and disconnected, on every node. */
@@ -354,9 +409,11 @@ export class RoomHub implements FrameHandler {
       previous.resumeTokenHash === hashToken(resume.resumeToken);
     const seat =
       (resumable && (await this.resumePlace(connection, roomId, resume, previous, holder))) ||
-      (await this.joinPlace(connection, entry, frame, holder));
+      (await this.newPlace(connection, entry, frame, holder));
     if (!seat) return;
     const { peerId, resumeToken, resumed, mediaReset } = seat;
+    const hosting = await this.hosting.options(roomId);
+    const waiting = entry.host ? (await this.hosting.waiting(roomId)).map(waitingGuest) : [];
 
     const snapshot = await this.bus.snapshot(roomId);
     // Read after the snapshot, so every event up to its seq is either replayed or in it. When
@@ -383,6 +440,9 @@ export class RoomHub implements FrameHandler {
           roomCap: await this.media.roomCap(),
         },
         heartbeatMs: this.options.heartbeatMs,
+        host: entry.host,
+        locked: hosting.locked,
+        waiting,
       },
       chat,
     );
@@ -427,6 +487,111 @@ export class RoomHub implements FrameHandler {
     const mediaReset =
       !resume.reload && this.media.name !== 'p2p' && previous.holder.node !== holder.node;
     return { peerId, resumeToken: resume.resumeToken, resumed: true, mediaReset };
+  }
+
+  /**
+   * A new place, once the waiting room and the lock let this entry in; null when they do not
+   * (the guest waits, or is refused and closed). The gate is asked again after the join: a
+   * host who switched the waiting room on meanwhile sends this guest to wait (the switch
+   * admits only those already in the room), so no early arrival slips in between.
+   */
+  private async newPlace(
+    connection: RoomConnection,
+    entry: RoomEntry,
+    frame: HelloFrame,
+    holder: PlaceHolder,
+  ): Promise<Seat | null> {
+    const before = await this.gate.check(entry);
+    if (before.kind !== 'enter') return this.stopAtGate(connection, entry, frame, before);
+    const seat = await this.joinPlace(connection, entry, frame, holder);
+    if (!seat || !before.recheck) return seat;
+    const after = await this.gate.check(entry);
+    if (after.kind === 'enter') return seat;
+    const roomId = entry.meetingId;
+    this.rooms.unseat(connection, roomId, seat.peerId);
+    connection.peerId = null;
+    await this.places.remove(roomId, seat.peerId, 'left', holder);
+    return this.stopAtGate(connection, entry, frame, after);
+  }
+
+  /** The guest waits for a host (nothing of the room reaches them), or is refused. */
+  private async stopAtGate(
+    connection: RoomConnection,
+    entry: RoomEntry,
+    frame: HelloFrame,
+    outcome: Exclude<GateOutcome, { kind: 'enter' }>,
+  ): Promise<null> {
+    const roomId = entry.meetingId;
+    if (outcome.kind === 'refuse') {
+      connection.end(CLOSE_CODES[outcome.code], outcome.code);
+      this.rooms.releaseIfIdle(roomId);
+      return null;
+    }
+    const { displayName, avatarUrl } = entry.session;
+    const knock = await this.hosting.knock(roomId, entry.identity, { displayName, avatarUrl });
+    if (connection.socket.readyState !== connection.socket.OPEN) {
+      await this.hosting.stopWaiting(roomId, knock.waitingId);
+      this.rooms.releaseIfIdle(roomId);
+      return null;
+    }
+    this.rooms.park(connection, roomId, knock.waitingId);
+    this.parkedHellos.set(connection, frame);
+    const { members } = await this.bus.snapshot(roomId);
+    connection.send({ type: 'waiting', hostPresent: members.some((m) => m.participant.host) });
+    await this.bus.notify(roomId, { type: 'knock', guest: waitingGuest(knock) });
+    return null;
+  }
+
+  /** A waiting guest's socket closed: hosts no longer see them (they knock again on return). */
+  private stopWaiting(connection: RoomConnection, entry: RoomEntry): void {
+    const roomId = entry.meetingId;
+    const waitingId = connection.waitingId;
+    if (!waitingId || !this.rooms.unpark(connection, roomId)) return;
+    this.rooms.releaseIfIdle(roomId);
+    void this.hosting
+      .stopWaiting(roomId, waitingId)
+      .then(async (stopped) => {
+        if (stopped)
+          await this.bus.notify(roomId, { type: 'knockEnded', waitingId, outcome: 'left' });
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, roomId }, 'waiting not ended'));
+  }
+
+  /** A host's decision or action reached a socket of this node. */
+  private notice(connection: RoomConnection, notice: HostNotice): void {
+    const entry = this.entries.get(connection);
+    if (!entry) return;
+    const roomId = entry.meetingId;
+    switch (notice.type) {
+      case 'knock':
+        return connection.deliver({ type: 'knock', guest: notice.guest });
+      case 'knockEnded':
+        return connection.deliver({
+          type: 'knockEnded',
+          waitingId: notice.waitingId,
+          outcome: notice.outcome,
+        });
+      case 'admission': {
+        const hello = this.parkedHellos.get(connection);
+        if (!hello || !this.rooms.unpark(connection, roomId)) return;
+        this.parkedHellos.delete(connection);
+        if (notice.outcome === 'admitted') return void this.hello(connection, entry, hello);
+        connection.send({ type: 'moderated', action: 'denied', by: notice.by });
+        connection.end(CLOSE_CODES.ADMISSION_DENIED, 'ADMISSION_DENIED');
+        return this.rooms.releaseIfIdle(roomId);
+      }
+      case 'moderated':
+        connection.deliver({ type: 'moderated', action: notice.action, by: notice.by });
+        if (notice.action === 'removed') connection.end(CLOSE_CODES.REMOVED, 'REMOVED');
+        return;
+      case 'ended':
+        connection.send({ type: 'moderated', action: 'ended', by: notice.by });
+        if (this.rooms.unpark(connection, roomId)) {
+          connection.end(CLOSE_CODES.MEETING_ENDED, 'MEETING_ENDED');
+          return this.rooms.releaseIfIdle(roomId);
+        }
+        return void this.endForGood(connection, CLOSE_CODES.MEETING_ENDED, 'MEETING_ENDED');
+    }
   }
 
   /** A new place in the room; null (and the connection closed) when the room is full. */
@@ -531,7 +696,7 @@ export class RoomHub implements FrameHandler {
   private async endForGood(
     connection: RoomConnection,
     code: number,
-    error?: 'MEETING_NOT_OPEN',
+    error?: SignalingErrorCode,
   ): Promise<void> {
     const entry = this.entries.get(connection);
     connection.end(code, error);
@@ -555,6 +720,10 @@ export class RoomHub implements FrameHandler {
     for (const connection of this.rooms.connections()) {
       if (connection.lastFrameAt < deadline) connection.socket.terminate();
     }
+    // A waiting guest's page pings too; a dead one must not stay in the hosts' list.
+    for (const connection of this.rooms.waitingConnections()) {
+      if (connection.lastFrameAt < deadline) connection.socket.terminate();
+    }
     void this.places.upkeep().then((adopted) => {
       for (const { roomId, member } of adopted) {
         const peerId = member.participant.peerId;
@@ -563,4 +732,12 @@ export class RoomHub implements FrameHandler {
       }
     });
   }
+}
+
+type HelloFrame = Extract<ClientFrame, { type: 'hello' }>;
+
+const HOST_TYPES: ReadonlySet<string> = new Set(HOST_FRAME_TYPES);
+
+function isHostFrame(frame: ClientFrame): frame is HostFrame {
+  return HOST_TYPES.has(frame.type);
 }

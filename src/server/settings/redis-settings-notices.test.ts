@@ -16,6 +16,7 @@ const defaults: SettingsDefaults = {
   p2pRoomCap: 4,
   defaultPhoneRegion: 'ES',
   organizationName: 'Default Org',
+  waitingRoomDefault: false,
   emailReminderMinutes: 1440,
   smsReminderMinutes: null,
 };

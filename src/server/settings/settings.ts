@@ -45,6 +45,8 @@ export function settingsDefaults(config: Config): SettingsDefaults {
     organizationName: config.organizationName,
     emailReminderMinutes: config.reminders.emailMinutes,
     smsReminderMinutes: config.reminders.smsMinutes,
+    // Off: without a choice in Settings, whoever holds the link is in, as before issue 19.
+    waitingRoomDefault: false,
   };
 }
 
@@ -62,6 +64,7 @@ const COLUMNS = {
   organizationName: 'organization_name',
   emailReminderMinutes: 'email_reminder_minutes',
   smsReminderMinutes: 'sms_reminder_minutes',
+  waitingRoomDefault: 'waiting_room_default',
 } as const satisfies Record<SettingName, keyof StoredValues>;
 
 const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
@@ -74,6 +77,7 @@ const EMPTY_ROW: Omit<SettingsTable, 'id'> = {
   organization_logo_id: null,
   email_reminder_minutes: null,
   sms_reminder_minutes: null,
+  waiting_room_default: null,
   updated_at: '',
 };
 
@@ -213,6 +217,8 @@ export class SettingsService {
       organizationLogoUrl: logoUrl(row.organization_logo_id),
       emailReminderMinutes: reminderOf(row.email_reminder_minutes, d.emailReminderMinutes),
       smsReminderMinutes: reminderOf(row.sms_reminder_minutes, d.smsReminderMinutes),
+      waitingRoomDefault:
+        row.waiting_room_default === null ? d.waitingRoomDefault : row.waiting_room_default === 1,
     };
   }
 
@@ -271,6 +277,10 @@ function validate(patch: UpdateSettingsBody): Partial<StoredValues> {
       message: first ? `${first.field}: ${first.message}` : undefined,
       details: { issues },
     });
+  }
+  if (patch.waitingRoomDefault !== undefined) {
+    const on = patch.waitingRoomDefault;
+    values.waiting_room_default = on === null ? null : on ? 1 : 0;
   }
   if (patch.defaultPhoneRegion !== undefined) {
     const region = patch.defaultPhoneRegion;

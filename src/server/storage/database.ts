@@ -24,6 +24,7 @@ import * as pictures from './migrations/005-pictures.js';
 import * as outboxClaimToken from './migrations/006-outbox-claim-token.js';
 import * as reminders from './migrations/007-reminders.js';
 import * as repliesAndFeeds from './migrations/008-replies-and-feeds.js';
+import * as hosting from './migrations/009-hosting.js';
 import * as meetingsByStart from './migrations/010-meetings-by-start.js';
 
 export type Db = Kysely<Database>;
@@ -32,7 +33,7 @@ export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgre
 
 // Listed here rather than read from a folder so that compiled and tsx runs behave the same.
 // Kysely runs them in name order and refuses one that sorts before a migration already run, so
-// names only grow: the next one is `008-<what-it-does>` (migrations.test.ts checks this).
+// names only grow: the next one is `011-<what-it-does>` (migrations.test.ts checks this).
 // Both 004s shipped together and keep their names.
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '006-outbox-claim-token': outboxClaimToken,
   '007-reminders': reminders,
   '008-replies-and-feeds': repliesAndFeeds,
+  '009-hosting': hosting,
   '010-meetings-by-start': meetingsByStart,
 };
 

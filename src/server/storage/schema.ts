@@ -171,6 +171,8 @@ export interface SettingsTable {
   /** Default lead of meetings' reminders, in minutes; 0 stores "no reminder". */
   email_reminder_minutes: number | null;
   sms_reminder_minutes: number | null;
+  /** 009-hosting: whether new meetings have a waiting room (null: off). */
+  waiting_room_default: number | null;
   updated_at: string;
 }
 
@@ -196,7 +198,39 @@ export interface AuditLogTable {
   burst_key: string | null;
 }
 
+/** Hosts in control (009-hosting): per meeting, only once something was set. */
+export interface MeetingHostingTable {
+  meeting_id: string;
+  waiting_room: number;
+  locked: number;
+  ended_at: string | null;
+}
+
+export interface MeetingCohostsTable {
+  meeting_id: string;
+  user_id: string;
+}
+
+export type AdmissionState = 'waiting' | 'admitted' | 'denied' | 'left' | 'removed';
+
+export interface RoomAdmissionsTable {
+  /** The waiting guest's id as hosts see it (`waitingId`); random, 128 bits. */
+  id: string;
+  meeting_id: string;
+  /** RoomEntry.identity: `guest:<token hash>` or `member:<id>`; never sent to browsers. */
+  identity: string;
+  display_name: string;
+  avatar_url: string | null;
+  state: AdmissionState;
+  knocked_at: string;
+  /** The host's display name who decided (admitted, denied, removed). */
+  decided_by: string | null;
+}
+
 export interface Database {
+  meeting_hosting: MeetingHostingTable;
+  meeting_cohosts: MeetingCohostsTable;
+  room_admissions: RoomAdmissionsTable;
   invitee_answers: InviteeAnswersTable;
   rsvp_tokens: RsvpTokensTable;
   settings: SettingsTable;

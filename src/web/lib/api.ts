@@ -8,6 +8,7 @@ import type {
   Delivery,
   DeliveryStatus,
   Meeting,
+  MeetingDefaults,
   Me,
   MeetingPage,
   Member,
@@ -86,6 +87,8 @@ export const api = {
   },
   meeting: (meetingId: string, signal?: AbortSignal) =>
     request<Meeting>(`/api/meetings/${id(meetingId)}`, { signal }),
+  meetingDefaults: (signal?: AbortSignal) =>
+    request<MeetingDefaults>('/api/meetings/defaults', { signal }),
   createMeeting: (body: CreateMeetingBody) => request<Meeting>('/api/meetings', json('POST', body)),
   createQuickMeeting: (body: QuickMeetingRequest = {}) =>
     request<Meeting>('/api/meetings/quick', json('POST', body)),

@@ -8,6 +8,7 @@ import {
   idParams,
   meetingListQuery,
   meetingListReply,
+  meetingDefaultsReply,
   meetingSchema,
   notModified,
   quickMeetingBody,
@@ -69,6 +70,18 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
         ),
       };
     },
+  );
+
+  app.get(
+    '/api/meetings/defaults',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'What a new meeting gets when its body says nothing (the waiting room)',
+        response: { 200: meetingDefaultsReply, ...errors },
+      },
+    },
+    async () => ({ waitingRoom: (await services.settings.get()).waitingRoomDefault }),
   );
 
   app.post(
@@ -168,6 +181,8 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (
     async (request) => {
       const { password, passwordProtected, ...rest } = request.body;
       const meeting = await meetings.update(memberOf(request), request.params.id, request.body);
+      // Those already in the room stay in (a reload must not send them to wait).
+      if (request.body.waitingRoom === true) await services.rooms.admitPresent(meeting.id);
       const fields = Object.keys(rest).filter((k) => rest[k as keyof typeof rest] !== undefined);
       const events: Omit<AuditEvent, 'target'>[] = [];
       if (fields.length > 0) events.push({ action: 'meeting.update', details: { fields } });

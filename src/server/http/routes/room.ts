@@ -48,7 +48,8 @@ export const roomRoutes: FastifyPluginAsyncZod<RouteContext> = async (
             details: { retryAfterMs },
           });
         }
-        entries.set(request, await services.lobby.roomEntry(token, guestToken, request.member));
+        const entry = await services.lobby.roomEntry(token, guestToken, request.member);
+        entries.set(request, { ...entry, source: request.ip });
       },
       schema: {
         tags: ['room'],

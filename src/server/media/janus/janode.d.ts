@@ -16,6 +16,8 @@ declare module 'janode' {
     trickleComplete(): Promise<void>;
     hangup(): Promise<void>;
     detach(): Promise<void>;
+    /** A plugin request with no helper of its own (VideoRoom `moderate`); the plugin's reply. */
+    message(body: object): Promise<unknown>;
   }
 
   export interface JanodeSession extends EventEmitter {

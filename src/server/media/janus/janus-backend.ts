@@ -37,7 +37,7 @@ import {
 } from '../media-backend.js';
 import { cameraLayersFor } from './camera-layers.js';
 import { isCandidateLine } from './candidates.js';
-import type { JanusInstance, JanusLog } from './janus-instance.js';
+import { withTimeout, type JanusInstance, type JanusLog } from './janus-instance.js';
 import { JanusPlaces, type JanusPlace, type JanusSettings, type OwnJanus } from './janus-places.js';
 import { Publisher } from './publisher.js';
 import { samePlacement, type RoomPlacements } from './room-placements.js';
@@ -164,6 +164,48 @@ export class JanusBackend implements MediaBackend {
       }
       default:
         return request satisfies never;
+    }
+  }
+
+  /**
+   * VideoRoom `moderate` on each of the participant's mids carrying that media: Janus stops
+   * (or resumes) forwarding it to every subscriber, whatever the browser keeps sending. The
+   * feed may be published through another node: Janus announced it to this room's watcher.
+   */
+  async moderate(
+    roomId: string,
+    peerId: string,
+    what: 'audio' | 'video',
+    muted: boolean,
+  ): Promise<void> {
+    const room = await this.rooms.get(roomId)?.catch(() => undefined);
+    if (!room) return;
+    const local = room.participants.get(peerId);
+    // Its feed id is known from the publisher's join, before its media is up. One announced
+    // through other nodes may have an older feed of theirs beside it until Janus drops it:
+    // both are moderated.
+    const localFeed = local?.publisher?.feed ?? local?.liveFeed;
+    const feeds: { feed: number; slots: Map<string, SfuStream['slot']> }[] =
+      localFeed !== undefined && localFeed !== null && local
+        ? [{ feed: localFeed, slots: local.slots }]
+        : [...room.remote.values()].filter((announced) => announced.peerId === peerId);
+    const slot = what === 'audio' ? 'audio' : 'camera';
+    const { janusRoomId, secret } = room.placement;
+    for (const { feed, slots } of feeds) {
+      const mids = [...slots].filter(([, s]) => s === slot).map(([mid]) => mid);
+      for (const mid of mids) {
+        await withTimeout(
+          room.admin.message({
+            request: 'moderate',
+            room: janusRoomId,
+            secret,
+            id: feed,
+            mid,
+            mute: muted,
+          }),
+          'moderate',
+        );
+      }
     }
   }
 

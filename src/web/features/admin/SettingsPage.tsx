@@ -114,7 +114,11 @@ function SettingsForm({
     }
   };
 
-  const input = (name: SettingName, help: string, props: Record<string, string | number>) => (
+  const input = (
+    name: Exclude<SettingName, 'waitingRoomDefault'>,
+    help: string,
+    props: Record<string, string | number>,
+  ) => (
     <Field label={t(`settings.${name}`)} help={help} error={problemText(problems[name])}>
       {(control) => (
         <input
@@ -202,7 +206,39 @@ function SettingsForm({
       </fieldset>
       <fieldset className={styles.fieldset}>
         <legend>{t('settings.roomsTitle')}</legend>
-        <div className={styles.grid}>{number('p2pRoomCap', 'settings.p2pRoomCapHelp')}</div>
+        <div className={styles.grid}>
+          {number('p2pRoomCap', 'settings.p2pRoomCapHelp')}
+          <Field
+            label={t('settings.waitingRoomDefault')}
+            help={t('settings.waitingRoomDefaultHelp', {
+              value: t(defaults.waitingRoomDefault ? 'settings.on' : 'settings.off'),
+            })}
+          >
+            {(control) => (
+              <select
+                {...control}
+                name="waitingRoomDefault"
+                data-testid="setting-waitingRoomDefault"
+                value={values.waitingRoomDefault}
+                onChange={(event) => {
+                  setSaved(false);
+                  setValues((previous) => ({
+                    ...previous,
+                    waitingRoomDefault: event.target.value,
+                  }));
+                }}
+              >
+                <option value="">
+                  {t('settings.byDefault', {
+                    value: t(defaults.waitingRoomDefault ? 'settings.on' : 'settings.off'),
+                  })}
+                </option>
+                <option value="on">{t('settings.on')}</option>
+                <option value="off">{t('settings.off')}</option>
+              </select>
+            )}
+          </Field>
+        </div>
       </fieldset>
       <Button type="submit" disabled={busy} data-testid="settings-save">
         {busy ? t('settings.saving') : t('settings.save')}

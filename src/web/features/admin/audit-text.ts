@@ -26,6 +26,15 @@ const ACTION_KEYS = {
   'outbox.retry': 'audit.action_outboxRetry',
   'outbox.retry_all': 'audit.action_outboxRetryAll',
   'lobby.password_wrong': 'audit.action_lobbyPasswordWrong',
+  'room.admit': 'audit.action_roomAdmit',
+  'room.deny': 'audit.action_roomDeny',
+  'room.mute': 'audit.action_roomMute',
+  'room.stop_video': 'audit.action_roomStopVideo',
+  'room.mute_all': 'audit.action_roomMuteAll',
+  'room.remove': 'audit.action_roomRemove',
+  'room.lock': 'audit.action_roomLock',
+  'room.unlock': 'audit.action_roomUnlock',
+  'room.end': 'audit.action_roomEnd',
 } as const satisfies Record<AuditAction, string>;
 
 const TARGET_KEYS: Record<

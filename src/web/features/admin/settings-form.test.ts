@@ -11,6 +11,7 @@ const defaults = {
   organizationName: 'Tertulia',
   emailReminderMinutes: 1440,
   smsReminderMinutes: 15,
+  waitingRoomDefault: false,
 };
 const admin: AdminSettings = {
   settings: {
@@ -19,9 +20,10 @@ const admin: AdminSettings = {
     organizationName: 'Acme',
     organizationLogoUrl: null,
     smsReminderMinutes: null,
+    waitingRoomDefault: true,
   },
   defaults,
-  overridden: ['p2pRoomCap', 'organizationName', 'smsReminderMinutes'],
+  overridden: ['p2pRoomCap', 'organizationName', 'smsReminderMinutes', 'waitingRoomDefault'],
 };
 const empty = {
   meetingPasswordLength: '',
@@ -32,6 +34,7 @@ const empty = {
   organizationName: '',
   emailReminderMinutes: '',
   smsReminderMinutes: '',
+  waitingRoomDefault: '',
 };
 
 describe('settings form', () => {
@@ -41,6 +44,7 @@ describe('settings form', () => {
       p2pRoomCap: '10',
       organizationName: 'Acme',
       emailReminderMinutes: '1440',
+      waitingRoomDefault: 'on',
     });
   });
 
@@ -57,6 +61,7 @@ describe('settings form', () => {
         defaultPhoneRegion: 'us',
         organizationName: ' A ',
         emailReminderMinutes: '60',
+        waitingRoomDefault: 'off',
       }),
     ).toEqual({
       meetingPasswordLength: null,
@@ -67,6 +72,7 @@ describe('settings form', () => {
       organizationName: 'A',
       emailReminderMinutes: 60,
       smsReminderMinutes: null,
+      waitingRoomDefault: false,
     });
   });
 

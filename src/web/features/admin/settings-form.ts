@@ -39,6 +39,12 @@ export function formValues(admin: AdminSettings): SettingsValues {
     organizationName: value('organizationName'),
     emailReminderMinutes: reminder(admin.settings.emailReminderMinutes),
     smsReminderMinutes: reminder(admin.settings.smsReminderMinutes),
+    // '' follows the default; 'on' or 'off' is stored here.
+    waitingRoomDefault: admin.overridden.includes('waitingRoomDefault')
+      ? admin.settings.waitingRoomDefault
+        ? 'on'
+        : 'off'
+      : '',
   };
 }
 
@@ -81,6 +87,8 @@ export function settingsChanges(values: SettingsValues): UpdateSettingsBody {
     // Empty: no reminders (null is a value here, not "back to the default").
     emailReminderMinutes: number('emailReminderMinutes'),
     smsReminderMinutes: number('smsReminderMinutes'),
+    waitingRoomDefault:
+      values.waitingRoomDefault === '' ? null : values.waitingRoomDefault === 'on',
   };
 }
 

@@ -34,10 +34,14 @@ export function EditMeetingPage() {
           saved={loaded.data}
           save={(body, password) => {
             const saved = loaded.data;
-            const before = meetingBody(
-              meetingValues(saved),
-              saved.participants.map((participant) => participant.address),
-            );
+            const before = {
+              ...meetingBody(
+                meetingValues(saved),
+                saved.participants.map((participant) => participant.address),
+              ),
+              waitingRoom: saved.waitingRoom,
+              cohosts: saved.cohosts,
+            };
             return api.updateMeeting(id, {
               ...meetingChanges(before, body),
               ...passwordChanges(saved.passwordProtected, password),

@@ -30,6 +30,7 @@ import styles from './meetings.module.css';
 import { ParticipantInput } from './ParticipantInput.js';
 import { PasswordFieldset } from './PasswordFieldset.js';
 import { chipValue, useParticipantChips } from './use-participant-chips.js';
+import { HostingFieldset, hostingBody, type HostingValues } from './HostingFieldset.js';
 
 type FieldName = MeetingFieldProblem['field'] | 'participants' | 'password';
 type FieldErrors = Partial<Record<FieldName, string>>;
@@ -58,6 +59,10 @@ export function MeetingForm(props: MeetingFormProps) {
   const [failure, setFailure] = useState('');
   const [busy, setBusy] = useState(false);
   const chips = useParticipantChips(initialParticipants);
+  const [hosting, setHosting] = useState<HostingValues>(() => ({
+    waitingRoom: saved?.waitingRoom ?? null,
+    cohosts: saved?.cohosts ?? [],
+  }));
   const zones = useMemo(() => timeZoneChoices(initialValues.timeZone), [initialValues.timeZone]);
 
   const set = (field: keyof MeetingFormValues) => (value: string) => {
@@ -123,7 +128,8 @@ export function MeetingForm(props: MeetingFormProps) {
 
     setBusy(true);
     try {
-      onSaved(await save(meetingBody(values, entries.map(chipValue)), password));
+      const body = meetingBody(values, entries.map(chipValue));
+      onSaved(await save({ ...body, ...hostingBody(hosting, entries) }, password));
     } catch (error) {
       setBusy(false);
       if (isApiError(error, 'INVALID_PARTICIPANTS')) {
@@ -200,6 +206,7 @@ export function MeetingForm(props: MeetingFormProps) {
           )}
         </Field>
       </div>
+      <HostingFieldset values={hosting} chips={chips.chips} onChange={setHosting} />
       <fieldset className={styles.fieldset} aria-describedby="reminders-help">
         <legend className={styles.legend}>{t('form.reminders')}</legend>
         <p id="reminders-help" className={styles.muted}>

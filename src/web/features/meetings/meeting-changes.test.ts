@@ -39,6 +39,15 @@ describe('meetingChanges', () => {
     });
   });
 
+  it('sends the waiting room and the co-hosts only when they changed (co-hosts in any order)', () => {
+    const hosted = { ...saved, waitingRoom: false, cohosts: ['ana', 'bea'] };
+    expect(meetingChanges(hosted, { ...hosted, cohosts: ['bea', 'ana'] })).toEqual({});
+    expect(meetingChanges(hosted, { ...hosted, waitingRoom: true, cohosts: ['ana'] })).toEqual({
+      waitingRoom: true,
+      cohosts: ['ana'],
+    });
+  });
+
   it('sends a reminder lead only when it changed, none as null', () => {
     expect(meetingChanges(saved, { ...saved, emailReminderMinutes: null })).toEqual({
       emailReminderMinutes: null,

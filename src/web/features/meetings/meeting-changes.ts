@@ -30,5 +30,12 @@ export function meetingChanges(
   if (after.smsReminderMinutes !== before.smsReminderMinutes) {
     changes.smsReminderMinutes = after.smsReminderMinutes;
   }
+  if (after.waitingRoom !== undefined && after.waitingRoom !== before.waitingRoom) {
+    changes.waitingRoom = after.waitingRoom;
+  }
+  const sorted = (list: string[] = []) => [...list].sort();
+  if (after.cohosts !== undefined && !same(sorted(before.cohosts), sorted(after.cohosts))) {
+    changes.cohosts = after.cohosts;
+  }
   return changes;
 }

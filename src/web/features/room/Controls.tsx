@@ -13,6 +13,8 @@ interface ControlsProps {
   chatOpen: boolean;
   unread: number;
   settingsOpen: boolean;
+  peopleOpen: boolean;
+  onPeople: () => void;
   onMic: () => void;
   onCamera: () => void;
   onScreen: () => void;
@@ -61,6 +63,13 @@ export function Controls(props: ControlsProps) {
         onClick={props.onChat}
         testId="room-chat-toggle"
         badge={props.unread}
+      />
+      <ControlButton
+        icon="people"
+        label={t('hosts.people')}
+        pressed={props.peopleOpen}
+        onClick={props.onPeople}
+        testId="room-people-toggle"
       />
       <ControlButton
         icon="settings"

@@ -9,12 +9,17 @@ import { GestureControls } from './GestureControls.js';
 import { GridView } from './GridView.js';
 import { HandsQueue } from './HandsQueue.js';
 import { ViewControls } from './ViewControls.js';
+import { KnockNotice } from './KnockNotice.js';
+import { ModerationNotice } from './ModerationNotice.js';
+import { ParticipantsPanel } from './ParticipantsPanel.js';
+import { TileHostMenu } from './TileHostMenu.js';
 import { canShareScreen } from './local-media.js';
 import { mainOf, type RoomSession, type RoomState } from './room-session.js';
 import { Stage } from './Stage.js';
 import { Tile } from './Tile.js';
 import { RemoteAudio, resumeAllAudio } from './VideoView.js';
 import styles from './room.module.css';
+import hostStyles from './hosts.module.css';
 
 interface RoomProps {
   room: RoomSession;
@@ -26,7 +31,7 @@ interface RoomProps {
 /** The room: main video behind, thumbnails at the upper right, controls below, chat aside. */
 export function Room({ room, state, token, meetingName }: RoomProps) {
   const { t } = useTranslation();
-  const [panel, setPanel] = useState<'chat' | 'settings' | null>(null);
+  const [panel, setPanel] = useState<'chat' | 'settings' | 'people' | null>(null);
   const [audioOnly] = useState(() => loadMediaPreferences(token).audioOnly);
   const unread = useUnread(state.chat.length, panel === 'chat');
   const [soundBlocked, setSoundBlocked] = useState(false);
@@ -61,6 +66,11 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
         }}
         reaction={state.reactions[participant.peerId]?.reaction ?? null}
         speaking={state.speaking.includes(participant.peerId)}
+        menu={
+          state.host && !isSelf ? (
+            <TileHostMenu participant={participant} onCommand={(c) => room.host(c)} />
+          ) : undefined
+        }
       />
     );
   };
@@ -128,6 +138,35 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
           onClose={() => setPanel(null)}
         />
       )}
+      {state.host && (
+        <KnockNotice
+          knocks={state.knocks}
+          onAdmit={(waitingId) => room.host({ type: 'admit', waitingId })}
+          onDeny={(waitingId) => room.host({ type: 'deny', waitingId })}
+          onAdmitAll={() => room.host({ type: 'admitAll' })}
+        />
+      )}
+      {state.moderation && (
+        <ModerationNotice
+          moderation={state.moderation}
+          onDismiss={() => room.dismissModeration()}
+        />
+      )}
+      {state.locked && (
+        <p className={hostStyles.locked} role="status" data-testid="room-locked">
+          {t('hosts.lockedBadge')}
+        </p>
+      )}
+      {panel === 'people' && (
+        <ParticipantsPanel
+          participants={participants}
+          selfId={selfId}
+          host={state.host}
+          locked={state.locked}
+          onCommand={(command) => room.host(command)}
+          onClose={() => setPanel(null)}
+        />
+      )}
       {panel === 'settings' && (
         <DeviceSettings
           token={token}
@@ -144,6 +183,8 @@ export function Room({ room, state, token, meetingName }: RoomProps) {
         chatOpen={panel === 'chat'}
         unread={unread}
         settingsOpen={panel === 'settings'}
+        peopleOpen={panel === 'people'}
+        onPeople={() => setPanel(panel === 'people' ? null : 'people')}
         onMic={() => room.toggleMic()}
         onCamera={() => void room.toggleCamera()}
         onScreen={() => void room.toggleScreen()}

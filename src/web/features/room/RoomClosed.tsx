@@ -8,6 +8,8 @@ import styles from './room.module.css';
 interface RoomClosedProps {
   status: RoomStatus;
   because: SignalingErrorCode | 'upgrade' | null;
+  /** The host who removed, turned away or ended, when one did. */
+  by: string | null;
   lobbyPath: string;
   /** Where a member goes instead of the lobby (which would let them straight back in). */
   homePath: string | null;
@@ -15,7 +17,8 @@ interface RoomClosedProps {
 }
 
 /** The room is not (or no longer) open to this page: full, over, left, or opened elsewhere. */
-export function RoomClosed({ status, because, lobbyPath, homePath, onRetry }: RoomClosedProps) {
+export function RoomClosed(props: RoomClosedProps) {
+  const { status, because, by, lobbyPath, homePath, onRetry } = props;
   const { t } = useTranslation();
   const key =
     status === 'full'
@@ -26,13 +29,17 @@ export function RoomClosed({ status, because, lobbyPath, homePath, onRetry }: Ro
           ? 'replaced'
           : because === 'MEETING_NOT_OPEN'
             ? 'over'
-            : 'lost';
+            : because && because in HOST_CLOSES
+              ? HOST_CLOSES[because as keyof typeof HOST_CLOSES]
+              : 'lost';
+  // Removed, turned away, ended: coming back is not this page's to offer.
+  const final = key === 'over' || key === 'removed' || key === 'denied' || key === 'ended';
   return (
     <section className={styles.closed} data-testid={`room-${key}`} aria-labelledby="closed-title">
       <h1 id="closed-title">{t(`room.closed_${key}_title`)}</h1>
-      <p>{t(`room.closed_${key}_text`)}</p>
+      <p role="status">{t(`room.closed_${key}_text`, { name: by ?? t('hosts.aHost') })}</p>
       <div className={styles.closedActions}>
-        {key !== 'over' && (
+        {!final && (
           <Button onClick={onRetry} data-testid="room-rejoin">
             {key === 'full' ? t('room.tryAgain') : t('room.rejoin')}
           </Button>
@@ -44,3 +51,11 @@ export function RoomClosed({ status, because, lobbyPath, homePath, onRetry }: Ro
     </section>
   );
 }
+
+/** Closes a host caused, and the page each shows. */
+const HOST_CLOSES = {
+  REMOVED: 'removed',
+  ADMISSION_DENIED: 'denied',
+  MEETING_LOCKED: 'locked',
+  MEETING_ENDED: 'ended',
+} as const;

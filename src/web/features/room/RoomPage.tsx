@@ -11,6 +11,7 @@ import { Loading } from '../../ui/Loading.js';
 import { useDocumentTitle } from '../../ui/use-document-title.js';
 import { useLoad } from '../../ui/use-load.js';
 import { Room } from './Room.js';
+import { WaitingRoom } from './WaitingRoom.js';
 import { RoomClosed } from './RoomClosed.js';
 import { takePrestartedMe, takePrestartedRoom } from './room-prestart.js';
 import { RoomSession } from './room-session.js';
@@ -99,9 +100,20 @@ function RoomScreen({ room, token, session, lobbyPath, onRetry }: RoomScreenProp
       <RoomClosed
         status={state.status}
         because={state.closedBecause}
+        by={state.moderation?.by ?? null}
         lobbyPath={lobbyPath}
         homePath={session.kind === 'member' ? '/meetings' : null}
         onRetry={onRetry}
+      />
+    );
+  }
+  if (state.waiting) {
+    return (
+      <WaitingRoom
+        meetingName={session.meeting.name}
+        hostPresent={state.waiting.hostPresent}
+        camera={state.local.camera}
+        onLeave={() => room.leave()}
       />
     );
   }

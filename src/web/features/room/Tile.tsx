@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from '../../i18n/index.js';
 import type { Reaction, RoomParticipant } from '../../../shared/signaling.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -18,10 +19,21 @@ export interface TileProps {
   reaction?: Reaction | null;
   /** Whether this participant is speaking now (a ring around the tile). */
   speaking?: boolean;
+  /** Hosts: the participant's menu of host actions, beside the tile's button. */
+  menu?: ReactNode;
 }
 
 /** A thumbnail: a button that makes this participant the main view, for this viewer only. */
-export function Tile({ participant, video, self, main, onSelect, reaction, speaking }: TileProps) {
+export function Tile({
+  participant,
+  video,
+  self,
+  main,
+  onSelect,
+  reaction,
+  speaking,
+  menu,
+}: TileProps) {
   const { t } = useTranslation();
   const name = self
     ? t('room.youName', { name: participant.displayName })
@@ -86,6 +98,7 @@ export function Tile({ participant, video, self, main, onSelect, reaction, speak
           )}
         </span>
       </button>
+      {menu}
     </li>
   );
 }

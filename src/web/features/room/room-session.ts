@@ -7,9 +7,11 @@ import type {
   ChatMessage,
   MediaState,
   Reaction,
+  Moderation,
   RoomParticipant,
   RoomEvent,
   SignalingErrorCode,
+  WaitingGuest,
   Welcome,
 } from '../../../shared/signaling.js';
 import { callEach } from '../../../shared/listeners.js';
@@ -24,7 +26,13 @@ import { forgetPlace, loadPlace, savePlace } from './saved-place.js';
 import { SfuConnection } from './sfu-connection.js';
 import { followSpeaker, type SpeakerChoice } from './speaker-hold.js';
 import { SpeakingMonitor } from './speaking-monitor.js';
-import { SignalingClient, roomSocketUrl, type SignalingStatus } from './signaling-client.js';
+import {
+  SignalingClient,
+  roomSocketUrl,
+  type HostCommand,
+  type HostNoticeFrame,
+  type SignalingStatus,
+} from './signaling-client.js';
 
 export type RoomStatus = SignalingStatus | 'left';
 
@@ -59,6 +67,15 @@ export interface RoomState {
   speaker: SpeakerChoice;
   /** The grid view: every camera the same size (all in the low layer), paged. */
   grid: boolean;
+  /** This person is a host of the meeting (welcome). */
+  host: boolean;
+  locked: boolean;
+  /** In the waiting room: whether a host is in the meeting yet (null when not waiting). */
+  waiting: { hostPresent: boolean } | null;
+  /** Hosts: the guests waiting now, oldest first. */
+  knocks: WaitingGuest[];
+  /** What a host last did to this person, and who (shown until dismissed or replaced). */
+  moderation: { action: Moderation; by: string } | null;
 }
 
 /** How long a reaction stays over its sender's tile. */
@@ -82,6 +99,11 @@ export class RoomSession {
     followSpeaker: false,
     speaker: { speakerId: null, since: 0 },
     grid: false,
+    host: false,
+    locked: false,
+    waiting: null,
+    knocks: [],
+    moderation: null,
   };
   private reactionsShown = 0;
   private readonly listeners = new Set<() => void>();
@@ -109,6 +131,7 @@ export class RoomSession {
         signal: (from, payload) => this.mediaConnection?.handle(from, payload),
         error: () => {},
         reaction: (peerId, reaction) => this.onReaction(peerId, reaction),
+        hostNotice: (frame) => this.onHostNotice(frame),
       },
       loadPlace(token),
     );
@@ -230,6 +253,15 @@ export class RoomSession {
     this.set({ grid: on });
   }
 
+  /** Hosts: admit, deny, mute, remove, lock, end (docs/protocol.md, host frames). */
+  host(command: HostCommand): void {
+    this.signaling.sendHost(command);
+  }
+
+  dismissModeration(): void {
+    this.set({ moderation: null });
+  }
+
   /** Shows this participant in the main area for this viewer only (null: back to automatic). */
   pin(peerId: string | null): void {
     this.set({ pinnedId: peerId });
@@ -251,9 +283,35 @@ export class RoomSession {
     if (!reloading) this.signaling.closePage(leaveBeaconUrl(this.token));
   }
 
+  private onHostNotice(frame: HostNoticeFrame): void {
+    switch (frame.type) {
+      case 'waiting':
+        return this.set({ waiting: { hostPresent: frame.hostPresent } });
+      case 'knock': {
+        const others = this.state.knocks.filter((k) => k.waitingId !== frame.guest.waitingId);
+        return this.set({ knocks: [...others, frame.guest] });
+      }
+      case 'knockEnded':
+        return this.set({
+          knocks: this.state.knocks.filter((k) => k.waitingId !== frame.waitingId),
+        });
+      case 'moderated':
+        // p2p has no media server to enforce it: this page stops sending (docs/protocol.md).
+        if (frame.action === 'muted' && this.media.micOn) this.toggleMic();
+        if (frame.action === 'videoStopped' && this.media.camera) void this.toggleCamera();
+        return this.set({ moderation: { action: frame.action, by: frame.by } });
+    }
+  }
+
   private onWelcome(welcome: Welcome): void {
     const place = this.signaling.savedPlace();
     if (place) savePlace(this.token, place);
+    this.set({
+      host: welcome.host ?? false,
+      locked: welcome.locked ?? false,
+      waiting: null,
+      knocks: mergeKnocks(welcome.waiting ?? [], this.state.knocks),
+    });
     if (!welcome.resumed || !this.mediaConnection) {
       // A fresh place: whatever we had (an expired one) is gone for everyone else too.
       this.mediaConnection?.close();
@@ -318,6 +376,9 @@ export class RoomSession {
       }
       case 'chat':
         this.set({ chat: mergeChat(this.state.chat, [event.message]) });
+        return;
+      case 'locked':
+        this.set({ locked: event.locked });
         return;
       case 'restarted': {
         // Their page reloaded: the connection to the old page is dead; the new one calls us.
@@ -433,6 +494,12 @@ function largeCameraOf(state: RoomState): string | null {
   const main = state.participants.find((p) => p.peerId === mainId);
   if (!main || mainId === state.selfId || main.media.screen) return null;
   return mainId;
+}
+
+/** The waiting list of a welcome, with knocks that came meanwhile; each guest once. */
+function mergeKnocks(listed: WaitingGuest[], live: WaitingGuest[]): WaitingGuest[] {
+  const ids = new Set(listed.map((k) => k.waitingId));
+  return [...listed, ...live.filter((k) => !ids.has(k.waitingId))];
 }
 
 /** Chat by id, in sending order: a replayed or echoed message never shows twice. */

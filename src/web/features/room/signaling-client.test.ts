@@ -64,7 +64,14 @@ const welcome: Welcome = {
 };
 
 function listener(): SignalingListener {
-  return { status: vi.fn(), welcome: vi.fn(), event: vi.fn(), signal: vi.fn(), error: vi.fn() };
+  return {
+    status: vi.fn(),
+    welcome: vi.fn(),
+    event: vi.fn(),
+    signal: vi.fn(),
+    error: vi.fn(),
+    hostNotice: vi.fn(),
+  };
 }
 
 /** A client welcomed into the room over its first socket. */

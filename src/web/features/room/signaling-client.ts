@@ -8,6 +8,7 @@ import {
   CLOSE_CODES,
   serverFrameSchema,
   type ClientFrame,
+  type HostFrameType,
   type MediaState,
   type Reaction,
   type RoomEvent,
@@ -20,7 +21,26 @@ import {
 import type { SavedPlace } from './saved-place.js';
 
 export type SignalingStatus =
-  'connecting' | 'connected' | 'reconnecting' | 'full' | 'closed' | 'refused';
+  'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'full' | 'closed' | 'refused';
+
+/** Frames about hosts' decisions: the waiting room, knocks, what a host did to this person. */
+export type HostNoticeFrame = Extract<
+  ServerFrame,
+  { type: 'waiting' | 'knock' | 'knockEnded' | 'moderated' }
+>;
+
+/** A frame only hosts may send (the server answers FORBIDDEN to anyone else). */
+export type HostCommand = Extract<ClientFrame, { type: HostFrameType }>;
+
+/** Close codes that end the room for this page, with the reason it shows. */
+const ENDING_CLOSES = new Map<number, SignalingErrorCode>([
+  [CLOSE_CODES.MEETING_NOT_OPEN, 'MEETING_NOT_OPEN'],
+  [CLOSE_CODES.REPLACED, 'REPLACED'],
+  [CLOSE_CODES.REMOVED, 'REMOVED'],
+  [CLOSE_CODES.ADMISSION_DENIED, 'ADMISSION_DENIED'],
+  [CLOSE_CODES.MEETING_LOCKED, 'MEETING_LOCKED'],
+  [CLOSE_CODES.MEETING_ENDED, 'MEETING_ENDED'],
+]);
 
 export interface SignalingListener {
   status(status: SignalingStatus, detail?: SignalingErrorCode | 'upgrade'): void;
@@ -30,6 +50,8 @@ export interface SignalingListener {
   error(code: SignalingErrorCode, message: string): void;
   /** Someone's reaction (ours too), to show a moment over their tile. */
   reaction?(peerId: string, reaction: Reaction): void;
+  /** The waiting room, knocks (hosts), and what a host did to this person. */
+  hostNotice(frame: HostNoticeFrame): void;
 }
 
 /** Waits between reconnection attempts: quick at first (a blip), then every few seconds. */
@@ -42,6 +64,8 @@ const REFUSALS_BEFORE_GIVING_UP = 3;
  * a single server restarting. The place itself is held for the grace time (32 s by default).
  */
 const MOVE_TOLERANCE_MS = 30_000;
+/** Ping period in the waiting room, before any welcome says the server's (its default). */
+const WAITING_HEARTBEAT_MS = 2000;
 /** Pings in a row the server may leave unanswered before its connection is taken as dead. */
 const UNANSWERED_PINGS_BEFORE_DROP = 3;
 /** How long the check "is a server there at all?" after a failed opening may take. */
@@ -150,6 +174,11 @@ export class SignalingClient {
     return this.send({ type: 'reaction', reaction });
   }
 
+  /** A host's command (admit, mute, remove, lock...); false when the socket is down. */
+  sendHost(command: HostCommand): boolean {
+    return this.send(command);
+  }
+
   get connected(): boolean {
     return this.socket?.readyState === WebSocket.OPEN && this.place !== null;
   }
@@ -181,9 +210,8 @@ export class SignalingClient {
       this.clearTimers();
       if (this.stopped) return;
       if (close.code === CLOSE_CODES.ROOM_FULL) return this.end('full', 'ROOM_FULL');
-      if (close.code === CLOSE_CODES.MEETING_NOT_OPEN)
-        return this.end('closed', 'MEETING_NOT_OPEN');
-      if (close.code === CLOSE_CODES.REPLACED) return this.end('closed', 'REPLACED');
+      const ending = ENDING_CLOSES.get(close.code);
+      if (ending) return this.end('closed', ending);
       if (close.code === CLOSE_CODES.LEFT) return this.end('closed');
       if (close.code === CLOSE_CODES.NODE_DRAINING) return this.moveNow();
       // A refused upgrade (no session, meeting over) closes before opening, like a dead network
@@ -231,6 +259,16 @@ export class SignalingClient {
         return;
       case 'reaction':
         return this.tell((listener) => listener.reaction?.(frame.peerId, frame.reaction));
+      case 'waiting':
+        // Pinged while waiting too: the server drops a silent waiting page from hosts' lists.
+        if (!this.heartbeat) this.startHeartbeat(WAITING_HEARTBEAT_MS);
+        this.attempts = 0;
+        this.tell((listener) => listener.status('waiting'));
+        return this.tell((listener) => listener.hostNotice(frame));
+      case 'knock':
+      case 'knockEnded':
+      case 'moderated':
+        return this.tell((listener) => listener.hostNotice(frame));
       case 'error':
         return this.tell((listener) => listener.error(frame.code, frame.message));
       default:
