@@ -354,6 +354,35 @@ describe.skipIf(missing !== undefined)('two app nodes sharing Janus through Redi
     await a.placements.forget(roomId, 'third-node');
   }, 60_000);
 
+  // The node makes each participant's new subscriber in turn: Ana's must not ask the new place
+  // for Bob's feed on the old one, which Janus refuses, and with it every later change.
+  it('offers each of two participants on one node the other again once their room moved', async () => {
+    await startNodes(januses.map((janus) => janus.url));
+    const [a] = nodes as [Node, Node];
+    const roomId = `room-${randomBytes(4).toString('hex')}`;
+    answerSubscriptions(a, roomId, 'ana');
+    answerSubscriptions(a, roomId, 'bob');
+    await publish(a, roomId, 'ana');
+    await publish(a, roomId, 'bob');
+    await a.inbox.next('ana', subscribeOfferWith('bob'));
+    await a.inbox.next('bob', subscribeOfferWith('ana'));
+    const before = (await a.placements.current(roomId))!;
+    const other = januses.find((janus) => janus.url !== before.instanceUrl)!;
+
+    await a.placements.moved(roomId, 'third-node', before, () => ({
+      instanceUrl: other.url,
+      janusRoomId: 1 + Math.floor(Math.random() * 2 ** 40),
+      secret: randomBytes(18).toString('base64url'),
+    }));
+    await Promise.all([a.inbox.next('ana', isReset), a.inbox.next('bob', isReset)]);
+    a.inbox.clear();
+    await publish(a, roomId, 'ana');
+    await publish(a, roomId, 'bob');
+    await a.inbox.next('ana', subscribeOfferWith('bob'));
+    await a.inbox.next('bob', subscribeOfferWith('ana'));
+    await a.placements.forget(roomId, 'third-node');
+  }, 60_000);
+
   // Last: it stops one of the two Janus instances for good.
   it('moves a shared room once when its Janus stops, and both nodes follow it there', async () => {
     await startNodes(januses.map((janus) => janus.url));

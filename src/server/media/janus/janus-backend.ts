@@ -508,11 +508,16 @@ export class JanusBackend implements MediaBackend {
     void room.admin.detach().catch(() => {});
     Object.assign(room, place, { lost: false });
     room.remote.clear();
-    for (const [peerId, participant] of room.participants) {
+    // Every feed of the old place is gone before any new subscriber is made: one made while a
+    // later participant still had its old feed would ask the new place for it, and Janus refuses
+    // a whole subscription that names a feed it does not have ("428 No such feed").
+    for (const participant of room.participants.values()) {
       void participant.publisher?.close();
       void participant.subscriber?.close();
       participant.publisher = null;
       participant.liveFeed = null;
+    }
+    for (const [peerId, participant] of room.participants) {
       this.subscribe(room, roomId, peerId, participant);
       void this.sink(roomId, peerId, MEDIA_PEER_ID, { kind: 'reset' });
     }
