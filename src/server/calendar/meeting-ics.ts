@@ -4,9 +4,8 @@
  * updates and cancellation as changes to this event rather than as a second one.
  */
 import type { Selectable } from 'kysely';
-import type { InvitationContent } from '../invitations/content.js';
+import { type InvitationContent, meetingFacts } from '../invitations/content.js';
 import { renderIcs } from '../invitations/ics.js';
-import { joinUrl } from '../join-link.js';
 import type { MeetingsTable, UsersTable } from '../storage/schema.js';
 
 export interface MeetingIcsOptions {
@@ -28,16 +27,11 @@ export function meetingIcs(
   const content: InvitationContent = {
     kind: meeting.status === 'cancelled' ? 'cancel' : 'invite',
     language: organizer.language,
-    meeting: {
-      id: meeting.id,
-      name: meeting.name,
-      startsAt: meeting.starts_at,
-      durationMinutes: meeting.duration_minutes,
-      timeZone: meeting.time_zone,
-      joinUrl: joinUrl(options.publicUrl, meeting.join_token),
-      sequence: meeting.sequence,
-      password: options.withPassword ? meeting.password : null,
-    },
+    meeting: meetingFacts(
+      meeting,
+      options.publicUrl,
+      options.withPassword ? meeting.password : null,
+    ),
     organizer: { displayName: organizer.display_name, email: organizer.email },
     organization: options.organization,
     attendeeEmails: options.attendeeEmail ? [options.attendeeEmail] : [],

@@ -1,3 +1,7 @@
+import type { Selectable } from 'kysely';
+import { joinUrl } from '../join-link.js';
+import type { MeetingsTable } from '../storage/schema.js';
+
 /** The facts an invitation is rendered from, independent of channel. */
 export type InvitationKind = 'invite' | 'update' | 'cancel';
 
@@ -36,4 +40,25 @@ export interface InvitationContent {
    * the ICS then names it as ORGANIZER and asks attendees for a reply (RSVP=TRUE).
    */
   replyAddress?: string | null;
+}
+
+/**
+ * The meeting as every message about it tells it: invitations, reminders, calendar files.
+ * `password`: what this copy may show (a calendar file for anyone has none).
+ */
+export function meetingFacts(
+  meeting: Selectable<MeetingsTable>,
+  publicUrl: string,
+  password: string | null = meeting.password,
+): InvitationContent['meeting'] {
+  return {
+    id: meeting.id,
+    name: meeting.name,
+    startsAt: meeting.starts_at,
+    durationMinutes: meeting.duration_minutes,
+    timeZone: meeting.time_zone,
+    joinUrl: joinUrl(publicUrl, meeting.join_token),
+    sequence: meeting.sequence,
+    password,
+  };
 }

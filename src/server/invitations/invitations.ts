@@ -8,11 +8,10 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable, OutboxTable, RsvpTokensTable } from '../storage/schema.js';
-import { joinUrl } from '../join-link.js';
 import { newId } from '../tokens.js';
 import { issueRsvpToken, RSVP_TOKEN_SLOT, rsvpUrl } from './rsvp-links.js';
 import type { UserRow } from '../accounts/members.js';
-import type { InvitationContent, InvitationKind } from './content.js';
+import { type InvitationContent, type InvitationKind, meetingFacts } from './content.js';
 import type { EmailMessage, OutboundMessage } from './messages.js';
 import type { OutboxRow, OutboxStore } from './outbox.js';
 import { newOutboxRow } from './outbox-rows.js';
@@ -251,16 +250,7 @@ export class InvitationsService {
         const content: InvitationContent = {
           kind,
           language: organizer.language,
-          meeting: {
-            id: meeting.id,
-            name: meeting.name,
-            startsAt: meeting.starts_at,
-            durationMinutes: meeting.duration_minutes,
-            timeZone: meeting.time_zone,
-            joinUrl: joinUrl(this.options.publicUrl, meeting.join_token),
-            sequence: meeting.sequence,
-            password: meeting.password,
-          },
+          meeting: meetingFacts(meeting, this.options.publicUrl),
           organizer: { displayName: organizer.display_name, email: organizer.email },
           organization,
           attendeeEmails,

@@ -5,11 +5,10 @@
  */
 import type { Selectable } from 'kysely';
 import type { Clock } from '../clock.js';
-import { joinUrl } from '../join-link.js';
 import type { Db } from '../storage/database.js';
 import type { MeetingsTable } from '../storage/schema.js';
 import type { UserRow } from '../accounts/members.js';
-import type { InvitationContent } from './content.js';
+import { type InvitationContent, meetingFacts } from './content.js';
 import type { OutboundMessage } from './messages.js';
 import { addressed, newOutboxRow } from './outbox-rows.js';
 import type { Recipient } from './plan.js';
@@ -123,16 +122,7 @@ export class ReminderScheduler {
   ): (channel: 'email' | 'sms') => OutboundMessage {
     const content: ReminderContent = {
       language: organizer.language,
-      meeting: {
-        id: meeting.id,
-        name: meeting.name,
-        startsAt: meeting.starts_at,
-        durationMinutes: meeting.duration_minutes,
-        timeZone: meeting.time_zone,
-        joinUrl: joinUrl(this.options.publicUrl, meeting.join_token),
-        sequence: meeting.sequence,
-        password: meeting.password,
-      },
+      meeting: meetingFacts(meeting, this.options.publicUrl),
       organizer: { displayName: organizer.display_name, email: organizer.email },
       organization,
       domain: this.options.domain,
