@@ -71,29 +71,35 @@ function mutatedSdp(): fc.Arbitrary<string> {
     ),
   );
   type Edit = (l: string[]) => string[];
+  /**
+   * An edit at line `i` of whatever the earlier edits left: indexes wrap around the lines there
+   * are now (a deletion before a swap must not make it reach past the end).
+   */
+  const atLine =
+    (change: (l: string[], i: number) => string[]) =>
+    (i: number): Edit =>
+    (l) =>
+      l.length === 0 ? l : change(l, i % l.length);
   const edit: fc.Arbitrary<Edit> = fc.oneof(
-    at.map(
-      (i): Edit =>
-        (l) =>
-          l.filter((_, j) => j !== i),
+    at.map(atLine((l, i) => l.filter((_, j) => j !== i))),
+    at.map(atLine((l, i) => [...l.slice(0, i + 1), l[i]!, ...l.slice(i + 1)])),
+    fc.tuple(at, at).map(([i, j]): Edit =>
+      atLine((l, a) => {
+        const b = j % l.length;
+        const out = [...l];
+        [out[a], out[b]] = [out[b]!, out[a]!];
+        return out;
+      })(i),
     ),
-    at.map((i): Edit => (l) => [...l.slice(0, i + 1), l[i]!, ...l.slice(i + 1)]),
-    fc.tuple(at, at).map(([i, j]): Edit => (l) => {
-      const out = [...l];
-      [out[i], out[j]] = [out[j]!, out[i]!];
-      return out;
-    }),
-    fc.tuple(at, junk).map(
-      ([i, line]): Edit =>
-        (l) =>
-          l.map((x, j) => (j === i ? line : x)),
-    ),
-    fc.tuple(at, junk).map(([i, line]): Edit => (l) => [...l.slice(0, i), line, ...l.slice(i)]),
-    fc.tuple(at, fc.nat({ max: 60 })).map(
-      ([i, cut]): Edit =>
-        (l) =>
-          l.map((x, j) => (j === i ? x.slice(0, cut) : x)),
-    ),
+    fc
+      .tuple(at, junk)
+      .map(([i, line]) => atLine((l, a) => l.map((x, j) => (j === a ? line : x)))(i)),
+    fc
+      .tuple(at, junk)
+      .map(([i, line]) => atLine((l, a) => [...l.slice(0, a), line, ...l.slice(a)])(i)),
+    fc
+      .tuple(at, fc.nat({ max: 60 }))
+      .map(([i, cut]) => atLine((l, a) => l.map((x, j) => (j === a ? x.slice(0, cut) : x)))(i)),
   );
   return fc
     .tuple(
