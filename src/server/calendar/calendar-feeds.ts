@@ -44,9 +44,12 @@ export class CalendarFeeds {
     private readonly options: CalendarFeedsOptions,
   ) {}
 
-  /** The member's feed URL, making its token the first time it is asked for. */
-  async feedUrl(user: Pick<UsersTable, 'id'>): Promise<string> {
-    const token = await this.tokenOf(user.id);
+  /**
+   * The member's feed URL, making its token the first time it is asked for. The row the caller
+   * holds usually has the token already: no second read then (every GET /api/me asks).
+   */
+  async feedUrl(user: Pick<UsersTable, 'id' | 'calendar_feed_token'>): Promise<string> {
+    const token = user.calendar_feed_token ?? (await this.tokenOf(user.id));
     return `${this.options.publicUrl}/calendar/${token}.ics`;
   }
 
